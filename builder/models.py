@@ -1,0 +1,284 @@
+"""The one typed model every pipeline stage reads and writes.
+
+Data flows one way: ``Source`` (from site_config) + raw text -> ``Line`` lists
+(normalise) -> ``Document`` trees of ``Section``/``Block``/``Entry``/``Event``
+(parse) -> enriched records (regions, topics) -> pages and data files (render).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Iterator, Literal, Union
+
+Genre = Literal["chronicle", "yearbook", "report"]
+Precision = Literal["day", "xun", "month", "season", "early", "year", "range", "list", "unknown"]
+
+
+# ---------------------------------------------------------------------------
+# Configuration objects (site_config/*.yml)
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One *document* described in ``site_config/sources.yml``.
+
+    Several documents may live in one file (``lines`` gives the 1-based,
+    inclusive line range of the document inside ``file``).
+    """
+
+    id: str
+    file: str
+    title: str
+    genre: Genre
+    region: str
+    years: tuple[int, ...]
+    lines: tuple[int, int] | None = None
+    content_year: int | None = None  # year of undated events (e.g. yearbook edition - 1)
+    publisher: str = ""
+    editor: str = ""
+    edition: str = ""
+    date: str = ""  # ISO date the document was delivered/published, if known
+    speaker: str = ""
+    complete: bool = True
+    description: str = ""
+    inferred: tuple[str, ...] = ()  # which fields are inferred rather than stated
+    encoding: str | None = None  # declared encoding; None = detect
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    level: str  # 省/市/区/县/县级市/街道/乡/镇/村/社区
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    name: str
+    keywords: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # yearbook 类目/部类 names that map onto this topic
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Correction:
+    source: str
+    line: int
+    wrong: str
+    right: str
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Text as read
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One physical line of a source file (``no`` is 1-based, as editors count)."""
+
+    no: int
+    text: str
+
+
+# ---------------------------------------------------------------------------
+# Dates
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        # Undated parts sort after dated ones of the same enclosing period.
+        return (self.year, self.month or 13, self.day or 32)
+
+
+@dataclass(frozen=True)
+class DateSpec:
+    """A parsed date with its precision.
+
+    ``start`` is the anchor; ``end`` is set for ranges; ``others`` holds the
+    further days of a list (``2019.9.20、10.14、11.14``); ``qualifier`` keeps
+    words like 初/上旬/春 and ``time`` a time of day (``零点``).
+    """
+
+    start: PartialDate
+    precision: Precision
+    end: PartialDate | None = None
+    others: tuple[PartialDate, ...] = ()
+    qualifier: str = ""
+    time: str = ""
+    raw: str = ""
+
+    def iso(self) -> str:
+        if self.end is not None:
+            return f"{self.start.iso()}/{self.end.iso()}"
+        return self.start.iso()
+
+    def years(self) -> list[int]:
+        last = self.end.year if self.end else self.start.year
+        years = set(range(self.start.year, last + 1))
+        years.update(d.year for d in self.others)
+        return sorted(years)
+
+    def sort_key(self) -> tuple:
+        return (*self.start.sort_key(), self.end.sort_key() if self.end else (0, 0, 0))
+
+
+# ---------------------------------------------------------------------------
+# Parsed structure
+# ---------------------------------------------------------------------------
+
+BlockKind = Literal["paragraph", "table", "list", "caption", "credit", "note"]
+
+
+@dataclass
+class Block:
+    """A paragraph-like unit of running text (or a table) inside a section."""
+
+    kind: BlockKind
+    text: str
+    line: int
+    rows: list[list[str]] | None = None  # for tables
+
+
+@dataclass
+class Entry:
+    """A yearbook 条目: a titled block (``【标题】正文``)."""
+
+    title: str
+    text: str
+    line: int
+    blocks: list[Block] = field(default_factory=list)  # further paragraphs/tables
+    id: str = ""
+    source_id: str = ""
+    path: tuple[str, ...] = ()  # titles of the enclosing sections
+    regions: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join([self.text, *(b.text for b in self.blocks)]).strip()
+
+
+@dataclass
+class Event:
+    """A chronicle (大事记) event."""
+
+    date: DateSpec
+    text: str
+    line: int
+    marker: str = ""  # the date token as printed, 同日, ▲ ...
+    id: str = ""
+    source_id: str = ""
+    path: tuple[str, ...] = ()
+    regions: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # e.g. "out-of-order", "impossible-date"
+
+    @property
+    def full_text(self) -> str:
+        return self.text
+
+
+Node = Union["Section", Block, Entry, Event]
+
+
+@dataclass
+class Section:
+    """A heading and what stands under it.
+
+    ``kind`` names the level in the domain: part/section (reports, 一、/（一）),
+    category/subcategory/subsubcategory (yearbook 部类·类目/分目/次分目),
+    year/month (chronicles), front (front matter), chronicle (a 大事记 part).
+    """
+
+    title: str
+    kind: str
+    line: int
+    children: list[Node] = field(default_factory=list)
+    id: str = ""
+    topics: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    present: bool = True  # False when the heading is only known from the TOC
+
+    def walk(self) -> Iterator[Node]:
+        for child in self.children:
+            yield child
+            if isinstance(child, Section):
+                yield from child.walk()
+
+    def sections(self) -> Iterator["Section"]:
+        for node in self.walk():
+            if isinstance(node, Section):
+                yield node
+
+    def events(self) -> Iterator[Event]:
+        for node in self.walk():
+            if isinstance(node, Event):
+                yield node
+
+    def entries(self) -> Iterator[Entry]:
+        for node in self.walk():
+            if isinstance(node, Entry):
+                yield node
+
+    @property
+    def full_text(self) -> str:
+        return "\n".join(c.text for c in self.children if isinstance(c, Block))
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A line (or part of one) left off the pages as page furniture, and why.
+
+    Nothing is dropped silently: every removed piece of source text is listed
+    here and published in the ledger.
+    """
+
+    line: int
+    text: str
+    reason: str  # e.g. "toc", "running-head", "page-number", "slogan", "blank-junk"
+
+
+@dataclass
+class Document:
+    """A parsed source document: its metadata and its section tree."""
+
+    source: Source
+    root: Section
+    meta: dict[str, str] = field(default_factory=dict)  # subtitle, speaker, date as found
+    dropped: list[Dropped] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "line N: message" for `fangzhi check`
+
+    def events(self) -> list[Event]:
+        return list(self.root.events())
+
+    def entries(self) -> list[Entry]:
+        return list(self.root.entries())
+
+    def sections(self) -> list[Section]:
+        return list(self.root.sections())
+
+
+def short_hash(*parts: str, length: int = 6) -> str:
+    """A stable short hash for ids (content-derived, so ids survive reordering)."""
+    h = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return h[:length]
