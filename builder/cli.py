@@ -1,0 +1,146 @@
+"""The ``fangzhi`` command: build, serve, parse, check."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .config import ConfigError
+from .models import Block, Document, Entry, Event, Section, Source
+
+
+def _fail(message: str) -> None:
+    click.echo(f"fangzhi: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _paths(sources: str | None, config: str | None) -> tuple[Path, Path, Path]:
+    project = Path.cwd()
+    return project, Path(sources or project / "source_texts"), Path(config or project / "site_config")
+
+
+@click.group(help="方志 Fangzhi: build a searchable digital archive from chronicles, yearbooks and reports.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Run the whole pipeline and `mkdocs build --strict` into the output folder.")
+@click.option("--sources", type=click.Path(file_okay=False), help="Folder of source texts (default source_texts/).")
+@click.option("--config", type=click.Path(file_okay=False), help="Folder of site_config YAML (default site_config/).")
+@click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
+def build(sources: str | None, config: str | None, out: str) -> None:
+    from .pipeline import BuildError
+    from .pipeline import build as run_build
+
+    project, sources_dir, config_dir = _paths(sources, config)
+    try:
+        archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out))
+    except (ConfigError, BuildError) as exc:
+        _fail(str(exc))
+        return
+    n_events = sum(1 for r in archive.records if r.type == "event")
+    n_entries = sum(1 for r in archive.records if r.type == "entry")
+    click.echo(f"built {out}/: {len(archive.documents)} documents, {n_events} events, {n_entries} 条目")
+
+
+@main.command(help="Build the pages, then serve the site with live reload (MkDocs' server).")
+@click.option("--sources", type=click.Path(file_okay=False))
+@click.option("--config", type=click.Path(file_okay=False))
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
+    from .pipeline import BuildError
+    from .pipeline import build as run_build
+
+    project, sources_dir, config_dir = _paths(sources, config)
+    try:
+        run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path("site"),
+                  run_site=False)
+    except (ConfigError, BuildError) as exc:
+        _fail(str(exc))
+    subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
+
+
+@main.command(help="Parse one text and print its records as JSON Lines.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--genre", type=click.Choice(["auto", "chronicle", "yearbook", "report"]), default="auto",
+              show_default=True)
+@click.option("--year", type=int, help="Year of undated entries (e.g. a yearbook's content year).")
+@click.option("--region", default="", help="Region the text is about (a region id or name).")
+def parse(file: str, genre: str, year: int | None, region: str) -> None:
+    from .enrich import assign_ids
+    from .load import decode
+    from .normalise import split_lines
+    from .parse import parse_document
+    from .parse.detect import detect_genre
+
+    path = Path(file)
+    try:
+        text = decode(path.read_bytes(), name=file)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    lines = split_lines(text)
+    chosen = detect_genre(lines) if genre == "auto" else genre
+    ident = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "text"
+    source = Source(id=ident, file=path.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
+                    years=(year,) if year else (), content_year=year)
+    doc = parse_document(source, lines)
+    assign_ids(doc)
+    out = click.get_text_stream("stdout")
+    for record in iter_parse_records(doc):
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def iter_parse_records(doc: Document):  # type: ignore[no-untyped-def]
+    """JSON-ready records of a parsed document, in source order."""
+    genre = doc.source.genre
+    yield {"type": "document", "genre": genre, "id": doc.source.id, "line": doc.root.line or 1,
+           "text": doc.source.title, "meta": doc.meta}
+
+    def visit(sec: Section, path: list[str]):  # type: ignore[no-untyped-def]
+        for node in sec.children:
+            if isinstance(node, Section):
+                yield {"type": "section", "genre": genre, "id": node.id, "kind": node.kind, "line": node.line,
+                       "text": node.title, "path": path}
+                yield from visit(node, [*path, node.title])
+            elif isinstance(node, Event):
+                yield {"type": "event", "genre": genre, "id": node.id, "line": node.line, "text": node.text,
+                       "date": node.date.iso(), "precision": node.date.precision, "marker": node.marker,
+                       "flags": node.flags, "path": path}
+            elif isinstance(node, Entry):
+                yield {"type": "entry", "genre": genre, "id": node.id, "line": node.line, "title": node.title,
+                       "text": node.full_text, "path": path}
+            elif isinstance(node, Block):
+                yield {"type": "paragraph" if node.kind == "paragraph" else node.kind, "genre": genre,
+                       "line": node.line, "text": node.text, "path": path}
+
+    yield from visit(doc.root, [])
+
+
+@main.command(help="Report problems in the sources an editor must look at; exit 1 on errors.")
+@click.option("--sources", type=click.Path(file_okay=False))
+@click.option("--config", type=click.Path(file_okay=False))
+def check(sources: str | None, config: str | None) -> None:
+    from .pipeline import load_and_parse
+
+    _, sources_dir, config_dir = _paths(sources, config)
+    try:
+        archive = load_and_parse(config_dir, sources_dir)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    problems = 0
+    for doc in archive.documents:
+        for message in doc.problems:
+            click.echo(f"{doc.source.file}: {doc.source.id}: {message}")
+            problems += 1
+        for ev in doc.events():
+            for flag in ev.flags:
+                click.echo(f"{doc.source.file}:{ev.line}: {flag}: {ev.date.raw or ev.date.iso()} {ev.text[:30]}")
+                problems += 1
+    click.echo(f"{len(archive.documents)} documents checked, {problems} findings", err=True)

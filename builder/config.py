@@ -1,0 +1,249 @@
+"""Load and validate the editorial data in ``site_config/``.
+
+Every error names the file and line: ``site_config/sources.yml:14: …``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import Correction, Region, Source, Topic
+
+GENRES = ("chronicle", "yearbook", "report")
+
+
+class ConfigError(Exception):
+    """A problem in site_config/ or in the inputs; the message names file and line."""
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line each mapping starts on (``__line__``)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file; syntax errors become ConfigError with file:line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 ({exc.reason})") from None
+    try:
+        return yaml.load(text, Loader=_LineLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+
+
+@dataclass
+class _Reader:
+    """Typed access to one YAML record, raising ConfigError with file:line."""
+
+    path: Path
+    record: dict[str, Any]
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.record.get('__line__', 0)}"
+
+    def fail(self, message: str) -> ConfigError:
+        return ConfigError(f"{self.where}: {message}")
+
+    def str(self, key: str, *, required: bool = True, default: str = "") -> str:
+        value = self.record.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing required field '{key}'")
+            return default
+        if not isinstance(value, (str, int)):
+            raise self.fail(f"'{key}' must be text, got {type(value).__name__}")
+        return str(value)
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        value = self.record.get(key) or []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+            raise self.fail(f"'{key}' must be a list of text")
+        return tuple(str(v) for v in value)
+
+    def ints(self, key: str) -> tuple[int, ...]:
+        value = self.record.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+            raise self.fail(f"'{key}' must be a list of years (integers)")
+        return tuple(value)
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.record.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(f"'{key}' must be true or false")
+        return value
+
+
+def _records(path: Path, key: str) -> list[_Reader]:
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise ConfigError(f"{path}:1: expected a top-level '{key}:' list")
+    out = []
+    for item in data[key]:
+        if not isinstance(item, dict):
+            raise ConfigError(f"{path}: every item of '{key}' must be a mapping, got {item!r}")
+        out.append(_Reader(path, item))
+    return out
+
+
+def _unique(readers: list[_Reader], ids: list[str], what: str) -> None:
+    seen: dict[str, str] = {}
+    for reader, ident in zip(readers, ids):
+        if ident in seen:
+            raise reader.fail(f"duplicate {what} id '{ident}' (first defined at {seen[ident]})")
+        seen[ident] = reader.where
+
+
+def load_sources(path: Path) -> list[Source]:
+    readers = _records(path, "sources")
+    sources = []
+    for r in readers:
+        genre = r.str("genre")
+        if genre not in GENRES:
+            raise r.fail(f"genre must be one of {', '.join(GENRES)}, got '{genre}'")
+        ident = r.str("id")
+        if not ident.replace("-", "").isalnum() or not ident.isascii() or ident != ident.lower():
+            raise r.fail(f"id '{ident}' must be lower-case ASCII letters, digits and '-'")
+        lines = r.ints("lines") if r.record.get("lines") is not None else ()
+        if lines and (len(lines) != 2 or lines[0] < 1 or lines[1] < lines[0]):
+            raise r.fail("'lines' must be [first, last] with 1 <= first <= last")
+        content_year = r.record.get("content_year")
+        if content_year is not None and not isinstance(content_year, int):
+            raise r.fail("'content_year' must be a year (integer)")
+        sources.append(
+            Source(
+                id=ident,
+                file=r.str("file"),
+                title=r.str("title"),
+                genre=genre,  # type: ignore[arg-type]
+                region=r.str("region"),
+                years=r.ints("years"),
+                lines=(lines[0], lines[1]) if lines else None,
+                content_year=content_year,
+                publisher=r.str("publisher", required=False),
+                editor=r.str("editor", required=False),
+                edition=r.str("edition", required=False),
+                date=r.str("date", required=False),
+                speaker=r.str("speaker", required=False),
+                complete=r.bool("complete", True),
+                description=r.str("description", required=False).strip(),
+                inferred=r.strs("inferred"),
+                encoding=r.str("encoding", required=False) or None,
+            )
+        )
+    _unique(readers, [s.id for s in sources], "source")
+    return sources
+
+
+def load_regions(path: Path) -> list[Region]:
+    readers = _records(path, "regions")
+    regions = [
+        Region(
+            id=r.str("id"),
+            name=r.str("name"),
+            level=r.str("level"),
+            parent=r.str("parent", required=False) or None,
+            aliases=r.strs("aliases"),
+        )
+        for r in readers
+    ]
+    _unique(readers, [g.id for g in regions], "region")
+    known = {g.id for g in regions}
+    for r, g in zip(readers, regions):
+        if g.parent and g.parent not in known:
+            raise r.fail(f"unknown parent region '{g.parent}'")
+    return regions
+
+
+def load_topics(path: Path) -> list[Topic]:
+    readers = _records(path, "topics")
+    topics = [
+        Topic(
+            id=r.str("id"),
+            name=r.str("name"),
+            keywords=r.strs("keywords"),
+            categories=r.strs("categories"),
+            description=r.str("description", required=False),
+        )
+        for r in readers
+    ]
+    _unique(readers, [t.id for t in topics], "topic")
+    return topics
+
+
+def load_corrections(path: Path) -> list[Correction]:
+    if not path.exists():
+        return []
+    out = []
+    for r in _records(path, "corrections"):
+        line = r.record.get("line")
+        if not isinstance(line, int) or line < 1:
+            raise r.fail("'line' must be a 1-based line number")
+        out.append(
+            Correction(
+                source=r.str("source"),
+                line=line,
+                wrong=r.str("wrong"),
+                right=r.str("right", required=False),
+                note=r.str("note", required=False),
+            )
+        )
+    return out
+
+
+@dataclass
+class SiteConfig:
+    sources: list[Source]
+    regions: list[Region]
+    topics: list[Topic]
+    corrections: list[Correction]
+
+    def region(self, ident: str) -> Region | None:
+        return next((g for g in self.regions if g.id == ident), None)
+
+
+def load_config(config_dir: Path) -> SiteConfig:
+    """Load everything in site_config/ and check cross-references."""
+    cfg = SiteConfig(
+        sources=load_sources(config_dir / "sources.yml"),
+        regions=load_regions(config_dir / "regions.yml"),
+        topics=load_topics(config_dir / "topics.yml"),
+        corrections=load_corrections(config_dir / "corrections.yml"),
+    )
+    region_ids = {g.id for g in cfg.regions}
+    source_ids = {s.id for s in cfg.sources}
+    for s in cfg.sources:
+        if s.region not in region_ids:
+            raise ConfigError(
+                f"{config_dir / 'sources.yml'}: source '{s.id}' names unknown region '{s.region}'"
+            )
+    for c in cfg.corrections:
+        if c.source not in source_ids:
+            raise ConfigError(
+                f"{config_dir / 'corrections.yml'}: correction names unknown source '{c.source}'"
+            )
+    return cfg

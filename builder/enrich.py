@@ -1,0 +1,174 @@
+"""Enrich parsed documents: stable ids, regions and topics on every record.
+
+Ids are derived from content (source id + date + a hash of the record's own
+text and section path), never from position, so an edit elsewhere in a source
+does not change them. Two records with identical content get ``-2``, ``-3`` in
+file order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .models import Document, Entry, Event, Region, Section, Topic, short_hash
+from .normalise import compact
+
+# ---------------------------------------------------------------------------
+# ids
+# ---------------------------------------------------------------------------
+
+
+def _event_id(doc: Document, ev: Event) -> str:
+    date = re.sub(r"\D", "", ev.date.start.iso())
+    return f"{doc.source.id}-e{date}-{short_hash(compact(ev.text)[:80])}"
+
+
+def _entry_id(doc: Document, en: Entry) -> str:
+    return f"{doc.source.id}-t{short_hash('/'.join(en.path), en.title, compact(en.text)[:80])}"
+
+
+def _section_id(doc: Document, sec: Section, path: tuple[str, ...]) -> str:
+    return f"{doc.source.id}-s{short_hash('/'.join(path), sec.title, sec.kind)}"
+
+
+def assign_ids(doc: Document) -> None:
+    seen: Counter[str] = Counter()
+
+    def unique(ident: str) -> str:
+        seen[ident] += 1
+        return ident if seen[ident] == 1 else f"{ident}-{seen[ident]}"
+
+    doc.root.id = doc.source.id
+
+    def visit(sec: Section, path: tuple[str, ...]) -> None:
+        for child in sec.children:
+            if isinstance(child, Section):
+                sub = (*path, child.title)
+                child.id = unique(_section_id(doc, child, sub))
+                visit(child, sub)
+            elif isinstance(child, Event):
+                child.source_id = doc.source.id
+                child.path = child.path or path
+                child.id = unique(_event_id(doc, child))
+            elif isinstance(child, Entry):
+                child.source_id = doc.source.id
+                child.path = child.path or path
+                child.id = unique(_entry_id(doc, child))
+
+    visit(doc.root, ())
+
+
+# ---------------------------------------------------------------------------
+# regions
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Gazetteer:
+    regions: list[Region]
+    by_id: dict[str, Region] = field(init=False)
+    names: dict[str, list[Region]] = field(init=False)
+    pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.regions}
+        self.names = {}
+        for r in self.regions:
+            for name in (r.name, *r.aliases):
+                self.names.setdefault(name, []).append(r)
+        alternatives = sorted(self.names, key=len, reverse=True)
+        self.pattern = re.compile("|".join(map(re.escape, alternatives)))
+
+    def ancestors(self, region_id: str) -> list[str]:
+        out = []
+        current = self.by_id.get(region_id)
+        while current is not None:
+            out.append(current.id)
+            current = self.by_id.get(current.parent) if current.parent else None
+        return out
+
+    def deixis(self, doc_region: str) -> dict[str, str]:
+        """我区/我市/我省/我县 resolved relative to the document's region."""
+        out: dict[str, str] = {}
+        for rid in self.ancestors(doc_region):
+            level = self.by_id[rid].level
+            key = {"区": "我区", "县": "我县", "县级市": "我市", "地级市": "我市", "省": "我省"}.get(level)
+            if key and key not in out:
+                out[key] = rid
+        return out
+
+    def mentions(self, text: str, doc_region: str) -> list[str]:
+        """Region ids named in ``text``; ambiguous names resolve inside the document's region."""
+        text = compact(text)
+        home = set(self.ancestors(doc_region))
+        found: list[str] = []
+        for m in self.pattern.finditer(text):
+            candidates = self.names[m.group(0)]
+            if len(candidates) > 1:
+                near = [c for c in candidates if home & set(self.ancestors(c.id)[1:])]
+                candidates = near if len(near) == 1 else []
+            for c in candidates:
+                if c.id not in found:
+                    found.append(c.id)
+        for word, rid in self.deixis(doc_region).items():
+            if word in text and rid not in found:
+                found.append(rid)
+        return found
+
+
+# ---------------------------------------------------------------------------
+# topics
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Taxonomy:
+    topics: list[Topic]
+    by_category: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_category = {}
+        for t in self.topics:
+            for c in t.categories:
+                self.by_category.setdefault(compact(c), t.id)
+
+    def from_path(self, path: tuple[str, ...]) -> list[str]:
+        """Topics from the yearbook's own labels, innermost first."""
+        out = []
+        for title in reversed(path):
+            tid = self.by_category.get(compact(title))
+            if tid and tid not in out:
+                out.append(tid)
+        return out[:2]
+
+    def from_text(self, text: str, limit: int = 3) -> list[str]:
+        scores = Counter()
+        for t in self.topics:
+            for kw in t.keywords:
+                n = text.count(kw)
+                if n:
+                    scores[t.id] += n * len(kw)
+        return [tid for tid, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+
+def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+    """Assign ids, regions and topics to every record of ``doc`` in place."""
+    assign_ids(doc)
+    home = doc.source.region
+    for node in doc.root.walk():
+        if isinstance(node, (Event, Entry)):
+            text = f"{getattr(node, 'title', '')} {node.full_text}"
+            node.regions = _unique([home, *gazetteer.mentions(text, home)])
+            labelled = taxonomy.from_path(node.path) if isinstance(node, Entry) else []
+            node.topics = _unique([*labelled, *taxonomy.from_text(text)])[:3]
+        elif isinstance(node, Section):
+            text = f"{node.title} {node.full_text}"
+            node.regions = _unique([home, *gazetteer.mentions(text, home)])
+            node.topics = _unique([*taxonomy.from_path((node.title,)), *taxonomy.from_text(text)])[:3]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))

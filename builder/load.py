@@ -1,0 +1,78 @@
+"""Read source files: detect the encoding, normalise line endings, refuse bad input.
+
+A source must be text. UTF-8 (with or without BOM), GB18030/GBK and UTF-16
+with BOM are accepted (or the encoding declared in sources.yml); CRLF and CR
+line endings become LF. Empty, binary or undecodable files stop the build with
+one line naming the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from .config import ConfigError
+from .models import Line, Source
+from .normalise import split_lines
+
+_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+
+
+def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
+    """Decode source bytes, detecting the encoding when none is declared."""
+    if not data.strip():
+        raise ConfigError(f"{name}: the file is empty")
+    if declared:
+        try:
+            text = data.decode(declared)
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{name}: cannot decode as declared encoding {declared}: {exc}") from None
+    elif data.startswith(codecs.BOM_UTF8):
+        text = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16")
+    else:
+        text = _detect(data, name)
+    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
+    if "\x00" in text or bad > max(8, len(text) // 1000):
+        raise ConfigError(f"{name}: looks like a binary file, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _detect(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data[:4096]:
+        raise ConfigError(f"{name}: looks like a binary file, not text")
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ConfigError(f"{name}: not a text file in a known encoding")
+    return str(best)
+
+
+def read_source_text(source: Source, sources_dir: Path) -> str:
+    path = sources_dir / source.file
+    if not path.is_file():
+        raise ConfigError(f"{path}: source file of '{source.id}' not found")
+    return decode(path.read_bytes(), name=str(path), declared=source.encoding)
+
+
+def document_lines(source: Source, text: str, *, name: str = "") -> list[Line]:
+    """The lines of ``source``'s document (its ``lines`` range) with file line numbers."""
+    lines = split_lines(text)
+    if source.lines is None:
+        return lines
+    first, last = source.lines
+    if last > len(lines):
+        raise ConfigError(
+            f"{name or source.file}: '{source.id}' lines {first}-{last} exceed the file's {len(lines)} lines"
+        )
+    return lines[first - 1 : last]

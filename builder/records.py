@@ -1,0 +1,113 @@
+"""Where each document and record lives on the site, and the flat records
+(events, 条目, sections) that the data files, year/region/topic pages and
+search are made from.
+
+Layout (paths under ``docs/``, URLs with MkDocs' directory URLs):
+
+* chronicle or report: ``sources/<source-id>.md`` → ``sources/<source-id>/``
+* yearbook: ``sources/<source-id>/index.md`` (overview) plus one page per
+  top-level part ``sources/<source-id>/<part-id>.md``, so no page grows with
+  the size of a whole book.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .models import Document, Entry, Event, Node, Section
+
+
+@dataclass
+class Page:
+    """One reading page of a source document."""
+
+    path: str  # docs-relative .md path
+    title: str
+    doc: Document
+    nodes: list[Node] = field(default_factory=list)  # what the page shows, in source order
+
+    @property
+    def url(self) -> str:
+        return md_url(self.path)
+
+
+def md_url(path: str) -> str:
+    """Site URL (relative to the site root) of a docs-relative Markdown path."""
+    if path.endswith("index.md"):
+        return path[: -len("index.md")]
+    return path[: -len(".md")] + "/"
+
+
+def source_pages(doc: Document) -> list[Page]:
+    sid = doc.source.id
+    if doc.source.genre != "yearbook":
+        return [Page(f"sources/{sid}.md", doc.source.title, doc, list(doc.root.children))]
+    loose = [n for n in doc.root.children if not isinstance(n, Section)]
+    pages = [Page(f"sources/{sid}/index.md", doc.source.title, doc, loose)]
+    for sec in doc.root.children:
+        if isinstance(sec, Section):
+            part = sec.id.removeprefix(f"{sid}-")
+            pages.append(Page(f"sources/{sid}/{part}.md", sec.title, doc, [sec]))
+    return pages
+
+
+@dataclass
+class Record:
+    """A citable unit: an event, a 条目 or a section's own text."""
+
+    id: str
+    type: str  # event | entry | section
+    source_id: str
+    title: str
+    text: str
+    url: str
+    line: int
+    path: tuple[str, ...]
+    date: str = ""
+    precision: str = ""
+    years: list[int] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    sort_key: tuple = ()
+
+
+def build_records(doc: Document, pages: list[Page]) -> list[Record]:
+    """Flatten one document into records, each with the URL of its anchor."""
+    out: list[Record] = []
+    default_years = list(doc.source.years)
+
+    def add_nodes(nodes: list, page: Page, path: tuple[str, ...]) -> None:
+        for node in nodes:
+            if isinstance(node, Section):
+                own = node.full_text
+                if own:
+                    out.append(
+                        Record(
+                            id=node.id, type="section", source_id=doc.source.id, title=node.title,
+                            text=own, url=f"{page.url}#{node.id}", line=node.line, path=path,
+                            years=list(default_years), regions=node.regions, topics=node.topics,
+                        )
+                    )
+                add_nodes(node.children, page, (*path, node.title))
+            elif isinstance(node, Event):
+                out.append(
+                    Record(
+                        id=node.id, type="event", source_id=doc.source.id, title="",
+                        text=node.text, url=f"{page.url}#{node.id}", line=node.line, path=path,
+                        date=node.date.iso(), precision=node.date.precision, years=node.date.years(),
+                        regions=node.regions, topics=node.topics, sort_key=node.date.sort_key(),
+                    )
+                )
+            elif isinstance(node, Entry):
+                out.append(
+                    Record(
+                        id=node.id, type="entry", source_id=doc.source.id, title=node.title,
+                        text=node.full_text, url=f"{page.url}#{node.id}", line=node.line, path=path,
+                        years=[doc.source.content_year] if doc.source.content_year else list(default_years),
+                        regions=node.regions, topics=node.topics,
+                    )
+                )
+
+    for page in pages:
+        add_nodes(page.nodes, page, ())
+    return out
