@@ -175,7 +175,7 @@
   }
 
   function run() {
-    var params = new URLSearchParams(window.location.search);
+    var params = new URLSearchParams(initialSearch);
     var q = params.get("q") || "";
     var input = document.getElementById("fz-q");
     var status = document.getElementById("fz-search-status");
@@ -217,6 +217,20 @@
       }
     }
     more(FIRST_BATCH);
+  }
+
+  /* Material's header search opens its own overlay when the page URL has ?q=
+   * and deletes q from the URL when the overlay closes. This page owns q: hide
+   * it from Material while Material starts, then put it back. */
+  var initialSearch = window.location.search;
+  if (/[?&]q=/.test(initialSearch) && window.history && window.history.replaceState) {
+    var hidden = new URLSearchParams(initialSearch);
+    hidden.delete("q");
+    var rest = hidden.toString();
+    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+    window.addEventListener("load", function () {
+      window.history.replaceState(null, "", window.location.pathname + initialSearch + window.location.hash);
+    });
   }
 
   if (!DATA) {
