@@ -66,6 +66,10 @@ def assign_ids(doc: Document) -> None:
 # ---------------------------------------------------------------------------
 
 
+CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
+LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
+
+
 @dataclass
 class Gazetteer:
     regions: list[Region]
@@ -100,13 +104,27 @@ class Gazetteer:
                 out[key] = rid
         return out
 
+    def home_city(self, region_id: str) -> str:
+        """The prefecture-level unit (or the top of the chain) a region belongs to."""
+        chain = self.ancestors(region_id)
+        return next((r for r in chain if self.by_id[r].level in CITY_LEVELS), chain[-1] if chain else region_id)
+
     def mentions(self, text: str, doc_region: str) -> list[str]:
-        """Region ids named in ``text``; ambiguous names resolve inside the document's region."""
+        """Region ids named in ``text``.
+
+        Names of 街道/乡/镇/村 repeat across the country, so they count only when
+        the unit lies in the document's own city; an ambiguous name resolves to the
+        one candidate inside the document's region, or to none.
+        """
         text = compact(text)
         home = set(self.ancestors(doc_region))
+        city = self.home_city(doc_region)
         found: list[str] = []
         for m in self.pattern.finditer(text):
-            candidates = self.names[m.group(0)]
+            candidates = [
+                c for c in self.names[m.group(0)]
+                if c.level not in LOCAL_LEVELS or city in self.ancestors(c.id)
+            ]
             if len(candidates) > 1:
                 near = [c for c in candidates if home & set(self.ancestors(c.id)[1:])]
                 candidates = near if len(near) == 1 else []

@@ -14,6 +14,7 @@ from pathlib import Path
 from .config import SiteConfig
 from .records import Record
 
+TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
 CSV_FIELDS = ["id", "source", "date", "precision", "title", "text", "regions", "topics", "url", "line", "path"]
 
 
@@ -91,7 +92,7 @@ def write_search_records(records: list[Record], cfg: SiteConfig, path: Path) -> 
     """
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
     rows = [
-        [r.url, r.type[0], r.title, r.text, source_index[r.source_id], r.date, r.years, r.regions, r.topics]
+        [r.url, TYPE_CODES[r.type], r.title, r.text, source_index[r.source_id], r.date, r.years, r.regions, r.topics]
         for r in records
     ]
     meta = {

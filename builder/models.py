@@ -8,8 +8,9 @@ Data flows one way: ``Source`` (from site_config) + raw text -> ``Line`` lists
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Literal, Union
+from typing import Literal, Union
 
 Genre = Literal["chronicle", "yearbook", "report"]
 Precision = Literal["day", "xun", "month", "season", "early", "year", "range", "list", "unknown"]
@@ -225,7 +226,7 @@ class Section:
             if isinstance(child, Section):
                 yield from child.walk()
 
-    def sections(self) -> Iterator["Section"]:
+    def sections(self) -> Iterator[Section]:
         for node in self.walk():
             if isinstance(node, Section):
                 yield node

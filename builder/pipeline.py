@@ -110,7 +110,7 @@ def run_mkdocs(project_dir: Path, out_dir: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
            str(project_dir / "mkdocs.yml"), "-d", str(tmp)]
-    proc = subprocess.run(cmd, cwd=project_dir, capture_output=True, text=True, env=os.environ.copy())
+    proc = subprocess.run(cmd, check=False, cwd=project_dir, capture_output=True, text=True, env=os.environ.copy())
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
         raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + proc.stderr[-4000:])

@@ -126,7 +126,8 @@
     var hash = r.url.indexOf("#");
     var href = ROOT + r.url.slice(0, hash) + "?h=" + encodeURIComponent(terms.join(" ")) + r.url.slice(hash);
     var head = (r.date ? '<span class="fz-date">' + escapeHtml(r.date) + "</span> " : "") +
-      (r.title ? "【" + highlight(r.title, matchRanges(r.title, terms), 0, r.title.length) + "】" : "");
+      (r.title ? (r.type === "t" ? "【" : "§ ") + highlight(r.title, matchRanges(r.title, terms), 0, r.title.length) +
+        (r.type === "t" ? "】" : "") : "");
     li.innerHTML =
       '<a class="fz-result-link" href="' + escapeHtml(href) + '">' + (head || TYPE_NAMES[r.type]) + "</a>" +
       '<div class="fz-snippet">' + snippet(r.text, terms) + "</div>" +
