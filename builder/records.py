@@ -4,10 +4,14 @@ search are made from.
 
 Layout (paths under ``docs/``, URLs with MkDocs' directory URLs):
 
-* chronicle or report: ``sources/<source-id>.md`` → ``sources/<source-id>/``
+* chronicle or report: ``sources/<source-id>/index.md`` → ``sources/<source-id>/``
 * yearbook: ``sources/<source-id>/index.md`` (overview) plus one page per
-  top-level part ``sources/<source-id>/<part-id>.md``, so no page grows with
-  the size of a whole book.
+  top-level part ``sources/<source-id>/<part-id>/index.md``, so no page grows
+  with the size of a whole book.
+
+Every generated page is an ``index.md`` in its own folder, so a page's URL is
+``<folder>/`` on the web and ``<folder>/index.html`` in an offline bundle
+(``use_directory_urls: false``) — the same mapping everywhere.
 """
 
 from __future__ import annotations
@@ -41,13 +45,13 @@ def md_url(path: str) -> str:
 def source_pages(doc: Document) -> list[Page]:
     sid = doc.source.id
     if doc.source.genre != "yearbook":
-        return [Page(f"sources/{sid}.md", doc.source.title, doc, list(doc.root.children))]
+        return [Page(f"sources/{sid}/index.md", doc.source.title, doc, list(doc.root.children))]
     loose = [n for n in doc.root.children if not isinstance(n, Section)]
     pages = [Page(f"sources/{sid}/index.md", doc.source.title, doc, loose)]
     for sec in doc.root.children:
         if isinstance(sec, Section):
             part = sec.id.removeprefix(f"{sid}-")
-            pages.append(Page(f"sources/{sid}/{part}.md", sec.title, doc, [sec]))
+            pages.append(Page(f"sources/{sid}/{part}/index.md", sec.title, doc, [sec]))
     return pages
 
 

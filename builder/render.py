@@ -67,7 +67,8 @@ class Renderer:
         self.written: list[Path] = []
 
     def write(self, rel: str, template: str, **context: object) -> None:
-        depth = rel.count("/") + (0 if rel.endswith("index.md") else 1)
+        assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
+        depth = rel.count("/")
         root = "../" * depth
         text = self.env.get_template(template).render(**self.common, root=root, **context)
         text = re.sub(r"\n{3,}", "\n\n", text)
@@ -114,12 +115,12 @@ class Renderer:
                 if year in d.source.years and d.source.genre != "chronicle"
             ]
             self.write(
-                f"years/{year}.md", "year.md.j2", year=year, events=events,
+                f"years/{year}/index.md", "year.md.j2", year=year, events=events,
                 by_source={r.source_id for r in events}, months=sorted(months.items(), key=_month_order),
                 other_sources=other, chart="",
             )
         items = [
-            {"name": f"{y}年", "link": f"{y}.md", "note": f"大事 {len(by_year.get(y, []))} 条"}
+            {"name": f"{y}年", "link": f"{y}/index.md", "note": f"大事 {len(by_year.get(y, []))} 条"}
             for y in all_years
         ]
         self.write("years/index.md", "index_list.md.j2", title="年份", items=items,
@@ -142,8 +143,8 @@ class Renderer:
                 continue
             groups = _group_records(recs)
             intro = self._facet_intro(kind, key, recs)
-            self.write(f"{kind}/{key}.md", "listing.md.j2", title=name, groups=groups, intro=intro)
-            items.append({"name": name, "link": f"{key}.md", "note": f"{len(recs)} 条"})
+            self.write(f"{kind}/{key}/index.md", "listing.md.j2", title=name, groups=groups, intro=intro)
+            items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
         title = "地区" if kind == "regions" else "主题"
         intro = (
             "按行政区划浏览。地区据文献所属地区与正文所提地名标注（“我区”“我市”按文献所属地区解析）。"
@@ -187,13 +188,13 @@ class Renderer:
 
 def section_parts(page: Page, pages: list[Page]) -> list[dict]:
     """The table of contents of a yearbook overview page."""
-    if not page.path.endswith("index.md") or page.doc.source.genre != "yearbook":
+    if page is not pages[0] or page.doc.source.genre != "yearbook":
         return []
     out = []
     for p in pages[1:]:
         sec = p.nodes[0]
         assert isinstance(sec, Section)
-        out.append({"title": sec.title, "link": p.path.rsplit("/", 1)[1], "count": sum(1 for _ in sec.entries()) + sum(1 for _ in sec.events())})
+        out.append({"title": sec.title, "link": p.path.removeprefix(page.path.removesuffix("index.md")), "count": sum(1 for _ in sec.entries()) + sum(1 for _ in sec.events())})
     return out
 
 
