@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .classify import TopicClassifier, example_text
 from .config import SiteConfig
 from .models import Document, Entry, Event, Region, Section, Topic, short_hash
 from .normalise import compact
@@ -172,20 +173,61 @@ class Taxonomy:
         return [tid for tid, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
-def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
-    """Assign ids, regions and topics to every record of ``doc`` in place."""
+def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxonomy,
+           classifier: TopicClassifier | None = None) -> None:
+    """Assign ids, regions and topics to every record of ``doc`` in place.
+
+    Topics: a 条目 or section takes the topic its own yearbook heading maps to;
+    everything else takes the classifier's prediction (trained on those
+    headings), or the taxonomy's cue words when no classifier is trained.
+    """
     assign_ids(doc)
     home = doc.source.region
+    pending: list[tuple[Event | Entry | Section, str]] = []
     for node in doc.root.walk():
-        if isinstance(node, (Event, Entry)):
-            text = f"{getattr(node, 'title', '')} {node.full_text}"
-            node.regions = _unique([home, *gazetteer.mentions(text, home)])
-            labelled = taxonomy.from_path(node.path) if isinstance(node, Entry) else []
-            node.topics = _unique([*labelled, *taxonomy.from_text(text)])[:3]
+        if not isinstance(node, (Event, Entry, Section)):
+            continue
+        title = node.title if isinstance(node, (Entry, Section)) else ""
+        text = node.full_text
+        node.regions = _unique([home, *gazetteer.mentions(f"{title} {text}", home)])
+        if isinstance(node, Entry):
+            labelled = taxonomy.from_path(node.path)
         elif isinstance(node, Section):
-            text = f"{node.title} {node.full_text}"
-            node.regions = _unique([home, *gazetteer.mentions(text, home)])
-            node.topics = _unique([*taxonomy.from_path((node.title,)), *taxonomy.from_text(text)])[:3]
+            labelled = taxonomy.from_path((node.title,))
+        else:
+            labelled = []
+        if labelled:
+            node.topics = labelled
+        elif classifier is not None and classifier.trained and (text or title):
+            pending.append((node, example_text(title, text)))
+        else:
+            node.topics = taxonomy.from_text(f"{title} {text}")[:2]
+    predicted = classifier.predict([t for _, t in pending], top=1) if pending and classifier else []
+    for (node, text), topics in zip(pending, predicted):
+        node.topics = _unique([*topics, *taxonomy.from_text(text)[:1]])
+
+
+def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
+    """(text, topic) pairs from every yearbook 条目 whose headings map to a topic."""
+    texts, labels = [], []
+    for doc in docs:
+        for entry in doc.entries():
+            topics = taxonomy.from_path(entry.path)
+            if topics:
+                texts.append(example_text(entry.title, entry.full_text))
+                labels.append(topics[0])
+    return texts, labels
+
+
+def enrich_documents(docs: list[Document], cfg: SiteConfig) -> None:
+    """Enrich every document: train the topic classifier once, then label all records."""
+    gazetteer = Gazetteer(cfg.regions)
+    taxonomy = Taxonomy(cfg.topics)
+    for doc in docs:
+        assign_ids(doc)  # entries need their path before they can serve as examples
+    classifier = TopicClassifier().fit(*labelled_examples(docs, taxonomy))
+    for doc in docs:
+        enrich(doc, cfg, gazetteer, taxonomy, classifier)
 
 
 def _unique(items: list[str]) -> list[str]:

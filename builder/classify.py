@@ -1,0 +1,68 @@
+"""Topic classifier trained on the yearbooks' own labels.
+
+Yearbooks file every 条目 under a 部类/类目 and 分目; ``site_config/topics.yml``
+maps those headings onto the archive's taxonomy, which turns each 条目 into a
+labelled example (the innermost heading that maps wins). A linear SVM over
+character 1–3-grams and jieba words (unigrams and bigrams) learns from them and
+labels what carries no heading of its own: chronicle events and report
+sections. ``bench/classifier.py`` measures it on held-out 条目.
+
+Features are character 1–3-grams (TF-IDF, the 100,000 most frequent): Chinese
+needs no segmentation for this, and jieba words added only 0.01 accuracy at four
+times the cost (measured with bench/classifier.py).
+
+Without labelled examples (an archive with no yearbook) the classifier is not
+trained and callers fall back to the taxonomy's cue words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
+
+
+def example_text(title: str, text: str) -> str:
+    """The text the classifier sees for a record."""
+    return (f"{title}。" * TITLE_WEIGHT if title else "") + text
+
+
+@dataclass
+class TopicClassifier:
+    min_examples: int = 50
+    model: object | None = field(default=None, repr=False)
+
+    def fit(self, texts: list[str], labels: list[str]) -> TopicClassifier:
+        if len(texts) < self.min_examples or len(set(labels)) < 2:
+            self.model = None
+            return self
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+        from sklearn.svm import LinearSVC
+
+        features = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, max_features=100_000)
+        self.model = make_pipeline(features, LinearSVC(C=3.0, class_weight="balanced", random_state=0))
+        self.model.fit(texts, labels)  # type: ignore[attr-defined]
+        return self
+
+    @property
+    def trained(self) -> bool:
+        return self.model is not None
+
+    def predict(self, texts: Iterable[str], *, top: int = 2, margin: float = 0.25) -> list[list[str]]:
+        """Best topic for each text, plus the runner-up when it scores within ``margin``."""
+        texts = list(texts)
+        if not texts or self.model is None:
+            return [[] for _ in texts]
+        scores = self.model.decision_function(texts)  # type: ignore[attr-defined]
+        classes = list(self.model.classes_)  # type: ignore[attr-defined]
+        out = []
+        for row in scores:
+            ranked = sorted(range(len(classes)), key=lambda i: (-row[i], classes[i]))
+            best = [classes[ranked[0]]]
+            for i in ranked[1:top]:
+                if row[ranked[0]] - row[i] <= margin:
+                    best.append(classes[i])
+            out.append([str(b) for b in best])
+        return out

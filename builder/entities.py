@@ -1,0 +1,214 @@
+"""People, meetings and series named in the records.
+
+* **People**: a name counts only where the text gives an office before it
+  (``区委书记宋晓东``, ``时任市委常委、常务副市长杨晓光``, ``市长 刘凤海``);
+  private persons (困难户, offenders) are never named with an office, so they
+  get no page. The office list is data (``site_config/entities.yml``).
+* **Meetings**: a body + 届 + 次 (``古塔区第十七届人民代表大会第四次会议``,
+  ``十二届九次全会``, ``市十六届人大四次会议``) normalised to one key, and
+  keyed together with the record's date: the same name on two dates is two
+  meetings, never merged.
+* **Series**: recurring events named in ``site_config/entities.yml``
+  (庙会, 全民读书节, 百亿送贷行动, …), matched by their patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import ConfigError, load_yaml
+from .models import short_hash
+from .normalise import compact
+
+NUM = "一二三四五六七八九十百零〇两"
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def cn_number(text: str) -> int | None:
+    """Chinese numerals up to 999 (十七 → 17, 二十二 → 22, 一百零五 → 105); digits too."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN:
+            current = _CN[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # person | meeting | series
+    key: str  # normalised identity (without the date for meetings)
+    name: str  # display name
+    surface: str  # as written
+    attrs: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class EntityRules:
+    offices: tuple[str, ...]
+    surnames: str
+    series: dict[str, tuple[str, ...]]  # name -> regex patterns
+    people_pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
+        self.people_pattern = re.compile(
+            rf"(?P<past>时任)?(?P<office>(?:[\u4e00-\u9fff]{{0,10}}?)(?:{offices}))"
+            rf"(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
+            r"(?=[，、。；：（(\s”]|的|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|$)"
+        )
+
+
+def load_entity_rules(path: Path) -> EntityRules:
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}:1: expected a mapping with offices, surnames, series")
+    series = {}
+    for item in data.get("series") or []:
+        if not isinstance(item, dict) or "name" not in item:
+            raise ConfigError(f"{path}:{item.get('__line__', 0) if isinstance(item, dict) else 0}: "
+                              "each series needs a name")
+        patterns = item.get("patterns") or [re.escape(item["name"])]
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ConfigError(f"{path}:{item.get('__line__', 0)}: bad pattern {p!r}: {exc}") from None
+        series[str(item["name"])] = tuple(patterns)
+    return EntityRules(
+        offices=tuple(data.get("offices") or ()),
+        surnames=str(data.get("surnames") or ""),
+        series=series,
+    )
+
+
+# ---------------------------------------------------------------------------
+# meetings
+# ---------------------------------------------------------------------------
+
+_BODY_FULL = re.compile(
+    rf"(?P<body>(?:中国人民政治协商会议|中国共产党|中共|共青团)?[\u4e00-\u9fff]{{0,10}}?)第?(?P<term>[{NUM}\d]+)届"
+    rf"(?P<org>人民代表大会常务委员会|人民代表大会|委员会常务委员会|委员会|人民政府|代表大会)?"
+    rf"第(?P<n>[{NUM}\d]+)次(?P<kind>全体（扩大）会议|全体会议|常务会议|会议|全会|代表大会)"
+)
+_BODY_SHORT = re.compile(
+    rf"(?P<body>(?:中共|政协)?[\u4e00-\u9fff]{{0,6}}?)(?P<term>[{NUM}]+)届(?P<org>人大常委会|人民代表大会常务委员会|人民代表大会|人大|政协|人民政府)?"
+    rf"第?(?P<n>[{NUM}]+)次(?P<kind>全会|全委会|全体会议|会议|常委会议|常务会议)"
+)
+_ORG_CANON = {
+    "人大": "人民代表大会", "人民代表大会": "人民代表大会", "代表大会": "代表大会",
+    "人大常委会": "人民代表大会常务委员会", "人民代表大会常务委员会": "人民代表大会常务委员会",
+    "政协": "委员会", "委员会": "委员会", "人民政府": "人民政府", "委员会常务委员会": "委员会常务委员会",
+}
+_KIND_CANON = {"全会": "全体会议", "全委会": "全体会议", "全体（扩大）会议": "全体会议", "常委会议": "常务委员会会议"}
+_PLACE = re.compile(r"^(?:中国共产党|中共|中国人民政治协商会议|政协|共青团)?(?P<place>.*?(?:[区市县省])?)委?$")
+
+
+def _canon_body(body: str, org: str) -> str:
+    body = body.strip("，。、在于召开举行")
+    party = body.startswith(("中国共产党", "中共")) or body.endswith(("区委", "市委", "县委", "省委"))
+    place = _PLACE.match(body).group("place") if body else ""  # type: ignore[union-attr]
+    place = re.sub(r"^(?:召开|举行|出席|参加|在)+", "", place)
+    place = re.sub(r"^.*?[省市](?=[\u4e00-\u9fff]+[区县]$)", "", place)  # 抚顺市望花区 → 望花区
+    if party:
+        return f"中共{place}"
+    if body.startswith(("中国人民政治协商会议", "政协")) or org == "政协":
+        return f"政协{place}"
+    return place
+
+
+def find_meetings(text: str, places: dict[str, str] | None = None) -> list[Mention]:
+    """Meetings named in ``text`` with their surface forms unified.
+
+    ``places`` resolves a bare 市/区/县 (``市十六届人大四次会议``) to the
+    document's own unit, e.g. ``{"市": "辽阳市"}``; ``""`` names the document's
+    region for a body with no place at all (``政协十届二次全体会议``).
+    """
+    text = compact(text)
+    places = places or {}
+    out: list[Mention] = []
+    for pattern in (_BODY_FULL, _BODY_SHORT):
+        for m in pattern.finditer(text):
+            term, n = cn_number(m.group("term")), cn_number(m.group("n"))
+            if not term or not n:
+                continue
+            org = m.group("org") or ""
+            raw_body = m.group("body")
+            if m.group("kind") in ("全会", "全委会") and not org and not raw_body.startswith(("政协", "中共", "中国共产党")):
+                raw_body = "中共" + raw_body  # 全会 is a Party committee's plenary session
+            body = _canon_body(raw_body, org)
+            for short, full in places.items():
+                if body in (short, f"中共{short}", f"政协{short}") or (not short and body in ("", "中共", "政协")):
+                    body = body[: len(body) - len(short)] + full
+                    break
+            org_c = _ORG_CANON.get(org, org)
+            if body.startswith("中共") and not org_c:
+                org_c = "委员会"
+            kind = _KIND_CANON.get(m.group("kind"), m.group("kind"))
+            if body.startswith("政协"):
+                org_c, kind = "委员会", "会议" if kind == "全体会议" else kind  # 政协十届二次全体会议 = 第十届委员会第二次会议
+            key = f"{body}|{term}|{org_c}|{n}|{kind}"
+            name = f"{body}第{_cn(term)}届{org_c}第{_cn(n)}次{kind}"
+            if any(x.key == key for x in out) or any(m.group(0) in x.surface for x in out):
+                continue
+            out.append(Mention("meeting", key, name, m.group(0)))
+    return out
+
+
+def _cn(n: int) -> str:
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    return str(n)
+
+
+# ---------------------------------------------------------------------------
+# people and series
+# ---------------------------------------------------------------------------
+
+
+def find_people(text: str, rules: EntityRules) -> list[Mention]:
+    text = compact(text)
+    out: list[Mention] = []
+    for m in rules.people_pattern.finditer(text):
+        name = m.group("name")
+        office = re.sub(r"^(?:[，、。；：]|和|与|及|由|的)+", "", m.group("office"))
+        office = office.split("、")[-1] if len(office) > 12 else office
+        before = re.split(r"[，。；：]", text[max(0, m.start() - 16) : m.start()])[-1]
+        past = m.group("past") or "时任" in before  # 时任市委常委、常务副市长杨晓光
+        attrs = (("office", office),) + ((("past", "时任"),) if past else ())
+        if not any(x.key == name for x in out):
+            out.append(Mention("person", name, name, m.group(0), attrs))
+    return out
+
+
+def find_series(text: str, rules: EntityRules) -> list[Mention]:
+    text = compact(text)
+    out = []
+    for name, patterns in rules.series.items():
+        for p in patterns:
+            m = re.search(p, text)
+            if m:
+                out.append(Mention("series", name, name, m.group(0)))
+                break
+    return out
+
+
+def entity_id(kind: str, key: str, date: str = "") -> str:
+    """Stable page id: meetings include their date, so one name on two dates is two pages."""
+    return f"{kind[0]}{short_hash(kind, key, date, length=8)}"

@@ -1,0 +1,63 @@
+"""People, meetings and series: the hard cases from the notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.entities import cn_number, entity_id, find_meetings, find_people, find_series, load_entity_rules
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_entity_rules(REPO / "site_config" / "entities.yml")
+
+
+def test_chinese_numbers():
+    assert [cn_number(x) for x in ("七", "十", "十七", "二十二", "一百零五", "19")] == [7, 10, 17, 22, 105, 19]
+
+
+def test_officials_with_titles_are_people(rules):
+    text = "区委书记宋晓东、区委副书记、区长刘占禄、区人大常委会主任徐国庆、区政协主席齐杰出席。"
+    people = {m.name: dict(m.attrs)["office"] for m in find_people(text, rules)}
+    assert people == {"宋晓东": "区委书记", "刘占禄": "区长", "徐国庆": "区人大常委会主任", "齐杰": "区政协主席"}
+
+
+def test_past_office_and_split_names(rules):
+    (m,) = find_people("在时任市委常委、常务副市长杨晓光的见证下", rules)
+    assert m.name == "杨晓光" and dict(m.attrs)["past"] == "时任"
+    # names split by OCR spaces or line wraps are joined before matching
+    assert [p.name for p in find_people("区长 张 泰", rules)] == ["张泰"]
+    assert [p.name for p in find_people("区委书记宋晓\n东、区委副书记", rules)] == ["宋晓东"]
+
+
+def test_private_persons_get_no_page(rules):
+    assert find_people("区纪委监委主要领导三次深入困难户才作如、王欣欣家", rules) == []
+    assert find_people("对违法建筑当事人夏凤印、赵俊杰依法处理", rules) == []
+
+
+def test_meeting_surface_forms_are_unified():
+    forms = ["召开中国共产党望花区第十二届委员会第九次全体会议", "在中共望花区委十二届九次全会上的报告", "十二届九次全会"]
+    keys = {m.key for f in forms for m in find_meetings(f, {"区": "望花区", "": "望花区"})}
+    assert keys == {"中共望花区|12|委员会|9|全体会议"}
+    a = find_meetings("召开中国人民政治协商会议抚顺市望花区第十届委员会第二次会议")[0]
+    b = find_meetings("政协十届二次全体会议", {"": "望花区"})[0]
+    assert a.key == b.key
+    c = find_meetings("市十六届人大四次会议", {"市": "辽阳市"})[0]
+    assert c.name == "辽阳市第十六届人民代表大会第四次会议"
+
+
+def test_same_meeting_name_on_two_dates_is_two_meetings():
+    first = find_meetings("2015.12.23—25 古塔区第十七届人民代表大会第四次会议召开")[0]
+    second = find_meetings("2016.12.25—27 古塔区第十七届人民代表大会第四次会议召")[0]
+    assert first.key == second.key
+    assert entity_id("meeting", first.key, "2015-12-23") != entity_id("meeting", second.key, "2016-12-25")
+
+
+def test_series(rules):
+    assert [m.name for m in find_series("举办第七届古塔庙会", rules)] == ["古塔庙会"]
+    assert [m.name for m in find_series("开展“百亿送贷行动”", rules)] == ["百亿送贷行动"]
+    assert find_series("古塔区召开工作会议", rules) == []
