@@ -59,15 +59,28 @@ class EntityRules:
     offices: tuple[str, ...]
     surnames: str
     series: dict[str, tuple[str, ...]]  # name -> regex patterns
+    not_names: frozenset[str] = frozenset()
     people_pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
         self.people_pattern = re.compile(
-            rf"(?P<past>时任)?(?P<office>(?:[\u4e00-\u9fff]{{0,10}}?)(?:{offices}))"
-            rf"(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
+            rf"(?P<office>{offices})(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
             r"(?=[，、。；：（(\s”]|的|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|$)"
         )
+
+
+_OFFICE_STOP = re.compile(r"[，。；：、“”（）()《》\s]|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|共|同|时任")
+OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
+
+
+def _office_before(text: str, start: int, title: str) -> str:
+    """The office as printed: the title plus its qualifier back to the nearest stop."""
+    window = text[max(0, start - OFFICE_PREFIX) : start]
+    cut = 0
+    for m in _OFFICE_STOP.finditer(window):
+        cut = m.end()
+    return window[cut:] + title
 
 
 def load_entity_rules(path: Path) -> EntityRules:
@@ -90,6 +103,7 @@ def load_entity_rules(path: Path) -> EntityRules:
         offices=tuple(data.get("offices") or ()),
         surnames=str(data.get("surnames") or ""),
         series=series,
+        not_names=frozenset(data.get("not_names") or ()),
     )
 
 
@@ -115,23 +129,35 @@ _KIND_CANON = {"全会": "全体会议", "全委会": "全体会议", "全体（
 _PLACE = re.compile(r"^(?:中国共产党|中共|中国人民政治协商会议|政协|共青团)?(?P<place>.*?(?:[区市县省])?)委?$")
 
 
-def _canon_body(body: str, org: str) -> str:
-    body = body.strip("，。、在于召开举行")
-    party = body.startswith(("中国共产党", "中共")) or body.endswith(("区委", "市委", "县委", "省委"))
+_LEADING_JUNK = re.compile(r"^(?:关于|召开|举行|了|在|的|和|及|与|对|为|经|于|由|出席|参加|列席|筹备|传达)+")
+
+
+def _canon_body(body: str, org: str, known: frozenset[str]) -> str:
+    """``中共<place>``, ``政协<place>`` or ``<place>``, where place is the longest known
+    place name the body ends with, a bare 市/区/县 (resolved later), or nothing."""
+    body = body.strip("，。、")
+    party = "中国共产党" in body or "中共" in body or bool(re.search(r"[区市县省]委$", body))
+    cppcc = "政治协商会议" in body or "政协" in body or org == "政协"
+    body = re.sub(r"^.*?(?=中国共产党|中共|中国人民政治协商会议|政协)", "", body)
     place = _PLACE.match(body).group("place") if body else ""  # type: ignore[union-attr]
-    place = re.sub(r"^(?:召开|举行|出席|参加|在)+", "", place)
     place = re.sub(r"^.*?[省市](?=[\u4e00-\u9fff]+[区县]$)", "", place)  # 抚顺市望花区 → 望花区
+    place = _LEADING_JUNK.sub("", place)
+    suffix = next((place[i:] for i in range(len(place)) if place[i:] in known), "")
+    if not suffix and place[-1:] in ("市", "区", "县", "省"):
+        suffix = place if len(place) <= 6 else place[-1]
     if party:
-        return f"中共{place}"
-    if body.startswith(("中国人民政治协商会议", "政协")) or org == "政协":
-        return f"政协{place}"
-    return place
+        return f"中共{suffix}"
+    if cppcc:
+        return f"政协{suffix}"
+    return suffix
 
 
-def find_meetings(text: str, places: dict[str, str] | None = None) -> list[Mention]:
+def find_meetings(text: str, places: dict[str, str] | None = None,
+                  known: frozenset[str] = frozenset()) -> list[Mention]:
     """Meetings named in ``text`` with their surface forms unified.
 
-    ``places`` resolves a bare 市/区/县 (``市十六届人大四次会议``) to the
+    ``known`` are place names (the gazetteer's); ``places`` resolves a bare
+    市/区/县 (``市十六届人大四次会议``) to the
     document's own unit, e.g. ``{"市": "辽阳市"}``; ``""`` names the document's
     region for a body with no place at all (``政协十届二次全体会议``).
     """
@@ -147,7 +173,7 @@ def find_meetings(text: str, places: dict[str, str] | None = None) -> list[Menti
             raw_body = m.group("body")
             if m.group("kind") in ("全会", "全委会") and not org and not raw_body.startswith(("政协", "中共", "中国共产党")):
                 raw_body = "中共" + raw_body  # 全会 is a Party committee's plenary session
-            body = _canon_body(raw_body, org)
+            body = _canon_body(raw_body, org, known | frozenset(places.values()))
             for short, full in places.items():
                 if body in (short, f"中共{short}", f"政协{short}") or (not short and body in ("", "中共", "政协")):
                     body = body[: len(body) - len(short)] + full
@@ -187,10 +213,11 @@ def find_people(text: str, rules: EntityRules) -> list[Mention]:
     out: list[Mention] = []
     for m in rules.people_pattern.finditer(text):
         name = m.group("name")
-        office = re.sub(r"^(?:[，、。；：]|和|与|及|由|的)+", "", m.group("office"))
-        office = office.split("、")[-1] if len(office) > 12 else office
+        if name in rules.not_names or any(name.endswith(o) for o in rules.offices):
+            continue
+        office = _office_before(text, m.start(), m.group("office"))
         before = re.split(r"[，。；：]", text[max(0, m.start() - 16) : m.start()])[-1]
-        past = m.group("past") or "时任" in before  # 时任市委常委、常务副市长杨晓光
+        past = "时任" in before  # 时任市委常委、常务副市长杨晓光
         attrs = (("office", office),) + ((("past", "时任"),) if past else ())
         if not any(x.key == name for x in out):
             out.append(Mention("person", name, name, m.group(0), attrs))

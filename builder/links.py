@@ -1,0 +1,185 @@
+"""Cross-links between records: people, meetings, series, same day, related.
+
+Input: the flat records (events, 条目) with their documents' regions. Output:
+``Entity`` objects, each listing the records that mention it in date order,
+and per record the entities it names, the records of the same day in other
+sources, and related records elsewhere (sharing a meeting, a series or a
+person). Nothing is merged that the sources keep apart: a meeting is keyed by
+body + 届 + 次 *and* date, and two records whose dates for one session differ
+(14—15 vs 14—16 December) stay two records on the meeting's page, side by side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .dates import find_dates
+from .enrich import Gazetteer
+from .entities import EntityRules, Mention, entity_id, find_meetings, find_people, find_series
+from .records import Record
+
+SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
+
+
+@dataclass
+class Entity:
+    id: str
+    kind: str  # person | meeting | series
+    name: str
+    key: str
+    date: str = ""  # meetings: the session's first date as recorded
+    records: list[str] = field(default_factory=list)  # record ids in date order
+    attrs: dict[str, list[str]] = field(default_factory=dict)  # e.g. offices held, surface forms
+
+    @property
+    def url(self) -> str:
+        return f"{KIND_DIRS[self.kind]}/{self.id}/"
+
+
+KIND_DIRS = {"person": "people", "meeting": "meetings", "series": "series"}
+
+
+@dataclass
+class Links:
+    entities: dict[str, Entity]
+    by_record: dict[str, list[str]]  # record id -> entity ids
+    same_day: dict[str, list[str]]  # record id -> record ids (other sources, same date)
+    related: dict[str, list[str]]  # record id -> record ids (other sources, shared entities)
+
+
+def places_for(region_id: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """What a bare 市/区/县/省 or a body with no place means in a document of ``region_id``."""
+    out: dict[str, str] = {}
+    chain = gazetteer.ancestors(region_id)
+    for rid in chain:
+        region = gazetteer.by_id[rid]
+        key = {"区": "区", "县": "县", "县级市": "市", "地级市": "市", "省": "省"}.get(region.level)
+        if key and key not in out:
+            out[key] = region.name
+    if chain:
+        out[""] = gazetteer.by_id[chain[0]].name
+    return out
+
+
+def _date_of(record: Record, year: int | None) -> str:
+    if record.date:
+        return record.date.split("/")[0]
+    found = find_dates(record.title + "。" + record.text[:80], year=year)
+    days = [d for d in found if d.start.year and d.start.day]
+    return days[0].start.iso() if days else ""
+
+
+SUBJECT_WINDOW = 40  # a meeting named this early in an event's text is what the event is about
+
+
+def _is_subject(record: Record, mention: Mention) -> bool:
+    if record.title and mention.surface in record.title.replace(" ", ""):
+        return True
+    position = record.text.replace(" ", "").find(mention.surface)
+    return position < 0 or position < SUBJECT_WINDOW  # < 0: the name spans title and text
+
+
+def _days_apart(a: str, b: str) -> int:
+    from datetime import date
+
+    def parse(s: str) -> date | None:
+        parts = s.split("-")
+        if len(parts) != 3:
+            return None
+        try:
+            return date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            return None
+
+    da, db = parse(a), parse(b)
+    if da is None or db is None:
+        return 0 if a[:7] == b[:7] else 999
+    return abs((da - db).days)
+
+
+def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
+                source_regions: dict[str, str], source_years: dict[str, int | None]) -> Links:
+    entities: dict[str, Entity] = {}
+    by_record: dict[str, list[str]] = defaultdict(list)
+    meetings_by_key: dict[str, list[Entity]] = defaultdict(list)
+    cited = [r for r in records if r.type in ("event", "entry")]
+    known = frozenset(gazetteer.names)
+    order = {r.id: i for i, r in enumerate(sorted(cited, key=lambda r: (r.date or "9999", r.source_id, r.line)))}
+
+    def attach(entity: Entity, record: Record, mention: Mention) -> None:
+        if record.id not in entity.records:
+            entity.records.append(record.id)
+        for name, value in mention.attrs:
+            values = entity.attrs.setdefault(name, [])
+            if value not in values:
+                values.append(value)
+        forms = entity.attrs.setdefault("surface", [])
+        if mention.surface not in forms:
+            forms.append(mention.surface)
+        if entity.id not in by_record[record.id]:
+            by_record[record.id].append(entity.id)
+
+    mentions_later: list[tuple[Record, Mention]] = []
+    for record in cited:
+        text = f"{record.title}。{record.text}"
+        places = places_for(source_regions[record.source_id], gazetteer)
+        for mention in find_meetings(text, places, known):
+            if not _is_subject(record, mention):
+                mentions_later.append((record, mention))
+                continue
+            date = _date_of(record, source_years.get(record.source_id))
+            sessions = meetings_by_key[mention.key]
+            if date:
+                entity = next((e for e in sessions if _days_apart(e.date, date) <= SAME_MEETING_DAYS), None)
+            else:  # no date in the record: it can only join a session it cannot be confused with
+                entity = sessions[0] if len(sessions) == 1 else None
+            if entity is None:
+                entity = Entity(entity_id("meeting", mention.key, date), "meeting", mention.name, mention.key, date)
+                sessions.append(entity)
+                entities[entity.id] = entity
+            attach(entity, record, mention)
+        for mention in [*find_people(text, rules), *find_series(text, rules)]:
+            eid = entity_id(mention.kind, mention.key)
+            entity = entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
+            attach(entity, record, mention)
+    # a meeting mentioned in passing joins the session it must mean: the only one, or the
+    # latest one held before the record's date; otherwise it gets a session with no date
+    for record, mention in mentions_later:
+        sessions = meetings_by_key[mention.key]
+        date = _date_of(record, source_years.get(record.source_id))
+        before = [e for e in sessions if e.date and date and e.date <= date]
+        entity = sessions[0] if len(sessions) == 1 else (max(before, key=lambda e: e.date) if before else None)
+        if entity is None:
+            entity = Entity(entity_id("meeting", mention.key), "meeting", mention.name, mention.key, "")
+            sessions.append(entity)
+            entities[entity.id] = entity
+        attach(entity, record, mention)
+
+    for entity in entities.values():
+        entity.records.sort(key=order.__getitem__)
+
+    by_id = {r.id: r for r in cited}
+    same_day: dict[str, list[str]] = {}
+    by_day: dict[str, list[Record]] = defaultdict(list)
+    for r in cited:
+        if r.type == "event" and r.precision in ("day", "range", "list") and len(r.date.split("/")[0]) == 10:
+            by_day[r.date.split("/")[0]].append(r)
+    for group in by_day.values():
+        for r in group:
+            others = [o.id for o in group if o.source_id != r.source_id]
+            if others:
+                same_day[r.id] = others
+    related: dict[str, list[str]] = {}
+    for rid, eids in by_record.items():
+        score: dict[str, int] = defaultdict(int)
+        for eid in eids:
+            entity = entities[eid]
+            if len(entity.records) > 40:  # too common to say anything (习近平, 党史学习教育 …)
+                continue
+            for other in entity.records:
+                if other != rid and by_id[other].source_id != by_id[rid].source_id:
+                    score[other] += 3 if entity.kind == "meeting" else 1
+        if score:
+            related[rid] = sorted(score, key=lambda o: (-score[o], order[o]))[:5]
+    return Links(entities, dict(by_record), same_day, related)
