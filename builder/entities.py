@@ -8,6 +8,8 @@
   ``十二届九次全会``, ``市十六届人大四次会议``) normalised to one key, and
   keyed together with the record's date: the same name on two dates is two
   meetings, never merged.
+* **Organisations**: bodies named in ``site_config/entities.yml`` with their
+  aliases and renamings (the 2018 税务 merger), matched by any form.
 * **Series**: recurring events named in ``site_config/entities.yml``
   (庙会, 全民读书节, 百亿送贷行动, …), matched by their patterns.
 """
@@ -60,6 +62,8 @@ class EntityRules:
     surnames: str
     series: dict[str, tuple[str, ...]]  # name -> regex patterns
     not_names: frozenset[str] = frozenset()
+    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> aliases
+    org_history: dict[str, tuple[str, ...]] = field(default_factory=dict)
     people_pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,6 +108,8 @@ def load_entity_rules(path: Path) -> EntityRules:
         surnames=str(data.get("surnames") or ""),
         series=series,
         not_names=frozenset(data.get("not_names") or ()),
+        organisations={str(o["name"]): tuple(o.get("aliases") or ()) for o in data.get("organisations") or []},
+        org_history={str(o["name"]): tuple(o.get("history") or ()) for o in data.get("organisations") or []},
     )
 
 
@@ -233,6 +239,23 @@ def find_series(text: str, rules: EntityRules) -> list[Mention]:
             if m:
                 out.append(Mention("series", name, name, m.group(0)))
                 break
+    return out
+
+
+def find_organisations(text: str, rules: EntityRules) -> list[Mention]:
+    """Organisations by name or alias (the longest form wins where forms overlap)."""
+    text = compact(text)
+    forms = sorted(((form, name) for name, aliases in rules.organisations.items() for form in (name, *aliases)),
+                   key=lambda fn: -len(fn[0]))
+    out: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for form, name in forms:
+        for m in re.finditer(re.escape(form), text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            if not any(x.key == name for x in out):
+                out.append(Mention("organisation", name, name, form))
     return out
 
 

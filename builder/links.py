@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .dates import find_dates
 from .enrich import Gazetteer
-from .entities import EntityRules, Mention, entity_id, find_meetings, find_people, find_series
+from .entities import EntityRules, Mention, entity_id, find_meetings, find_organisations, find_people, find_series
 from .records import Record
 
 SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
@@ -25,7 +25,7 @@ SAME_MEETING_DAYS = 7  # two records of one session name within a week are one m
 @dataclass
 class Entity:
     id: str
-    kind: str  # person | meeting | series
+    kind: str  # person | meeting | series | organisation
     name: str
     key: str
     date: str = ""  # meetings: the session's first date as recorded
@@ -37,7 +37,7 @@ class Entity:
         return f"{KIND_DIRS[self.kind]}/{self.id}/"
 
 
-KIND_DIRS = {"person": "people", "meeting": "meetings", "series": "series"}
+KIND_DIRS = {"person": "people", "meeting": "meetings", "series": "series", "organisation": "organisations"}
 
 
 @dataclass
@@ -139,7 +139,7 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
                 sessions.append(entity)
                 entities[entity.id] = entity
             attach(entity, record, mention)
-        for mention in [*find_people(text, rules), *find_series(text, rules)]:
+        for mention in [*find_people(text, rules), *find_series(text, rules), *find_organisations(text, rules)]:
             eid = entity_id(mention.kind, mention.key)
             entity = entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
             attach(entity, record, mention)

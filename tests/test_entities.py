@@ -61,3 +61,12 @@ def test_series(rules):
     assert [m.name for m in find_series("举办第七届古塔庙会", rules)] == ["古塔庙会"]
     assert [m.name for m in find_series("开展“百亿送贷行动”", rules)] == ["百亿送贷行动"]
     assert find_series("古塔区召开工作会议", rules) == []
+
+
+def test_organisations_by_any_form(rules):
+    from builder.entities import find_organisations
+
+    found = find_organisations("原古塔区国家税务局开出发票；团区委与共青团锦州市古塔区委员会", rules)
+    assert [m.name for m in found] == ["共青团古塔区委员会", "古塔区税务局"] or {m.name for m in found} == {
+        "共青团古塔区委员会", "古塔区税务局"}
+    assert rules.org_history["古塔区税务局"]
