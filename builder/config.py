@@ -159,23 +159,34 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
-def load_regions(path: Path) -> list[Region]:
+def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
+    """regions.yml merged with the official division data beside it (see builder/gazetteer.py)."""
+    from .gazetteer import load_divisions, merge_regions
+
     readers = _records(path, "regions")
-    regions = [
+    editorial = [
         Region(
             id=r.str("id"),
             name=r.str("name"),
-            level=r.str("level"),
+            level=r.str("level", required=False),
             parent=r.str("parent", required=False) or None,
             aliases=r.strs("aliases"),
+            code=r.str("code", required=False),
+            valid_from=r.str("valid_from", required=False),
+            valid_to=r.str("valid_to", required=False),
+            history=r.strs("history"),
+            successor=r.str("successor", required=False) or None,
         )
         for r in readers
     ]
-    _unique(readers, [g.id for g in regions], "region")
+    _unique(readers, [g.id for g in editorial], "region")
+    regions = merge_regions(editorial, load_divisions(divisions or path.with_name("divisions.csv")), where=str(path))
     known = {g.id for g in regions}
     for r, g in zip(readers, regions):
         if g.parent and g.parent not in known:
             raise r.fail(f"unknown parent region '{g.parent}'")
+        if g.successor and g.successor not in known:
+            raise r.fail(f"unknown successor region '{g.successor}'")
     return regions
 
 
@@ -196,20 +207,30 @@ def load_topics(path: Path) -> list[Topic]:
 
 
 def load_corrections(path: Path) -> list[Correction]:
+    """Reviewed errata: ``source``, ``line`` (or ``context``), ``wrong``, ``right``, ``note``."""
     if not path.exists():
         return []
     out = []
     for r in _records(path, "corrections"):
-        line = r.record.get("line")
-        if not isinstance(line, int) or line < 1:
-            raise r.fail("'line' must be a 1-based line number")
+        line = r.record.get("line", 0)
+        context = r.str("context", required=False)
+        if not isinstance(line, int) or line < 0 or (line == 0 and not context):
+            raise r.fail("'line' must be a 1-based line number (or give a 'context' that occurs once)")
+        wrong, right = r.str("wrong"), r.str("right")
+        if not wrong.strip() or not right.strip() or wrong == right:
+            raise r.fail("'wrong' and 'right' must be non-empty and differ (for a doubled word, "
+                         "write both copies as wrong and one as right)")
+        if context and wrong not in context:
+            raise r.fail("'context' must contain the wrong text")
         out.append(
             Correction(
                 source=r.str("source"),
                 line=line,
-                wrong=r.str("wrong"),
-                right=r.str("right", required=False),
+                wrong=wrong,
+                right=right,
                 note=r.str("note", required=False),
+                context=context,
+                where=r.where,
             )
         )
     return out
@@ -221,6 +242,7 @@ class SiteConfig:
     regions: list[Region]
     topics: list[Topic]
     corrections: list[Correction]
+    entities: Any = None  # builder.entities.EntityRules (site_config/entities.yml)
 
     def region(self, ident: str) -> Region | None:
         return next((g for g in self.regions if g.id == ident), None)
@@ -234,6 +256,10 @@ def load_config(config_dir: Path) -> SiteConfig:
         topics=load_topics(config_dir / "topics.yml"),
         corrections=load_corrections(config_dir / "corrections.yml"),
     )
+    from .entities import EntityRules, load_entity_rules
+
+    entities_file = config_dir / "entities.yml"
+    cfg.entities = load_entity_rules(entities_file) if entities_file.exists() else EntityRules((), "", {})
     region_ids = {g.id for g in cfg.regions}
     source_ids = {s.id for s in cfg.sources}
     for s in cfg.sources:
@@ -243,7 +269,5 @@ def load_config(config_dir: Path) -> SiteConfig:
             )
     for c in cfg.corrections:
         if c.source not in source_ids:
-            raise ConfigError(
-                f"{config_dir / 'corrections.yml'}: correction names unknown source '{c.source}'"
-            )
+            raise ConfigError(f"{c.where}: correction names unknown source '{c.source}'")
     return cfg

@@ -50,11 +50,20 @@ class Source:
 
 @dataclass(frozen=True)
 class Region:
+    """An administrative unit. ``code`` is its official division code (GB/T 2260 /
+    统计用区划代码) where it has one; ``valid_from``/``valid_to`` (ISO dates or
+    years) bound when it existed; ``history`` lists its changes as printed."""
+
     id: str
     name: str
-    level: str  # 省/市/区/县/县级市/街道/乡/镇/村/社区
+    level: str  # 省/地级市/区/县/县级市/街道/乡/镇/村/社区
     parent: str | None = None
     aliases: tuple[str, ...] = ()
+    code: str = ""
+    valid_from: str = ""
+    valid_to: str = ""
+    history: tuple[str, ...] = ()
+    successor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,10 +77,39 @@ class Topic:
 
 @dataclass(frozen=True)
 class Correction:
+    """A reviewed erratum (site_config/corrections.yml): on ``line`` of the
+    source's file (0 = find it by ``context``), ``wrong`` as printed -> ``right``."""
+
     source: str
     line: int
     wrong: str
     right: str
+    note: str = ""
+    context: str = ""  # a longer piece of the line around ``wrong``, to place it
+    where: str = ""  # corrections.yml:LINE, for error messages
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One change made to a source line before parsing: an OCR fix or a
+    reviewed correction. ``col`` is where ``after`` starts in the fixed line."""
+
+    line: int
+    col: int
+    before: str
+    after: str
+    rule: str  # e.g. "ocr-block", "ocr-permille", "correction"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Where a ``Fix`` shows in a record's text: ``text[start:end]`` stands for ``original``."""
+
+    start: int
+    end: int
+    original: str
+    rule: str
     note: str = ""
 
 
@@ -158,6 +196,7 @@ class Block:
     text: str
     line: int
     rows: list[list[str]] | None = None  # for tables
+    marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
 
 
 @dataclass
@@ -173,6 +212,7 @@ class Entry:
     path: tuple[str, ...] = ()  # titles of the enclosing sections
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
 
     @property
     def full_text(self) -> str:
@@ -193,6 +233,7 @@ class Event:
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # e.g. "out-of-order", "impossible-date"
+    marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
 
     @property
     def full_text(self) -> str:
@@ -268,6 +309,7 @@ class Document:
     meta: dict[str, str] = field(default_factory=dict)  # subtitle, speaker, date as found
     dropped: list[Dropped] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "line N: message" for `fangzhi check`
+    fixes: list[Fix] = field(default_factory=list)  # OCR fixes and corrections, in line order
 
     def events(self) -> list[Event]:
         return list(self.root.events())

@@ -4,13 +4,37 @@ OCR'd sources print one column line per text line, put a blank line after
 almost every line, and insert spaces between CJK characters. Parsers work on
 ``Line`` objects (1-based line numbers kept for citations) and use
 ``join_wrapped`` to rebuild the running text of a paragraph.
+
+Before parsing, ``fix_lines`` applies the *safe* OCR fixes of ``OCR_RULES``
+line by line, in one pass per line (matches never overlap), and returns a
+``Fix`` for every change (line, column, before, after, rule) for the ledger.
+A rule is safe when its context leaves one reading only:
+
+* ``ocr-block``: ``■`` is a misread ``一`` (``一■`` is the same ``一`` twice);
+* ``ocr-permille``: ``%。`` before ``；，、。`` is a misread ``‰``;
+* ``ocr-stop``: ``0``/``O``/``o`` at the end of a line after CJK, ``）》”%``,
+  or after ``%`` before CJK, is a misread ``。`` (a digit ``0`` after CJK is
+  left alone when the next text line starts with a unit or digit: ``气温为0``
+  / ``℃``);
+* ``ocr-ling``: Latin ``O``/``0`` between Chinese numerals is ``〇`` (``二O三五``);
+* ``ocr-decimal``: ``L`` before a number with a unit is ``1.`` (``L6千米``);
+* ``ocr-eleven``: ``n``/``H`` before ``月/日/号`` is ``11``;
+* ``ocr-zero-hour``: ``o时`` after a day is ``0时``;
+* ``ocr-degree``: ``。`` between degrees and minutes (``122。35'``) is ``°``;
+* ``conversion-and``: `` and `` between CJK characters is ``和``;
+* ``fullwidth-percent``: ``％`` is ``%``.
+
+Whitespace is never part of a fix: spaces are handled by the parsers and
+accounted for in the ledger as whitespace.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from .models import Line
+from .models import Fix, Line
 
 # CJK ideographs, CJK punctuation, full-width forms and general punctuation
 # that Chinese text uses (quotes, dashes, ellipsis, middle dot).
@@ -64,3 +88,109 @@ def join_wrapped(parts: list[str]) -> str:
 def compact(text: str) -> str:
     """All whitespace removed: the form used to compare names and titles."""
     return re.sub(r"\s+", "", text)
+
+
+# ---------------------------------------------------------------------------
+# Safe OCR fixes
+# ---------------------------------------------------------------------------
+
+_HAN = "\u4e00-\u9fff"
+_NUMERAL = "一二三四五六七八九〇"
+_UNIT_AFTER_L = rf"\d{{1,3}}\s*(?!级)[{_HAN}%‰]"
+
+
+@dataclass(frozen=True)
+class OcrRule:
+    """A safe OCR fix: ``pattern`` (no whitespace in the match) -> ``replace(match)``."""
+
+    name: str
+    pattern: str
+    replace: Callable[[str], str]
+    description: str
+
+
+OCR_RULES: tuple[OcrRule, ...] = (
+    OcrRule("ocr-block", "一■|■", lambda _: "一", "“■”是“一”的误识（“一■”为同一字重复）"),
+    OcrRule("ocr-permille", "[%％]。(?=[；，、。,;])", lambda _: "‰", "“%。”后接标点时是“‰”的误识"),
+    OcrRule(
+        "ocr-stop",
+        rf"(?:(?<=[{_HAN}）》”%])|(?<=[{_HAN}）》”%][ \t]))[0Oo](?=[ \t]*$)|(?<=%)[0Oo](?=[{_HAN}])",
+        lambda _: "。",
+        "行末汉字、“）》”%”之后的“0/O/o”，及“%”后接汉字的“0/o”，是句号“。”的误识",
+    ),
+    OcrRule(
+        "ocr-ling",
+        rf"(?:(?<=[{_NUMERAL}])|(?<=[{_NUMERAL}][ \t]))[Oo0](?=[ \t]?[{_NUMERAL}])",
+        lambda _: "〇",
+        "汉字数字之间的拉丁字母“O”是“〇”（如“二O三五”）",
+    ),
+    OcrRule("ocr-decimal", rf"(?<![A-Za-z0-9.])L(?={_UNIT_AFTER_L})", lambda _: "1.",
+            "数字前带单位的“L”是“1.”的误识（如“L6千米”为1.6千米）"),
+    OcrRule("ocr-eleven", "(?<![A-Za-z0-9])[nH](?=[ \t]*[月日号])", lambda _: "11", "“月/日/号”前的“n/H”是“11”的误识"),
+    OcrRule("ocr-zero-hour", "(?:(?<=日)|(?<=日[ \t]))[oO](?=[ \t]*时)", lambda _: "0", "日期后的“o时”是“0时”"),
+    OcrRule("ocr-degree", "(?<=\\d)。(?=\\d{1,2}[ \t]*['′])", lambda _: "°", "经纬度中度与分之间的“。”是“°”"),
+    OcrRule("conversion-and", rf"(?<=[{_HAN}]) and (?=[{_HAN}])", lambda _: "和", "汉字之间的“ and ”是转换时误出的“和”"),
+    OcrRule("fullwidth-percent", "％", lambda _: "%", "全角“％”统一为“%”"),
+)
+
+_OCR_RE = re.compile("|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(OCR_RULES)))
+
+
+_UNIT_START = re.compile(r"^\s*[\d.．℃%‰万亿千百十元米吨个度年月日号时分秒]")
+
+
+def _zero_continues(text: str, m: re.Match[str], next_text: str) -> bool:
+    """A digit 0 after a Han character that the next line continues (``为0`` / ``℃``)."""
+    after_han = re.search(f"[{_HAN}][ \t]?$", text[: m.start()]) is not None
+    return m.group(0) == "0" and after_han and bool(_UNIT_START.match(next_text))
+
+
+def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Apply ``OCR_RULES`` to one line: the fixed text and ``(col, before,
+    after, rule)`` for each change, ``col`` being where ``after`` starts.
+    ``next_text`` is the next non-blank line (for ``ocr-stop``)."""
+    out: list[str] = []
+    changes: list[tuple[int, str, str, str]] = []
+    pos = length = 0
+    for m in _OCR_RE.finditer(text):
+        rule = OCR_RULES[int(m.lastgroup[1:])]  # type: ignore[index]
+        if rule.name == "ocr-stop" and _zero_continues(text, m, next_text):
+            continue
+        after = rule.replace(m.group(0))
+        out.append(text[pos : m.start()])
+        length += m.start() - pos
+        changes.append((length, m.group(0), after, rule.name))
+        out.append(after)
+        length += len(after)
+        pos = m.end()
+    if not changes:
+        return text, []
+    out.append(text[pos:])
+    return "".join(out), changes
+
+
+def fix_lines(lines: list[Line]) -> tuple[list[Line], list[Fix]]:
+    """The lines with the safe OCR fixes applied, and one ``Fix`` per change."""
+    fixed: list[Line] = []
+    fixes: list[Fix] = []
+    following = ""
+    nexts: list[str] = []
+    for line in reversed(lines):
+        nexts.append(following)
+        if line.text.strip():
+            following = line.text
+    nexts.reverse()
+    for line, next_text in zip(lines, nexts):
+        text, changes = fix_line(line.text, next_text)
+        fixed.append(Line(line.no, text) if changes else line)
+        fixes.extend(Fix(line.no, col, before, after, rule) for col, before, after, rule in changes)
+    return fixed, fixes
+
+
+def unfix_line(text: str, fixes: list[Fix]) -> str:
+    """Undo ``fixes`` (all of one line) on the fixed text: the line as printed."""
+    for fix in sorted(fixes, key=lambda f: f.col, reverse=True):
+        if text[fix.col : fix.col + len(fix.after)] != fix.after:
+            raise ValueError(f"line {fix.line}: fix {fix.rule} does not match the text at column {fix.col}")
+        text = text[: fix.col] + fix.before + text[fix.col + len(fix.after) :]
+    return text

@@ -265,3 +265,32 @@ def test_text_before_first_event_is_kept() -> None:
     assert dropped[0].reason == "title"
     assert isinstance(nodes[0], Block) and nodes[0].text.startswith("本记以时为序")
     assert _events(nodes)[0].date.iso() == "1949-10-01"
+
+
+def test_two_dated_events_run_together_on_one_line() -> None:
+    nodes, _ = _synthetic("""
+1998年
+3月5日 县委召开全会。3月8日 县政府召开常务会议。
+4月1日 开展植树活动（据《某县志》）。
+""")
+    events = _events(nodes)
+    assert [(e.date.iso(), e.text) for e in events] == [
+        ("1998-03-05", "县委召开全会。"),
+        ("1998-03-08", "县政府召开常务会议。"),
+        ("1998-04-01", "开展植树活动（据《某县志》）。"),
+    ]
+    assert events[0].line == events[1].line
+
+
+def test_era_name_dates_in_prose_are_found_but_do_not_start_events() -> None:
+    from builder.dates import find_dates
+
+    found = find_dates("该寺始建于清嘉庆三年（1798年），民国十年（1921年）重修。")
+    assert [d.start.year for d in found] == [1798, 1921]
+    assert all(d.raw.endswith("年）") for d in found)
+    nodes, _ = _synthetic("""
+1985年
+5月3日 修缮始建于清嘉庆三年（1798年）的文庙。
+""")
+    events = _events(nodes)
+    assert len(events) == 1 and events[0].text == "修缮始建于清嘉庆三年（1798年）的文庙。"

@@ -23,11 +23,14 @@ Two text styles are read; Markdown is recognised by ``# `` headings.
   分目 missing between two anchors are placed at the best boundaries in the gap:
   after a ``（…供稿）`` credit (+2), on a page-start line (+1), opening with
   【概况】/概述/综述 (+1); a boundary must follow a finished sentence. Missing
-  部类 start with their first 分目 (``present=False``). TOC items after the last
+  部类 start with their first 分目 (``present=False``). A heading found in the
+  body keeps its printed wording (``(总商会)`` vs the TOC's ``（总商会）``); a
+  missing one takes the TOC's. TOC items after the last
   anchor are not in the file: their 部类 go to ``meta["toc_missing"]``.
 * Inside a 分目: 条目 titles ``【…】`` (any of 【［[ with any of 】］], not
   ``[2020]``) are found on the joined text, so they may wrap and start
-  mid-line; ``（…供稿）`` -> credit Block; ``…（X摄）`` -> caption Block; a short
+  mid-line; ``（…供稿）`` -> credit Block; ``…（X摄）`` -> caption Block (in
+  source order: inside the open 条目, after the text before it); a short
   unpunctuated line after a finished sentence is a 次分目 when a 条目 or 概述
   follows it, otherwise a caption. A paragraph ends at a short line that ends
   a sentence. A 大事记 部类 goes to ``chronicle.parse_events``.
@@ -479,7 +482,9 @@ class _OcrParser:
             end = segs[n + 1].ci if n + 1 < len(segs) else len(self.content)
             item = self.items[seg.item]
             line = self.content[seg.ci].no if seg.ci < len(self.content) else self.lines[-1].no
-            title = join_wrapped([item.title])
+            # the heading as printed in the body; the TOC's wording when it is missing
+            printed = [c.text for c in self.content[seg.ci : seg.ci + seg.span]]
+            title = join_wrapped(printed or [item.title])
             if item.level == 1:
                 part = Section(title, "chronicle" if "大事记" in title else "category", line, present=seg.span > 0)
                 root.children.append(part)
@@ -569,10 +574,13 @@ class _OcrRegion:
         cursor = 0
         for m in _STREAM.finditer(text):
             if m.group("photo"):
-                cut = self._caption_start(text, starts, m.start())
+                cut = max(cursor, self._caption_start(text, starts, m.start()))  # never re-use emitted text
                 self._text(run, starts, text, cursor, cut)
                 line = self._line_at(run, starts, cut)
-                self.target.children.append(Block("caption", join_wrapped([text[cut : m.end()]]), line))
+                caption = Block("caption", join_wrapped([text[cut : m.end()]]), line)
+                # in source order: after the text before it (inside the open 条目, if any)
+                self.tree.flush(self.target)
+                (self.tree.entry.blocks if self.tree.entry is not None else self.target.children).append(caption)
             else:
                 self._text(run, starts, text, cursor, m.start())
                 line = self._line_at(run, starts, m.start())

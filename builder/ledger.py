@@ -1,0 +1,472 @@
+"""The ledger: every character of a source is on a page or accounted for.
+
+Source text = page text + ledger. The ledger of a document holds:
+
+* every ``Fix`` reported by the normaliser (safe OCR fixes) and by
+  ``corrections`` (reviewed errata): line, before, after, rule;
+* every ``Dropped`` piece reported by the parsers (running heads, TOC,
+  slogans, photo-OCR junk, titles, web boilerplate …), with the parser's reason;
+* markup the parsers strip while reading structure (``#`` and ``**`` of
+  Markdown, the ``【】`` around a 条目 title, list markers, the ``：``/``，``
+  between a date or heading and its text) — found by ``account`` below and
+  recorded as ``Dropped`` with reason ``markup``;
+* whitespace, counted per document (OCR puts spaces between CJK characters;
+  lines are joined): ``whitespace_summary``.
+
+``account`` aligns the whitespace-free text of the fixed source lines with the
+whitespace-free text of everything on the pages (section titles, event
+markers and texts, 条目 titles and texts, blocks, table cells) and of the
+dropped pieces, each piece starting at its own line: dropped pieces are
+claimed first (exact, within their line), then page pieces in line order,
+matching character by character; where a piece skips ahead (a caption or a
+running head interrupts it) it resynchronises on its next characters.
+Characters left over between two pieces (or markup inside one) are markup;
+any other leftover is ``unaccounted`` and a page character not found in the
+source is ``inserted`` — both are reported as problems and must never occur
+(the conservation test checks every source). The same alignment places each
+fix in the record text that shows it (``Mark``), so the page can show the
+original on hover.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .models import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
+from .normalise import OCR_RULES, unfix_line
+
+__all__ = [
+    "LedgerEntry",
+    "Piece",
+    "account",
+    "document_ledger",
+    "verify_conservation",
+    "whitespace_summary",
+    "write_ledger",
+]
+
+MARKUP_ANYWHERE = frozenset("*")
+MARKUP_AT_EDGE = frozenset("#*【】［］[]-+>：:，,、|_")
+UNACCOUNTED = "unaccounted"
+INSERTED = "inserted"
+_RESYNC = 12
+_WS = re.compile(r"\s+")
+_WINDOW = 6000
+
+RULE_NAMES = {
+    **{rule.name: rule.description for rule in OCR_RULES},
+    "correction": "编者勘误（site_config/corrections.yml），附说明",
+    "markup": "解析结构时去掉的标记：Markdown 的 # 与 **、条目标题的【】、列表符号、日期或标题后的冒号逗号",
+    "toc": "目录（据目录恢复章节结构，目录本身不作正文）",
+    "running-head": "书眉、页码",
+    "photo-ocr": "图片中文字的识别乱码",
+    "slogan": "装饰性标语",
+    "title": "文献标题行（作为题名显示）",
+    "rule": "分隔线",
+    "web-boilerplate": "网页转载时的页面杂项（来源、发布时间、打印、关闭等）",
+    "table-continued": "“续表”标记（续表并入前表）",
+    "table-header-repeat": "续表重复的表头",
+}
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One removed or changed piece of a source, for the published ledger."""
+
+    source: str
+    line: int
+    before: str
+    after: str
+    rule: str
+    note: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Pieces: the text on the pages, each with its line
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Piece:
+    """One text on a page (or dropped), with the node and field it belongs to."""
+
+    line: int
+    text: str
+    node: object | None = None
+    role: str = "text"  # text | title | marker | cell | dropped
+    compact: str = ""
+    pos: list[int] = field(default_factory=list)  # index in ``text`` of each compact char
+
+    def __post_init__(self) -> None:
+        self.pos = [i for i, ch in enumerate(self.text) if not ch.isspace()]
+        self.compact = "".join(self.text[i] for i in self.pos)
+
+
+def page_pieces(doc: Document) -> list[Piece]:
+    """Everything the pages show from this document, in tree order."""
+    out: list[Piece] = []
+
+    def block(b: Block) -> None:
+        if b.kind == "table" and b.rows:
+            out.extend(Piece(b.line, cell, b, "cell") for row in b.rows for cell in row)
+        else:
+            out.append(Piece(b.line, b.text, b))
+
+    def visit(sec: Section) -> None:
+        for node in sec.children:
+            if isinstance(node, Section):
+                if node.present:
+                    out.append(Piece(node.line, node.title, node, "title"))
+                visit(node)
+            elif isinstance(node, Event):
+                out.append(Piece(node.line, node.marker, node, "marker"))
+                out.append(Piece(node.line, node.text, node))
+            elif isinstance(node, Entry):
+                out.append(Piece(node.line, node.title, node, "title"))
+                out.append(Piece(node.line, node.text, node))
+                for b in node.blocks:
+                    block(b)
+            else:
+                block(node)
+
+    visit(doc.root)
+    return [p for p in out if p.compact]
+
+
+# ---------------------------------------------------------------------------
+# Alignment
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Source:
+    """The whitespace-free text of the (fixed) lines, with line maps."""
+
+    text: str
+    starts: list[int]  # index of the first char of each line (in ``numbers`` order)
+    numbers: list[int]  # the line numbers
+    start_of: dict[int, int]  # line number -> index of its first char (or the next line's)
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Source:
+        parts: list[str] = []
+        starts: list[int] = []
+        total = 0
+        for ln in lines:
+            starts.append(total)
+            part = _WS.sub("", ln.text)
+            parts.append(part)
+            total += len(part)
+        numbers = [ln.no for ln in lines]
+        return cls("".join(parts), starts, numbers, dict(zip(numbers, starts)))
+
+    def _row(self, i: int) -> int:
+        return bisect_right(self.starts, i) - 1
+
+    def line_of(self, i: int) -> int:
+        return self.numbers[self._row(i)]
+
+    def line_end(self, i: int) -> int:
+        row = self._row(i)
+        return self.starts[row + 1] if row + 1 < len(self.starts) else len(self.text)
+
+    def start(self, line: int) -> int:
+        if line in self.start_of:
+            return self.start_of[line]
+        row = bisect_left(self.numbers, line)
+        return self.starts[row] if row < len(self.starts) else len(self.text)
+
+
+@dataclass
+class Alignment:
+    """Who owns each source character: piece index and index in its compact text."""
+
+    src: _Source
+    pieces: list[Piece]
+    owner: list[int]
+    index: list[int]
+    inserted: list[tuple[Piece, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _free_run(src: str, used: bytearray, i: int, piece: str, j: int, stop: int) -> int:
+    """Length of the run where ``src[i:stop]`` equals ``piece[j:]`` on free positions."""
+    n = 0
+    limit = min(stop - i, len(piece) - j)
+    while n < limit:
+        step = min(32, limit - n)
+        if src[i + n : i + n + step] == piece[j + n : j + n + step] and used.find(1, i + n, i + n + step) < 0:
+            n += step
+            continue
+        while n < limit and src[i + n] == piece[j + n] and not used[i + n]:
+            n += 1
+        break
+    return n
+
+
+def _resync(src: str, used: bytearray, i: int, want: str) -> int:
+    """Next free position at or after ``i`` where ``want`` starts, or -1."""
+    hi = min(len(src), i + _WINDOW)
+    pos = src.find(want, i, hi)
+    while pos >= 0:
+        if used.find(1, pos, pos + len(want)) < 0:
+            return pos
+        pos = src.find(want, pos + 1, hi)
+    return -1
+
+
+def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: list[Piece] | None = None) -> Alignment:
+    """Assign every source character to a dropped piece or a page piece;
+    ``late`` pieces (markup already in the ledger) claim what is left on
+    their line at the end."""
+    src = _Source.of(lines)
+    n = len(src.text)
+    used = bytearray(n)
+    late = late or []
+    al = Alignment(src, [*dropped, *pieces, *late], [-1] * n, [-1] * n)
+
+    def take(p: int, i: int, j: int, k: int) -> None:
+        used[i : i + k] = b"\x01" * k
+        al.owner[i : i + k] = [p] * k
+        al.index[i : i + k] = range(j, j + k)
+
+    def claim(p: int, piece: Piece) -> None:
+        """Exact, within the piece's own line."""
+        lo = src.start(piece.line)
+        hi = src.start_of.get(piece.line + 1, n) if piece.line + 1 in src.start_of else n
+        pos = _resync(src.text[:hi], used, lo, piece.compact)
+        if pos < 0:
+            al.problems.append(f"line {piece.line}: ledger text not found on its line: {piece.text[:30]!r}")
+        else:
+            take(p, pos, 0, len(piece.compact))
+
+    for p, piece in enumerate(dropped):
+        claim(p, piece)
+    order = sorted(range(len(pieces)), key=lambda k: (pieces[k].line, k))
+    for k in order:
+        p, piece = len(dropped) + k, pieces[k]
+        text, i, j = piece.compact, src.start(piece.line), 0
+        while j < len(text):
+            i = used.find(0, i)
+            if i < 0:
+                al.inserted.append((piece, text[j:]))
+                break
+            stop = src.line_end(i)
+            run = _free_run(src.text, used, i, text, j, stop)
+            if 0 < run < min(4, len(text) - j) and i + run < stop:
+                # a short run may be a coincidence (a caption between two halves
+                # of a paragraph): prefer where the piece's next characters are
+                pos = _resync(src.text, used, i, text[j : j + _RESYNC])
+                if pos > i:
+                    i = pos
+                    continue
+            if run:
+                take(p, i, j, run)
+                i, j = i + run, j + run
+                continue
+            if src.text[i] in MARKUP_AT_EDGE:
+                i += 1
+                continue
+            pos = _resync(src.text, used, i, text[j : j + _RESYNC])
+            if pos < 0 and len(text) - j > 3:
+                pos = _resync(src.text, used, i, text[j : j + 3])
+            if pos >= 0:
+                i = pos
+                continue
+            al.inserted.append((piece, text[j]))
+            j += 1
+    base = len(dropped) + len(pieces)
+    for k, piece in enumerate(late):
+        claim(base + k, piece)
+    return al
+
+
+def _leftovers(al: Alignment) -> list[tuple[int, int, str]]:
+    """Runs of unowned source characters: (start, end, reason)."""
+    runs: list[tuple[int, int, str]] = []
+    owner, n = al.owner, len(al.owner)
+    i = 0
+    while i < n:
+        if owner[i] >= 0:
+            i += 1
+            continue
+        j, stop = i, al.src.line_end(i)
+        while j < stop and owner[j] < 0:
+            j += 1
+        chars = al.src.text[i:j]
+        inside = (
+            i > 0 and j < n and owner[i - 1] == owner[j] and owner[j] >= 0
+            and al.index[j] == al.index[i - 1] + 1
+        )
+        allowed = MARKUP_ANYWHERE if inside else MARKUP_AT_EDGE
+        runs.append((i, j, "markup" if set(chars) <= allowed else UNACCOUNTED))
+        i = j
+    return runs
+
+
+def _mark(al: Alignment, fixes: list[Fix], fixed: dict[int, str]) -> None:
+    """Attach a ``Mark`` to the record text that shows each fix."""
+    for fix in fixes:
+        text = fixed.get(fix.line, "")
+        if fix.line not in al.src.start_of:
+            continue
+        first = al.src.start_of[fix.line] + len(_WS.sub("", text[: fix.col]))
+        idx = list(range(first, first + len(_WS.sub("", fix.after))))
+        if not idx or idx[-1] >= len(al.owner):
+            continue
+        owners = {al.owner[i] for i in idx}
+        if len(owners) != 1 or min(owners) < 0:
+            continue
+        piece = al.pieces[owners.pop()]
+        if piece.role != "text" or not isinstance(piece.node, (Block, Entry, Event)):
+            continue
+        start = piece.pos[min(al.index[i] for i in idx)]
+        end = piece.pos[max(al.index[i] for i in idx)] + 1
+        piece.node.marks.append(Mark(start, end, fix.before, fix.rule, fix.note))
+    for piece in al.pieces:
+        if isinstance(piece.node, (Block, Entry, Event)) and piece.node.marks:
+            piece.node.marks.sort(key=lambda m: m.start)
+
+
+def _dropped_pieces(doc: Document, *, markup: bool) -> list[Piece]:
+    pieces = [Piece(d.line, d.text, d, "dropped") for d in doc.dropped if (d.reason == "markup") == markup]
+    return [p for p in pieces if p.compact]
+
+
+def account(doc: Document, fixed_lines: list[Line]) -> None:
+    """Add the markup the parsers stripped to ``doc.dropped`` (reason
+    ``markup``), mark each fix in its record, and report anything unaccounted."""
+    dropped = [p for p in (Piece(d.line, d.text, d, "dropped") for d in doc.dropped) if p.compact]
+    al = align(fixed_lines, page_pieces(doc), dropped)
+    for i, j, reason in _leftovers(al):
+        line = al.src.line_of(i)
+        doc.dropped.append(Dropped(line, al.src.text[i:j], reason))
+        if reason == UNACCOUNTED:
+            doc.problems.append(f"line {line}: text not on any page: {al.src.text[i:j][:30]!r}")
+    for piece, chars in al.inserted:
+        doc.problems.append(f"line {piece.line}: page text not found in the source: {chars[:30]!r}")
+    doc.problems.extend(al.problems)
+    _mark(al, doc.fixes, {ln.no: ln.text for ln in fixed_lines})
+    doc.dropped.sort(key=lambda d: d.line)
+
+
+# ---------------------------------------------------------------------------
+# Conservation (for tests and `fangzhi check`)
+# ---------------------------------------------------------------------------
+
+
+def verify_conservation(doc: Document, source_lines: list[Line]) -> list[str]:
+    """Problems with "source text = page text + ledger" for one document.
+
+    Applies the ledger's fixes to the printed lines, aligns the result with
+    what the pages show plus what the ledger lists as dropped (markup
+    included), and checks that nothing is left over on either side and that
+    undoing the fixes gives the printed lines back. Returns [] when every
+    character is accounted for.
+    """
+    problems: list[str] = []
+    fixed_lines = _apply(source_lines, doc.fixes, problems)
+    al = align(fixed_lines, page_pieces(doc), _dropped_pieces(doc, markup=False), _dropped_pieces(doc, markup=True))
+    problems.extend(al.problems)
+    for i, j, _ in _leftovers(al):
+        problems.append(f"line {al.src.line_of(i)}: not on a page and not in the ledger: {al.src.text[i:j][:30]!r}")
+    for piece, chars in al.inserted:
+        problems.append(f"line {piece.line}: on a page but not in the source: {chars[:30]!r}")
+    fixes_by_line: dict[int, list[Fix]] = {}
+    for fix in doc.fixes:
+        fixes_by_line.setdefault(fix.line, []).append(fix)
+    for ln, fx in zip(source_lines, fixed_lines):
+        try:
+            back = unfix_line(fx.text, fixes_by_line.get(ln.no, []))
+        except ValueError as exc:
+            problems.append(str(exc))
+            continue
+        if back != ln.text:
+            problems.append(f"line {ln.no}: undoing the fixes does not give the printed line")
+    return problems
+
+
+def _apply(lines: list[Line], fixes: list[Fix], problems: list[str]) -> list[Line]:
+    """Apply the ledger's fixes to printed lines. Columns are in the fixed
+    text, so applying them left to right puts each one at its own column."""
+    by_line: dict[int, list[Fix]] = {}
+    for fix in fixes:
+        by_line.setdefault(fix.line, []).append(fix)
+    out = []
+    for ln in lines:
+        text = ln.text
+        for fix in sorted(by_line.get(ln.no, []), key=lambda f: f.col):
+            if text[fix.col : fix.col + len(fix.before)] != fix.before:
+                problems.append(f"line {ln.no}: fix {fix.rule} {fix.before!r} does not match the printed text")
+                continue
+            text = text[: fix.col] + fix.after + text[fix.col + len(fix.before) :]
+        out.append(Line(ln.no, text))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# The published ledger
+# ---------------------------------------------------------------------------
+
+
+def document_ledger(doc: Document) -> list[LedgerEntry]:
+    """Fixes and dropped pieces of one document, in line order."""
+    sid = doc.source.id
+    entries = [LedgerEntry(sid, f.line, f.before, f.after, f.rule, f.note) for f in doc.fixes]
+    entries += [LedgerEntry(sid, d.line, d.text, "", d.reason) for d in doc.dropped]
+    return sorted(entries, key=lambda e: e.line)
+
+
+def whitespace_summary(doc: Document, source_lines: list[Line]) -> dict[str, int]:
+    """Whitespace as printed and as kept on the pages (removed = the rest)."""
+    blank = sum(1 for ln in source_lines if not ln.text.strip())
+    spaces = sum(1 for ln in source_lines for ch in ln.text if ch.isspace())
+    kept = sum(1 for p in page_pieces(doc) for ch in p.text.strip() if ch.isspace())
+    return {
+        "lines": len(source_lines),
+        "blank_lines": blank,
+        "spaces_in_lines": spaces,
+        "spaces_on_pages": kept,
+    }
+
+
+def write_ledger(docs: list[Document], data_dir: Path, texts: dict[str, str] | None = None) -> list[dict]:
+    """Write ``ledger.json`` and ``ledger.csv``; return the Data page listing.
+
+    ``texts`` (file name -> decoded text) adds the whitespace counts per document.
+    """
+    from .load import document_lines
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    ledgers = {doc.source.id: document_ledger(doc) for doc in docs}
+    entries = [e for doc in docs for e in ledgers[doc.source.id]]
+    data: dict[str, object] = {
+        "rules": RULE_NAMES,
+        "summary": {sid: dict(sorted(Counter(e.rule for e in es).items())) for sid, es in ledgers.items()},
+        "entries": [e.__dict__ for e in entries],
+    }
+    if texts:
+        data["whitespace"] = {
+            d.source.id: whitespace_summary(d, document_lines(d.source, texts[d.source.file]))
+            for d in docs if d.source.file in texts
+        }
+    (data_dir / "ledger.json").write_text(
+        json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["source", "line", "rule", "before", "after", "note"])
+    for e in entries:
+        writer.writerow([e.source, e.line, e.rule, e.before, e.after, e.note])
+    (data_dir / "ledger.csv").write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
+    return [
+        {"name": "ledger.json", "desc": "校勘账：删改的每一处原文（文献、行号、原文、改后、规则）", "count": len(entries)},
+        {"name": "ledger.csv", "desc": "校勘账（CSV）", "count": len(entries)},
+    ]

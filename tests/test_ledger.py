@@ -1,0 +1,128 @@
+"""The ledger: source text = page text + ledger, for every source; safe OCR fixes; originals on hover."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from builder.ledger import verify_conservation
+from builder.load import document_lines
+from builder.models import Event, Line, Source
+from builder.normalise import fix_line, fix_lines, split_lines, unfix_line
+from builder.parse import parse_document
+
+
+@pytest.mark.parametrize(("text", "fixed", "rules"), [
+    ("全省各市调研工作的最 后■站 O", "全省各市调研工作的最 后一站 。", ["ocr-block", "ocr-stop"]),
+    ("最多跑一■ 次", "最多跑一 次", ["ocr-block"]),
+    ("出生率 5.151%。；死亡率", "出生率 5.151‰；死亡率", ["ocr-permille"]),
+    ("二 O三五年远景目标", "二 〇三五年远景目标", ["ocr-ling"]),
+    ("北 L6千米处", "北 1.6千米处", ["ocr-decimal"]),
+    ("提高重大疫情防控 and 应对能力", "提高重大疫情防控和应对能力", ["conversion-and"]),
+    ("3月 n日，市委常委会", "3月 11日，市委常委会", ["ocr-eleven"]),
+    ("1日 o时起", "1日 0时起", ["ocr-zero-hour"]),
+    ("东经 122。35'至", "东经 122°35'至", ["ocr-degree"]),
+    ("覆盖率达 45%0主要由", "覆盖率达 45%。主要由", ["ocr-stop"]),
+    ("完成 101％", "完成 101%", ["fullwidth-percent"]),
+])
+def test_safe_ocr_fixes(text: str, fixed: str, rules: list[str]) -> None:
+    out, changes = fix_line(text)
+    assert out == fixed
+    assert [c[3] for c in changes] == rules
+
+
+@pytest.mark.parametrize("text", [
+    "比上年增长 44.39%。在全省", "L2级自动驾驶", "共 1000", "Windows 10 系统", "GDP 增长", "a and b",
+    "增长 8%。",
+])
+def test_ambiguous_text_is_left_alone(text: str) -> None:
+    assert fix_line(text) == (text, [])
+
+
+def test_zero_before_a_unit_on_the_next_line_is_a_digit() -> None:
+    lines, fixes = fix_lines(split_lines("平均气温为0\n\n℃，较常年偏高。\n会议审议了规划O\n"))
+    assert lines[0].text == "平均气温为0" and [f.line for f in fixes] == [4]
+
+
+def test_fixes_undo_exactly() -> None:
+    text = "最 后■站 O，北 L6千米处 and 二O三五 5.1%。；"
+    fixed, changes = fix_line(text)
+    assert fixed != text
+    from builder.models import Fix
+
+    assert unfix_line(fixed, [Fix(1, c, b, a, r) for c, b, a, r in changes]) == text
+
+
+def _doc(text: str, genre: str = "chronicle") -> tuple[object, list[Line]]:
+    source = Source(id="t", file="t.txt", title="测试", genre=genre, region="", years=(2020,),  # type: ignore[arg-type]
+                    content_year=2020)
+    lines = split_lines(text)
+    return parse_document(source, lines), lines
+
+
+def test_fix_is_marked_in_the_event_that_shows_it() -> None:
+    doc, lines = _doc("大事记\n\n2020年\n\n2020.3.5 召开第■次会议O\n\n2020.4 全区开展检查。\n")
+    event = next(e for e in doc.events() if e.line == 5)
+    assert isinstance(event, Event) and event.text == "召开第一次会议。"
+    assert [(m.original, event.text[m.start:m.end], m.rule) for m in event.marks] == [
+        ("■", "一", "ocr-block"), ("O", "。", "ocr-stop")]
+    assert verify_conservation(doc, lines) == []
+
+
+def test_markup_and_separators_are_in_the_ledger() -> None:
+    doc, lines = _doc("## 2020年\n\n**2020.3.5**，召开会议。\n\n- 2020.4 开展检查。\n")
+    assert {d.reason for d in doc.dropped} == {"markup"}
+    assert "".join(d.text for d in doc.dropped).count("*") == 4
+    assert verify_conservation(doc, lines) == []
+
+
+def test_a_lost_character_is_detected() -> None:
+    doc, lines = _doc("大事记\n\n2020年\n\n2020.3.5 召开会议。\n")
+    doc.events()[0].text = "召开会"
+    problems = verify_conservation(doc, lines)
+    assert any("议" in p for p in problems)
+    doc.events()[0].text = "召开会议。另"
+    assert any("另" in p for p in verify_conservation(doc, lines))
+
+
+def test_conservation_holds_for_every_source(built) -> None:
+    archive, _, _ = built
+    for doc in archive.documents:
+        lines = document_lines(doc.source, archive.texts[doc.source.file])
+        assert verify_conservation(doc, lines) == [], doc.source.id
+
+
+def test_ledger_is_published(built) -> None:
+    archive, _, site = built
+    data = json.loads((site / "data" / "ledger.json").read_text("utf-8"))
+    summary = data["summary"]
+    assert set(summary) == {d.source.id for d in archive.documents}
+    liaoyang = summary["liaoyang-yearbook-2021"]
+    for rule in ("ocr-block", "ocr-permille", "ocr-stop", "ocr-ling", "ocr-decimal", "toc", "running-head",
+                 "photo-ocr", "markup"):
+        assert liaoyang.get(rule, 0) > 0, rule
+    assert summary["wanghua-yearbook-2023"]["conversion-and"] == 14  # notes §4.3: 14 times
+    assert summary["wanghua-yearbook-2023"]["slogan"] > 0
+    assert summary["guta-dsj"]["correction"] >= 2
+    assert all(r in data["rules"] for s in summary.values() for r in s)
+    ws = data["whitespace"]["guta-dsj"]
+    assert ws["blank_lines"] > 600 and ws["spaces_in_lines"] >= ws["spaces_on_pages"] > 0
+    entry = next(e for e in data["entries"] if e["rule"] == "ocr-decimal")
+    assert set(entry) == {"source", "line", "before", "after", "rule", "note"} and entry["before"] == "L"
+    csv_text = (site / "data" / "ledger.csv").read_text("utf-8-sig")
+    assert csv_text.splitlines()[0] == "source,line,rule,before,after,note"
+    import csv
+    import io
+
+    assert len(list(csv.reader(io.StringIO(csv_text)))) == len(data["entries"]) + 1
+    page = (site / "data" / "index.html").read_text("utf-8")
+    assert "ledger.json" in page and "校勘账" in page
+
+
+def test_originals_show_on_hover(built) -> None:
+    _, _, site = built
+    html = (site / "sources" / "guta-dsj" / "index.html").read_text("utf-8")
+    assert 'class="fz-fix fz-corr"' in html and "原文：进行了进行了" in html
+    yearbook = "".join(p.read_text("utf-8") for p in (site / "sources" / "liaoyang-yearbook-2021").rglob("*.html"))
+    assert 'data-rule="ocr-decimal" title="原文：L（OCR 校正）">1.</span>' in yearbook
