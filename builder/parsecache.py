@@ -1,0 +1,126 @@
+"""Parse documents in parallel, with a cache keyed by content hash.
+
+Rules:
+
+* A document's cache key is the SHA-256 of everything its parse depends on:
+  the ``Source`` record, the document's lines (numbers and text), the reviewed
+  corrections for that source, and the code of the ``builder`` package. Edit
+  one line of one source and only that document's key changes, so a rebuild
+  re-parses only that document; change the parser and every key changes.
+* Entries are pickles under ``<cache_dir>/<key[:2]>/<key>.pickle``, written
+  atomically (temp file + rename). A missing, unreadable or stale entry is
+  simply a miss: the cache can always be deleted.
+* Misses are parsed in a process pool (one worker per core) when there are at
+  least two of them; results come back in the order of the sources, so the
+  output never depends on scheduling.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from .models import Correction, Document, Line, Source
+from .parse import parse_document
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def code_fingerprint() -> str:
+    """Hash of the builder package's Python code: a code change invalidates every entry."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class ParseJob:
+    """One document to parse: its source record, its lines and its corrections."""
+
+    source: Source
+    lines: tuple[Line, ...]
+    corrections: tuple[Correction, ...] = ()
+
+    def key(self) -> str:
+        h = hashlib.sha256()
+        h.update(code_fingerprint().encode())
+        h.update(repr(self.source).encode())
+        h.update(repr(self.corrections).encode())
+        for line in self.lines:
+            h.update(f"{line.no}\x1f{line.text}\x1e".encode())
+        return h.hexdigest()
+
+
+def run_job(job: ParseJob) -> Document:
+    """Parse one document (top-level so a worker process can run it)."""
+    return parse_document(job.source, list(job.lines), job.corrections)
+
+
+@dataclass
+class ParseStats:
+    parsed: list[str] = field(default_factory=list)  # source ids parsed in this run
+    cached: list[str] = field(default_factory=list)  # source ids taken from the cache
+
+
+@dataclass
+class ParseCache:
+    """A folder of parsed documents; ``None`` as folder disables caching."""
+
+    folder: Path | None
+
+    def _path(self, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Document | None:
+        if self.folder is None:
+            return None
+        try:
+            with self._path(key).open("rb") as fh:
+                doc = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+        return doc if isinstance(doc, Document) else None
+
+    def put(self, key: str, doc: Document) -> None:
+        if self.folder is None:
+            return
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only cache folder only costs speed
+
+
+def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None = None) -> tuple[list[Document], ParseStats]:
+    """Parse every job (cached ones are loaded), in parallel; results in job order."""
+    stats = ParseStats()
+    keys = [job.key() for job in jobs]
+    docs: list[Document | None] = [cache.get(k) for k in keys]
+    todo = [i for i, d in enumerate(docs) if d is None]
+    workers = workers or os.cpu_count() or 1
+    if len(todo) >= 2 and workers > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            # biggest first, so one long document does not start last
+            order = sorted(todo, key=lambda i: -len(jobs[i].lines))
+            results = dict(zip(order, pool.map(run_job, [jobs[i] for i in order])))
+    else:
+        results = {i: run_job(jobs[i]) for i in todo}
+    for i, doc in results.items():
+        docs[i] = doc
+        cache.put(keys[i], doc)
+    for i, job in enumerate(jobs):
+        (stats.parsed if i in results else stats.cached).append(job.source.id)
+    return [d for d in docs if d is not None], stats
