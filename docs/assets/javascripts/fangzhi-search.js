@@ -1,76 +1,232 @@
-/* 方志 full-text search page: exact substring search over every record.
+/* 方志 full-text search page over the split index in data/search/ (builder/search_index.py).
  *
  * Contract: search/?q=QUERY[&year=Y|Y1-Y2][&region=ID][&topic=ID][&source=N]
- * shows every result; each result element carries data-url (page URL with
- * anchor, relative to the site root) and the count is in [data-total].
- * The data comes from ../data/records.js (a script, so it works from file://).
+ * lists every record whose folded title or text contains every term (spaces
+ * separate terms; "quoted phrases" are one term); each result element carries
+ * data-url (page URL with anchor, relative to the site root); the exact total
+ * is in [data-total]. #fz-results gets data-ready (ms from search to display) and
+ * data-files (index files loaded so far) when the first results are shown, and
+ * data-complete when every result is listed.
+ *
+ * Loading: only the manifest, the files of the query's own grams, and then
+ * the metadata and text chunks of the results on screen; every file is a
+ * <script> (works from file://, no fetch/XHR). window.FZS.loaded lists them.
  */
 (function () {
   "use strict";
-  var DATA = window.FANGZHI_DATA;
-  var ROOT = "../";
-  var FIRST_BATCH = 50;
-  var BATCH = 200;
+  var FIRST = 20, BATCH = 200;
+  var SELF = document.currentScript && document.currentScript.src;
+  var ROOT = SELF ? SELF.replace(/assets\/javascripts\/fangzhi-search\.js(\?.*)?$/, "") : "../";
+  var INDEX = ROOT + "data/search/";
+  var FILE_URLS = window.location.protocol === "file:" || /\/index\.html$/.test(window.location.pathname);
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV", MORE = "WXYZabcdefghijklmnopqrstuvwxyz-_";
+  var VAL = {};
+  for (var d = 0; d < 32; d++) { VAL[DIGITS.charCodeAt(d)] = d; VAL[MORE.charCodeAt(d)] = 32 + d; }
 
-  function norm(s) {
-    return s.replace(/\s+/g, "").toLowerCase();
+  /* ---- loading index files as scripts ---- */
+  var store = {}, pending = {};
+  window.FZS = { put: function (name, data) { store[name] = data; }, loaded: [] };
+  function load(name) {
+    if (pending[name]) return pending[name];
+    pending[name] = new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = INDEX + name + ".js";
+      s.async = true;
+      s.onload = function () {
+        window.FZS.loaded.push(name);
+        if (name in store) resolve(store[name]); else reject(new Error(name));
+      };
+      s.onerror = function () { reject(new Error("检索索引未能载入：" + name)); };
+      document.head.appendChild(s);
+    });
+    return pending[name];
   }
 
+  /* ---- numbers and folding ---- */
+  function decode(s) {
+    var out = [], v = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = VAL[s.charCodeAt(i)];
+      if (c < 32) { out.push(v * 32 + c); v = 0; } else v = v * 32 + (c - 32);
+    }
+    return out;
+  }
+  function hash(cps) {
+    var h = 2166136261;
+    for (var i = 0; i < cps.length; i++) { h ^= cps[i]; h = Math.imul(h, 16777619) >>> 0; }
+    return h;
+  }
+  var M = null, FOLD = {};
+  function foldChar(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
+    ch = ch.toLowerCase();
+    return FOLD[ch] || ch;
+  }
+  function fold(s) {
+    var out = "";
+    for (var ch of s.replace(/\s+/g, "")) out += foldChar(ch);
+    return out;
+  }
   function parseQuery(q) {
-    var terms = [];
-    var re = /"([^"]+)"|“([^”]+)”|「([^」]+)」|(\S+)/g;
-    var m;
+    var terms = [], re = /"([^"]+)"|“([^”]+)”|「([^」]+)」|(\S+)/g, m;
     while ((m = re.exec(q)) !== null) {
-      var t = norm(m[1] || m[2] || m[3] || m[4] || "");
-      if (t) terms.push(t);
+      var t = fold(m[1] || m[2] || m[3] || m[4] || "");
+      if (t && terms.indexOf(t) === -1) terms.push(t);
     }
     return terms;
   }
-
-  function countOf(hay, needle) {
-    var n = 0, i = hay.indexOf(needle);
-    while (i !== -1) { n++; i = hay.indexOf(needle, i + needle.length); }
-    return n;
-  }
-
-  var prepared = null;
-  function prepare() {
-    if (prepared) return prepared;
-    prepared = DATA.records.map(function (r, i) {
-      return { i: i, url: r[0], type: r[1], title: r[2], text: r[3], source: r[4], date: r[5],
-               years: r[6], regions: r[7], topics: r[8], ntitle: norm(r[2]), ntext: norm(r[3]) };
-    });
-    return prepared;
-  }
-
-  function inYear(rec, spec) {
-    if (!spec) return true;
-    var parts = spec.split("-"), lo = +parts[0], hi = +(parts[1] || parts[0]);
-    return rec.years.some(function (y) { return y >= lo && y <= hi; });
-  }
-
-  function search(terms, filters) {
-    var out = [];
-    prepare().forEach(function (rec) {
-      var hits = 0, titleHit = false;
-      for (var k = 0; k < terms.length; k++) {
-        var inTitle = rec.ntitle.indexOf(terms[k]) !== -1;
-        var c = countOf(rec.ntext, terms[k]);
-        if (!inTitle && c === 0) return;
-        titleHit = titleHit || inTitle;
-        hits += c + (inTitle ? 1 : 0);
+  function manifest() {
+    return load("manifest").then(function (m) {
+      if (!M) {
+        M = m;
+        var f = Array.from(m.fold);
+        for (var i = 0; i + 1 < f.length; i += 2) FOLD[f[i]] = f[i + 1];
       }
-      if (!inYear(rec, filters.year)) return;
-      if (filters.region && rec.regions.indexOf(filters.region) === -1) return;
-      if (filters.topic && rec.topics.indexOf(filters.topic) === -1) return;
-      if (filters.source !== "" && filters.source != null && String(rec.source) !== filters.source) return;
-      out.push({ rec: rec, hits: hits, titleHit: titleHit });
+      return M;
     });
-    out.sort(function (a, b) {
-      return (b.titleHit - a.titleHit) || (b.hits - a.hits) ||
-             (a.rec.ntext.length - b.rec.ntext.length) || (a.rec.i - b.rec.i);
+  }
+
+  /* ---- gram lists ---- */
+  var shards = {};
+  function parseShard(str) {
+    var map = {}, i = 0;
+    while (i < str.length) {
+      var n = str.charCodeAt(i) - 48, key = "";
+      i++;
+      for (var k = 0; k < n; k++) { var ch = String.fromCodePoint(str.codePointAt(i)); key += ch; i += ch.length; }
+      var j = str.indexOf("~", i);
+      map[key] = str.slice(i, j);
+      i = j + 1;
+    }
+    return map;
+  }
+  function gramList(gram) {
+    var name = gram in M.heavy ? "h/" + M.heavy[gram] : "g/" + (hash(Array.from(gram, function (c) {
+      return c.codePointAt(0);
+    })) % M.shards);
+    return load(name).then(function (str) {
+      if (!shards[name]) shards[name] = parseShard(str);
+      return shards[name][gram] || "";
     });
+  }
+  /* 1-/2-grams: Map id -> {hits, title} */
+  function docList(s) {
+    var v = decode(s), out = new Map(), id = -1;
+    for (var i = 0; i < v.length; i += 2) {
+      id += v[i] + 1;
+      out.set(id, { hits: (v[i + 1] >> 1) + (v[i + 1] & 1), title: (v[i + 1] & 1) === 1, first: -1 });
+    }
     return out;
+  }
+  /* 3-grams: Map id -> [title positions, text positions] */
+  function posList(s) {
+    var v = decode(s), out = new Map(), id = -1, i = 0;
+    while (i < v.length) {
+      id += v[i] + 1;
+      var nt = v[i + 1], nx = v[i + 2], sides = [[], []], p;
+      i += 3;
+      for (var side = 0; side < 2; side++) {
+        p = 0;
+        for (var k = 0, n = side ? nx : nt; k < n; k++, i++) { p += v[i]; sides[side].push(p); }
+      }
+      out.set(id, sides);
+    }
+    return out;
+  }
+  function termMatches(term) {
+    var cps = Array.from(term);
+    if (cps.length <= 2) return gramList(term).then(docList);
+    var offsets = [];
+    for (var o = 0; o + 3 <= cps.length; o += 3) offsets.push(o);
+    if (offsets[offsets.length - 1] !== cps.length - 3) offsets.push(cps.length - 3);
+    return Promise.all(offsets.map(function (o) { return gramList(cps.slice(o, o + 3).join("")); }))
+      .then(function (lists) {
+        var order = lists.map(function (s, k) { return k; }).sort(function (a, b) {
+          return lists[a].length - lists[b].length;
+        });
+        var maps = [], k;
+        for (k = 0; k < lists.length; k++) maps.push(posList(lists[k]));
+        var out = new Map();
+        maps[order[0]].forEach(function (_, id) {
+          for (var q = 1; q < order.length; q++) if (!maps[order[q]].has(id)) return;
+          var found = [0, 0], first = -1;
+          for (var side = 0; side < 2; side++) {
+            var sets = maps.map(function (m) { return new Set(m.get(id)[side]); });
+            maps[0].get(id)[side].forEach(function (p) {
+              for (var j = 1; j < offsets.length; j++) if (!sets[j].has(p + offsets[j])) return;
+              found[side]++;
+              if (side === 1 && first < 0) first = p;
+            });
+          }
+          if (found[0] || found[1]) out.set(id, { hits: found[1] + (found[0] ? 1 : 0), title: found[0] > 0, first: first });
+        });
+        return out;
+      });
+  }
+
+  /* ---- facets ---- */
+  function facetIds(kind, value) {
+    var e = (M.facets[kind] || []).filter(function (f) { return String(f[0]) === String(value); })[0];
+    if (!e) return Promise.resolve(new Set());
+    return load("f/" + e[1]).then(function (s) {
+      var v = decode(s), out = new Set(), id = -1;
+      for (var i = 0; i < v.length; i++) { id += v[i] + 1; out.add(id); }
+      return out;
+    });
+  }
+  function filterSets(filters) {
+    var jobs = [];
+    if (filters.year) {
+      var parts = filters.year.split("-"), lo = +parts[0], hi = +(parts[1] || parts[0]);
+      var years = (M.facets.year || []).filter(function (f) { return +f[0] >= lo && +f[0] <= hi; });
+      jobs.push(Promise.all(years.map(function (f) { return facetIds("year", f[0]); })).then(function (sets) {
+        var u = new Set();
+        sets.forEach(function (s) { s.forEach(function (x) { u.add(x); }); });
+        return u;
+      }));
+    }
+    ["region", "topic", "source"].forEach(function (k) { if (filters[k]) jobs.push(facetIds(k, filters[k])); });
+    return Promise.all(jobs);
+  }
+
+  /* ---- the query ---- */
+  function search(terms, filters) {
+    return manifest().then(function () {
+      return Promise.all([Promise.all(terms.map(termMatches)), filterSets(filters)]);
+    }).then(function (res) {
+      var maps = res[0].slice().sort(function (a, b) { return a.size - b.size; }), sets = res[1], hits = [];
+      maps[0].forEach(function (m, id) {
+        var total = m.hits, title = m.title, first = m.first;
+        for (var k = 1; k < maps.length; k++) {
+          var o = maps[k].get(id);
+          if (!o) return;
+          total += o.hits;
+          title = title || o.title;
+        }
+        for (var s = 0; s < sets.length; s++) if (!sets[s].has(id)) return;
+        hits.push({ id: id, hits: total, title: title, first: maps.length === 1 ? first : -1 });
+      });
+      hits.sort(function (a, b) { return (b.title - a.title) || (b.hits - a.hits) || (a.id - b.id); });
+      return hits;
+    });
+  }
+
+  /* ---- records: metadata and text ---- */
+  function meta(id) {
+    return load("m/" + Math.floor(id / M.metaPerFile)).then(function (rows) { return rows[id % M.metaPerFile]; });
+  }
+  function textRange(row, from, to) {
+    from = Math.max(0, from);
+    to = Math.min(row[6], to);
+    if (to <= from) return Promise.resolve("");
+    var a = row[5] + from, b = row[5] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
+    var jobs = [];
+    for (var c = first; c <= last; c++) jobs.push(load("t/" + c));
+    return Promise.all(jobs).then(function (parts) {
+      var all = parts.join(""), base = first * M.chunkChars;
+      return all.slice(a - base, b - base);
+    });
   }
 
   function escapeHtml(s) {
@@ -78,12 +234,13 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-
-  /* Positions (in the raw text) of every match of every term, ignoring whitespace. */
+  /* Ranges (in raw) of every match of every term, comparing folded characters and skipping whitespace. */
   function matchRanges(raw, terms) {
     var map = [], compact = "";
     for (var i = 0; i < raw.length; i++) {
-      if (!/\s/.test(raw[i])) { map.push(i); compact += raw[i].toLowerCase(); }
+      if (/\s/.test(raw[i])) continue;
+      var f = foldChar(raw[i]);
+      for (var k = 0; k < f.length; k++) { map.push(i); compact += f[k]; }
     }
     var ranges = [];
     terms.forEach(function (t) {
@@ -96,7 +253,6 @@
     ranges.sort(function (a, b) { return a[0] - b[0]; });
     return ranges;
   }
-
   function highlight(raw, ranges, from, to) {
     var html = "", pos = from;
     ranges.forEach(function (r) {
@@ -107,76 +263,111 @@
     });
     return html + escapeHtml(raw.slice(pos, to));
   }
-
-  function snippet(raw, terms) {
-    var ranges = matchRanges(raw, terms);
-    if (!ranges.length) return escapeHtml(raw.slice(0, 120)) + (raw.length > 120 ? "…" : "");
-    var from = Math.max(0, ranges[0][0] - 40), to = Math.min(raw.length, ranges[0][0] + 110);
-    return (from > 0 ? "…" : "") + highlight(raw, ranges, from, to) + (to < raw.length ? "…" : "");
+  /* The snippet around the first match in the text; loads only the chunks it needs. */
+  function snippet(row, hit, terms) {
+    var len = row[6], step = 600;
+    function attempt(from, to) {
+      return textRange(row, from, to).then(function (raw) {
+        var ranges = matchRanges(raw, terms);
+        if (!ranges.length && to < len && hit.hits > (hit.title ? 1 : 0)) return attempt(Math.max(0, to - 40), to + step * 2);
+        if (!ranges.length) {
+          return { html: escapeHtml(raw.slice(0, 120)) + (from + 120 < len ? "…" : ""), hit: "" };
+        }
+        var s = Math.max(0, ranges[0][0] - 40), e = Math.min(raw.length, ranges[0][0] + 110);
+        return {
+          html: (from + s > 0 ? "…" : "") + highlight(raw, ranges, s, e) + (from + e < len ? "…" : ""),
+          hit: raw.slice(ranges[0][0], ranges[0][1])
+        };
+      });
+    }
+    var start = hit.first > 0 ? hit.first - 60 : 0;
+    return attempt(Math.max(0, start), Math.max(0, start) + step);
   }
 
   var TYPE_NAMES = { e: "大事", t: "条目", s: "章节" };
-
-  function resultItem(hit, terms, q) {
-    var r = hit.rec;
+  function linkFor(url, h) {
+    var hash = url.indexOf("#"), path = url.slice(0, hash);
+    if (FILE_URLS && /\/$/.test(path)) path += "index.html";
+    return ROOT + path + "?h=" + encodeURIComponent(h) + url.slice(hash);
+  }
+  function resultItem(row, hit, terms) {
     var li = document.createElement("li");
     li.className = "fz-result";
-    li.setAttribute("data-url", r.url);
+    li.setAttribute("data-url", row[0]);
     li.setAttribute("data-hits", String(hit.hits));
-    var hash = r.url.indexOf("#");
-    var href = ROOT + r.url.slice(0, hash) + "?h=" + encodeURIComponent(terms.join(" ")) + r.url.slice(hash);
-    var head = (r.date ? '<span class="fz-date">' + escapeHtml(r.date) + "</span> " : "") +
-      (r.title ? (r.type === "t" ? "【" : "§ ") + highlight(r.title, matchRanges(r.title, terms), 0, r.title.length) +
-        (r.type === "t" ? "】" : "") : "");
-    li.innerHTML =
-      '<a class="fz-result-link" href="' + escapeHtml(href) + '">' + (head || TYPE_NAMES[r.type]) + "</a>" +
-      '<div class="fz-snippet">' + snippet(r.text, terms) + "</div>" +
-      '<div class="fz-result-meta">' + TYPE_NAMES[r.type] + " · " + escapeHtml(DATA.meta.sources[r.source]) +
+    var title = row[2], type = row[1];
+    var head = (row[4] ? '<span class="fz-date">' + escapeHtml(row[4]) + "</span> " : "") +
+      (title ? (type === "t" ? "【" : "§ ") + highlight(title, matchRanges(title, terms), 0, title.length) +
+        (type === "t" ? "】" : "") : "");
+    li.innerHTML = '<a class="fz-result-link" href="' + escapeHtml(linkFor(row[0], terms.join(" "))) + '">' +
+      (head || TYPE_NAMES[type]) + "</a>" + '<div class="fz-snippet"></div>' +
+      '<div class="fz-result-meta">' + TYPE_NAMES[type] + " · " + escapeHtml(M.names.source[row[3]] || "") +
       " · 命中 " + hit.hits + " 处</div>";
     return li;
   }
-
-  function facetCounts(hits) {
-    var f = { year: {}, region: {}, topic: {}, source: {} };
-    hits.forEach(function (h) {
-      h.rec.years.forEach(function (y) { f.year[y] = (f.year[y] || 0) + 1; });
-      h.rec.regions.forEach(function (g) { f.region[g] = (f.region[g] || 0) + 1; });
-      h.rec.topics.forEach(function (t) { f.topic[t] = (f.topic[t] || 0) + 1; });
-      f.source[h.rec.source] = (f.source[h.rec.source] || 0) + 1;
+  function fillSnippet(li, row, hit, terms) {
+    if (li.getAttribute("data-snippet")) return Promise.resolve();
+    li.setAttribute("data-snippet", "loading");
+    return snippet(row, hit, terms).then(function (sn) {
+      li.querySelector(".fz-snippet").innerHTML = sn.html;
+      li.setAttribute("data-snippet", "done");
+      if (sn.hit) li.querySelector("a").href = linkFor(row[0], fold(sn.hit) === terms[0] ? sn.hit : terms.join(" "));
     });
-    return f;
   }
 
-  function renderFacets(container, counts, params) {
+  function renderFacets(container, hits, params) {
+    var labels = { year: "年份", region: "地区", topic: "主题", source: "文献" };
     var names = {
       year: function (k) { return k + "年"; },
-      region: function (k) { return DATA.meta.regions[k] || k; },
-      topic: function (k) { return DATA.meta.topics[k] || k; },
-      source: function (k) { return DATA.meta.sources[k]; }
+      region: function (k) { return M.names.region[k] || k; },
+      topic: function (k) { return M.names.topic[k] || k; },
+      source: function (k) { return M.names.source[k] || k; }
     };
-    var labels = { year: "年份", region: "地区", topic: "主题", source: "文献" };
-    var html = "";
-    Object.keys(labels).forEach(function (key) {
-      var keys = Object.keys(counts[key]).sort(function (a, b) {
-        return key === "year" ? a - b : counts[key][b] - counts[key][a];
+    var ids = new Set(hits.map(function (h) { return h.id; })), jobs = [];
+    Object.keys(labels).forEach(function (kind) {
+      (M.facets[kind] || []).forEach(function (f) {
+        jobs.push(facetIds(kind, f[0]).then(function (set) {
+          var n = 0;
+          set.forEach(function (x) { if (ids.has(x)) n++; });
+          return [kind, String(f[0]), n];
+        }));
       });
-      if (!keys.length) return;
-      html += '<div class="fz-facet" data-facet="' + key + '"><span class="fz-facet-label">' + labels[key] + "</span>";
-      keys.slice(0, 30).forEach(function (k) {
-        var p = new URLSearchParams(params);
-        var active = p.get(key) === String(k);
-        if (active) p.delete(key); else p.set(key, k);
-        html += '<a class="fz-facet-value' + (active ? " fz-active" : "") + '" data-value="' + escapeHtml(String(k)) +
-          '" href="?' + escapeHtml(p.toString()) + '">' + escapeHtml(names[key](k)) +
-          ' <span class="fz-count">' + counts[key][k] + "</span></a>";
-      });
-      html += "</div>";
     });
-    container.innerHTML = html;
+    return Promise.all(jobs).then(function (counts) {
+      var html = "";
+      Object.keys(labels).forEach(function (kind) {
+        var rows = counts.filter(function (c) { return c[0] === kind && (c[2] > 0 || params.get(kind) === c[1]); });
+        rows.sort(function (a, b) { return kind === "year" ? a[1] - b[1] : (b[2] - a[2]) || (a[1] < b[1] ? -1 : 1); });
+        if (!rows.length) return;
+        html += '<div class="fz-facet" data-facet="' + kind + '"><span class="fz-facet-label">' + labels[kind] + "</span>";
+        rows.slice(0, 40).forEach(function (c) {
+          var p = new URLSearchParams(params), active = p.get(kind) === c[1];
+          if (active) p.delete(kind); else p.set(kind, c[1]);
+          html += '<a class="fz-facet-value' + (active ? " fz-active" : "") + '" data-value="' + escapeHtml(c[1]) +
+            '" data-count="' + c[2] + '" href="?' + escapeHtml(p.toString()) + '">' + escapeHtml(names[kind](c[1])) +
+            ' <span class="fz-count">' + c[2] + "</span></a>";
+        });
+        html += "</div>";
+      });
+      var y = params.get("year"), box = ' size="5" inputmode="numeric" style="width:4.5em;padding:0 .3em;' +
+        'border:1px solid var(--md-default-fg-color--lighter);border-radius:.2em"';
+      html += '<form class="fz-facet fz-year-range" data-facet="year-range"><span class="fz-facet-label">年份范围</span>' +
+        '<input name="from"' + box + ' value="' + escapeHtml(y ? y.split("-")[0] : "") + '"> – ' +
+        '<input name="to"' + box + ' value="' + escapeHtml(y ? (y.split("-")[1] || y) : "") + '"> ' +
+        "<button type=\"submit\">筛选</button></form>";
+      container.innerHTML = html;
+      var form = container.querySelector(".fz-year-range");
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var p = new URLSearchParams(params), a = form.from.value.trim(), b = form.to.value.trim();
+        if (a || b) p.set("year", (a || b) + (b && b !== a ? "-" + b : "")); else p.delete("year");
+        window.location.search = "?" + p.toString();
+      });
+    });
   }
 
-  function run() {
-    var params = new URLSearchParams(initialSearch);
+  /* ---- the page ---- */
+  function run(params) {
     var q = params.get("q") || "";
     var input = document.getElementById("fz-q");
     var status = document.getElementById("fz-search-status");
@@ -190,35 +381,89 @@
       facets.className = "fz-facets";
       status.parentNode.insertBefore(facets, status);
     }
-    var terms = parseQuery(q);
-    if (!terms.length) {
-      status.setAttribute("data-total", "0");
-      status.textContent = "请输入检索词。";
-      return;
-    }
-    var filters = { year: params.get("year"), region: params.get("region"), topic: params.get("topic"),
-                    source: params.get("source") };
-    var hits = search(terms, filters);
-    renderFacets(facets, facetCounts(hits), params);
-    status.setAttribute("data-total", String(hits.length));
-    status.textContent = "“" + q + "”：共 " + hits.length + " 条结果" + (filters.year || filters.region ||
-      filters.topic || filters.source ? "（已筛选）" : "");
-    list.innerHTML = "";
-    var shown = 0;
-    function more(n) {
-      var frag = document.createDocumentFragment();
-      for (var end = Math.min(hits.length, shown + n); shown < end; shown++) {
-        frag.appendChild(resultItem(hits[shown], terms, q));
-      }
-      list.appendChild(frag);
-      if (shown < hits.length) {
-        setTimeout(function () { more(BATCH); }, 0);
-      } else {
+    manifest().then(function () {
+      var terms = parseQuery(q);
+      if (!terms.length) {
+        status.setAttribute("data-total", "0");
+        status.textContent = "请输入检索词。";
+        list.setAttribute("data-files", String(window.FZS.loaded.length));
+        list.setAttribute("data-ready", "0");
         list.setAttribute("data-complete", "true");
+        return;
       }
-    }
-    more(FIRST_BATCH);
+      var filters = { year: params.get("year"), region: params.get("region"), topic: params.get("topic"),
+                      source: params.get("source") };
+      status.textContent = "检索中…";
+      return search(terms, filters).then(function (hits) { show(hits, terms, filters, q, status, list, facets, params); });
+    }).catch(function (err) {
+      status.textContent = String(err && err.message || err);
+    });
   }
+
+  function show(hits, terms, filters, q, status, list, facets, params) {
+    var t0 = performance.now();
+    var shown = 0, observer = null;
+    if ("IntersectionObserver" in window) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (!e.isIntersecting) return;
+          observer.unobserve(e.target);
+          var h = hits[+e.target.getAttribute("data-rank")];
+          meta(h.id).then(function (row) { fillSnippet(e.target, row, h, terms); });
+        });
+      }, { rootMargin: "400px" });
+    }
+    function batch(n, withSnippets) {
+      var slice = hits.slice(shown, shown + n);
+      return Promise.all(slice.map(function (h) { return meta(h.id); })).then(function (rows) {
+        var items = rows.map(function (row, k) {
+          var li = resultItem(row, slice[k], terms);
+          li.setAttribute("data-rank", String(shown + k));
+          return li;
+        });
+        var jobs = withSnippets ? items.map(function (li, k) { return fillSnippet(li, rows[k], slice[k], terms); }) : [];
+        return Promise.all(jobs).then(function () {
+          var frag = document.createDocumentFragment();
+          items.forEach(function (li) { frag.appendChild(li); if (!withSnippets && observer) observer.observe(li); });
+          list.appendChild(frag);
+          shown += slice.length;
+        });
+      });
+    }
+    list.innerHTML = "";
+    batch(FIRST, true).then(function () {
+      status.setAttribute("data-total", String(hits.length));
+      status.textContent = "“" + q + "”：共 " + hits.length + " 条结果" +
+        (filters.year || filters.region || filters.topic || filters.source ? "（已筛选）" : "");
+      list.setAttribute("data-files", String(window.FZS.loaded.length));
+      list.setAttribute("data-at", String(Math.round(performance.now())));
+      list.setAttribute("data-ready", String(Math.round(performance.now() - t0)));
+      var facetsDone = renderFacets(facets, hits, params);
+      function rest() {
+        if (shown >= hits.length) {
+          return facetsDone.then(function () { list.setAttribute("data-complete", "true"); });
+        }
+        return batch(BATCH, false).then(rest);
+      }
+      return rest();
+    }).catch(function (err) { status.textContent = String(err && err.message || err); });
+  }
+
+  /* For tests and tools: every result of a query, as URLs in rank order. */
+  window.FangzhiSearch = {
+    query: function (q, filters) {
+      return manifest().then(function () {
+        var terms = parseQuery(q);
+        if (!terms.length) return [];
+        return search(terms, filters || {}).then(function (hits) {
+          return Promise.all(hits.map(function (h) { return meta(h.id); })).then(function (rows) {
+            return rows.map(function (r, k) { return { url: r[0], hits: hits[k].hits, title: hits[k].title }; });
+          });
+        });
+      });
+    },
+    fold: function (s) { return manifest().then(function () { return fold(s); }); }
+  };
 
   /* Material's header search opens its own overlay when the page URL has ?q=
    * and deletes q from the URL when the overlay closes. This page owns q: hide
@@ -233,11 +478,5 @@
       window.history.replaceState(null, "", window.location.pathname + initialSearch + window.location.hash);
     });
   }
-
-  if (!DATA) {
-    var status = document.getElementById("fz-search-status");
-    if (status) status.textContent = "检索数据未能载入（data/records.js）。";
-    return;
-  }
-  run();
+  if (document.getElementById("fz-results")) run(new URLSearchParams(initialSearch));
 })();

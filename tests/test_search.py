@@ -1,0 +1,168 @@
+"""The split search index: encoding, folding, and recall/precision of the real page.
+
+The recall/precision test runs a query set generated from the corpus through
+the search page's own code (``window.FangzhiSearch.query`` in headless
+Chromium, over http) and compares with substring matching over the exported
+records (data/*.json).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import jieba
+import opencc
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.search_index import decode_varints, fold, fold_map, gram_hash, query_terms, varints
+from builder.search_plugin import titles_only
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**40)))
+def test_varints_round_trip(values):
+    assert decode_varints(varints(values)) == values
+
+
+def test_fold_ignores_whitespace_case_width_and_script():
+    assert fold("發 展\n經濟") == "发展经济"
+    assert fold("５Ｇ 网络") == "5g网络"
+    assert fold("2012 年") == "2012年"
+
+
+def test_fold_map_only_changes_traditional_characters():
+    m = fold_map(set("臺灣發展台湾发展"))
+    assert m == {"臺": "台", "灣": "湾", "發": "发"}
+
+
+def test_query_terms_split_on_spaces_and_keep_quoted_phrases():
+    assert query_terms('低保 "城市 低保" “古城”') == ["低保", "城市 低保", "古城"]
+
+
+def test_gram_hash_is_fnv1a_over_code_points():
+    assert gram_hash("") == 2166136261
+    assert gram_hash("a") == 0xE40C292C
+
+
+def test_header_index_keeps_titles_only():
+    index = {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": "很长的正文"}]}
+    assert titles_only(index) == {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": ""}]}
+
+
+# ---- recall / precision over the real site ----
+
+def _records(site):
+    out = []
+    for name in ("events", "entries", "sections"):
+        out += json.loads((site / "data" / f"{name}.json").read_text("utf-8"))
+    return out
+
+
+def _query_set(records) -> dict[str, list[str]]:
+    """Queries by class, drawn deterministically from the corpus."""
+    rng = random.Random(5)
+    texts = [r["text"] for r in records if r["text"]]
+    sample = rng.sample(texts, 60)
+    classes: dict[str, list[str]] = {"word": [], "across": [], "wrapped": [], "number": [], "char": [], "mixed": []}
+    for text in sample:
+        tokens = jieba.lcut(re.sub(r"\s", "", text))
+        cjk = [i for i, w in enumerate(tokens) if re.fullmatch(r"[\u4e00-\u9fff]{2,}", w)]
+        pairs = [i for i in cjk if i + 1 < len(tokens) and re.fullmatch(r"[\u4e00-\u9fff]{2,}", tokens[i + 1])]
+        if cjk:
+            classes["word"].append(tokens[rng.choice(cjk)])
+        if pairs:
+            i = rng.choice(pairs)
+            classes["across"].append(tokens[i][-1:] + tokens[i + 1][:2])
+    for text in texts:
+        for m in re.finditer(r"[\u4e00-\u9fff]{2}\s+[\u4e00-\u9fff]{2}", text):
+            classes["wrapped"].append(re.sub(r"\s", "", m.group()))
+    classes["wrapped"] = rng.sample(sorted(set(classes["wrapped"])), 20)
+    numbers = sorted({m.group() for t in texts for m in re.finditer(r"\d+(?:\.\d+)?(?:万元|亿元|年|个|人|%|公里)", t)})
+    classes["number"] = rng.sample(numbers, 20)
+    chars = sorted({c for t in sample for c in t if "\u4e00" <= c <= "\u9fff"})
+    classes["char"] = rng.sample(chars, 15) + ["的", "镇"]
+    classes["mixed"] = ["2012年", "5G", "8890", "GDP", "2020年12月"]
+    return classes
+
+
+def _truth(records, query: str, cmap) -> set[str]:
+    q = fold(query, cmap)
+    return {r["url"] for r in records if q in fold(r["title"], cmap) or q in fold(r["text"], cmap)}
+
+
+def _run(page, queries: list[str]) -> list[list[str]]:
+    return page.evaluate(
+        """async (qs) => { const out = [];
+             for (const q of qs) out.push((await window.FangzhiSearch.query(q)).map(r => r.url));
+             return out; }""",
+        queries,
+    )
+
+
+@pytest.mark.browser
+def test_recall_and_precision_over_generated_queries(built, served, browser):
+    _, _, site = built
+    records = _records(site)
+    chars = {c for r in records for c in r["title"] + r["text"]}
+    cmap = fold_map(chars)
+    classes = _query_set(records)
+    page = browser.new_page()
+    page.goto(f"{served}search/")
+    queries = [q for qs in classes.values() for q in qs]
+    results = dict(zip(queries, _run(page, queries), strict=True))
+    found = wrong = 0
+    for cls, qs in classes.items():
+        for q in qs:
+            got = results[q]
+            assert len(got) == len(set(got)), q
+            truth = _truth(records, q, cmap)
+            plain = {r["url"] for r in records if q in re.sub(r"\s", "", r["title"]) or q in re.sub(r"\s", "", r["text"])}
+            assert truth, (cls, q)
+            assert truth <= set(got) and plain <= set(got), (cls, q, len(truth - set(got)))  # recall 1.0
+            found += len(got)
+            wrong += len(set(got) - truth)
+    assert found and 1 - wrong / found >= 0.95
+    page.close()
+
+
+@pytest.mark.browser
+def test_traditional_and_simplified_find_the_same_records(served, browser):
+    to_trad = opencc.OpenCC("s2t")
+    page = browser.new_page()
+    page.goto(f"{served}search/")
+    queries = ["发展", "营改增", "经济总量", "关于"]
+    trad = [to_trad.convert(q) for q in queries]
+    assert trad != queries
+    simp_res, trad_res = _run(page, queries), _run(page, trad)
+    for q, a, b in zip(queries, simp_res, trad_res, strict=True):
+        assert a == b and a, q
+    page.close()
+
+
+@pytest.mark.browser
+def test_multi_term_and_phrases(built, served, browser):
+    _, _, site = built
+    records = _records(site)
+    page = browser.new_page()
+    page.goto(f"{served}search/")
+    both, phrase = _run(page, ["辽阳 发展", '"城市 低保"'])
+    flat = {r["url"]: re.sub(r"\s", "", r["title"]) + "\n" + re.sub(r"\s", "", r["text"]) for r in records}
+    assert set(both) == {u for u, t in flat.items() if "辽阳" in t and "发展" in t}
+    assert set(phrase) == {u for u, t in flat.items() if "城市低保" in t}
+    page.close()
+
+
+@pytest.mark.browser
+def test_ranking_prefers_title_hits_then_frequency_and_is_stable(served, browser):
+    page = browser.new_page()
+    page.goto(f"{served}search/")
+    rows = page.evaluate("window.FangzhiSearch.query('教育')")
+    again = page.evaluate("window.FangzhiSearch.query('教育')")
+    assert rows == again and len(rows) > 20
+    keys = [(not r["title"], -r["hits"]) for r in rows]
+    assert keys == sorted(keys)
+    assert rows[0]["title"]
+    page.close()
