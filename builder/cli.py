@@ -65,6 +65,46 @@ def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
     subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
 
 
+@main.command(help="Build the whole site for reading from disk (file://, no network) as one zip.")
+@click.option("--sources", type=click.Path(file_okay=False))
+@click.option("--config", type=click.Path(file_okay=False))
+@click.option("--out", default="fangzhi-offline.zip", show_default=True, type=click.Path(dir_okay=False),
+              help="The zip to write.")
+def bundle(sources: str | None, config: str | None, out: str) -> None:
+    from .bundle import make_bundle
+    from .pipeline import BuildError
+
+    project, sources_dir, config_dir = _paths(sources, config)
+    try:
+        result = make_bundle(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, zip_path=Path(out))
+    except (ConfigError, BuildError) as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"wrote {out}: {result.files} files, {result.bytes / 1e6:.1f} MB; unzip it and open index.html")
+
+
+@main.command(help="Record every current record id and page URL in site_config/permalinks.tsv (commit it).")
+@click.option("--sources", type=click.Path(file_okay=False))
+@click.option("--config", type=click.Path(file_okay=False))
+def permalinks(sources: str | None, config: str | None) -> None:
+    from .permalinks import current_permalinks, load_permalinks, save_permalinks
+    from .pipeline import enrich_archive, load_and_parse
+
+    _, sources_dir, config_dir = _paths(sources, config)
+    try:
+        archive = load_and_parse(config_dir, sources_dir)
+    except ConfigError as exc:
+        _fail(str(exc))
+        return
+    enrich_archive(archive)
+    published = load_permalinks(config_dir)
+    current = current_permalinks(archive.records, archive.pages)
+    added = [i for i in current if i not in published]
+    path = save_permalinks(config_dir, {**published, **current})
+    gone = [i for i in published if i not in current]
+    click.echo(f"{path}: {len(added)} added, {len(gone)} no longer built (they keep a notice)")
+
+
 @main.command(help="Parse one text and print its records as JSON Lines.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--genre", type=click.Choice(["auto", "chronicle", "yearbook", "report"]), default="auto",
@@ -122,25 +162,27 @@ def iter_parse_records(doc: Document):  # type: ignore[no-untyped-def]
     yield from visit(doc.root, [])
 
 
-@main.command(help="Report problems in the sources an editor must look at; exit 1 on errors.")
+@main.command(help="Report what an editor must look at, with file:line; exit 1 on errors (for CI).")
 @click.option("--sources", type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(file_okay=False))
-def check(sources: str | None, config: str | None) -> None:
-    from .pipeline import load_and_parse
+@click.option("--errors-only", is_flag=True, help="List errors only (warnings are still counted).")
+def check(sources: str | None, config: str | None, errors_only: bool) -> None:
+    """Errors: impossible dates, stale corrections, lost text. Warnings: date order, duplicate
+    events, unknown region names, suspected OCR errors, TOC sections the body lacks, cut-off
+    documents. Reviewed findings in site_config/check.yml are accepted. See builder/check.py."""
+    from .check import run_check
 
     _, sources_dir, config_dir = _paths(sources, config)
     try:
-        archive = load_and_parse(config_dir, sources_dir)
+        report = run_check(config_dir, sources_dir)
     except ConfigError as exc:
         _fail(str(exc))
         return
-    problems = 0
-    for doc in archive.documents:
-        for message in doc.problems:
-            click.echo(f"{doc.source.file}: {doc.source.id}: {message}")
-            problems += 1
-        for ev in doc.events():
-            for flag in ev.flags:
-                click.echo(f"{doc.source.file}:{ev.line}: {flag}: {ev.date.raw or ev.date.iso()} {ev.text[:30]}")
-                problems += 1
-    click.echo(f"{len(archive.documents)} documents checked, {problems} findings", err=True)
+    for finding in report.findings:
+        if not errors_only or (finding.severity == "error" and not finding.accepted):
+            click.echo(finding.format())
+    counts = report.counts()
+    click.echo(f"{report.documents} documents checked: {counts['error']} errors, {counts['warning']} warnings, "
+               f"{counts['accepted']} accepted", err=True)
+    if report.errors:
+        sys.exit(1)

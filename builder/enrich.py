@@ -67,6 +67,12 @@ def assign_ids(doc: Document) -> None:
 # ---------------------------------------------------------------------------
 
 
+def _valid_in(region: Region, year: int) -> bool:
+    start = int(region.valid_from[:4]) if region.valid_from else None
+    end = int(region.valid_to[:4]) if region.valid_to else None
+    return (start is None or year >= start) and (end is None or year <= end)
+
+
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
 
@@ -110,15 +116,15 @@ class Gazetteer:
         chain = self.ancestors(region_id)
         return next((r for r in chain if self.by_id[r].level in CITY_LEVELS), chain[-1] if chain else region_id)
 
-    def mentions(self, text: str, doc_region: str) -> list[str]:
+    def mentions(self, text: str, doc_region: str, year: int | None = None) -> list[str]:
         """Region ids named in ``text``.
 
         Names of 街道/乡/镇/村 repeat across the country, so they count only when
-        the unit lies in the document's own city; an ambiguous name resolves to the
-        one candidate inside the document's region, or to none.
+        the unit lies in the document's own city. A name that still fits several
+        units resolves to the one that existed in ``year`` and lies inside the
+        document's region (or, failing that, its city), or to none.
         """
         text = compact(text)
-        home = set(self.ancestors(doc_region))
         city = self.home_city(doc_region)
         found: list[str] = []
         for m in self.pattern.finditer(text):
@@ -126,9 +132,11 @@ class Gazetteer:
                 c for c in self.names[m.group(0)]
                 if c.level not in LOCAL_LEVELS or city in self.ancestors(c.id)
             ]
+            if len(candidates) > 1 and year is not None:
+                candidates = [c for c in candidates if _valid_in(c, year)] or candidates
             if len(candidates) > 1:
-                near = [c for c in candidates if home & set(self.ancestors(c.id)[1:])]
-                candidates = near if len(near) == 1 else []
+                inside = [c for c in candidates if doc_region in self.ancestors(c.id)]
+                candidates = inside if len(inside) == 1 else []
             for c in candidates:
                 if c.id not in found:
                     found.append(c.id)
@@ -189,7 +197,9 @@ def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxon
             continue
         title = node.title if isinstance(node, (Entry, Section)) else ""
         text = node.full_text
-        node.regions = _unique([home, *gazetteer.mentions(f"{title} {text}", home)])
+        year = node.date.start.year if isinstance(node, Event) else doc.source.content_year or (
+            doc.source.years[0] if doc.source.years else None)
+        node.regions = _unique([home, *gazetteer.mentions(f"{title} {text}", home, year)])
         if isinstance(node, Entry):
             labelled = taxonomy.from_path(node.path)
         elif isinstance(node, Section):

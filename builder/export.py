@@ -1,4 +1,4 @@
-"""Downloadable data (JSON, CSV) and the records script the search page loads.
+"""Downloadable data (JSON, CSV); the search index is builder/search_index.py.
 
 Output is deterministic: records keep document order, keys are sorted,
 no timestamps.
@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from .config import SiteConfig
+from .links import KIND_DIRS, Links
 from .records import Record
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
@@ -33,6 +34,7 @@ def record_dict(r: Record) -> dict[str, object]:
         "url": r.url,
         "line": r.line,
         "path": list(r.path),
+        "citation": r.citation,
     }
 
 
@@ -53,8 +55,9 @@ def _csv(rows: list[dict[str, object]]) -> str:
     return "\ufeff" + buf.getvalue()  # BOM so spreadsheet programs read UTF-8
 
 
-def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path) -> list[dict[str, object]]:
-    """Write events/entries/sections/sources/regions/topics files; return a listing."""
+def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path, links: Links | None = None
+               ) -> list[dict[str, object]]:
+    """Write events/entries/sections/sources/regions/topics/entity files; return a listing."""
     data_dir.mkdir(parents=True, exist_ok=True)
     files: list[dict[str, object]] = []
     for kind, name, desc in (
@@ -76,31 +79,35 @@ def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path) -> list[d
         }
         for s in cfg.sources
     ]
-    regions = [{"id": g.id, "name": g.name, "level": g.level, "parent": g.parent, "aliases": list(g.aliases),
-                "url": f"regions/{g.id}/"} for g in cfg.regions]
-    topics = [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/"} for t in cfg.topics]
-    for name, rows, desc in (("sources", sources, "文献"), ("regions", regions, "地区"), ("topics", topics, "主题")):
+    mentions: dict[tuple[str, str], list[str]] = {}
+    for r in records:
+        if r.type in ("event", "entry"):
+            for g in r.regions:
+                mentions.setdefault(("region", g), []).append(r.id)
+            for t in r.topics:
+                mentions.setdefault(("topic", t), []).append(r.id)
+    regions = [
+        {"id": g.id, "name": g.name, "level": g.level, "parent": g.parent, "code": g.code, "aliases": list(g.aliases),
+         "valid_from": g.valid_from, "valid_to": g.valid_to, "history": list(g.history),
+         "url": f"regions/{g.id}/" if ("region", g.id) in mentions else "",
+         "records": mentions.get(("region", g.id), [])}
+        for g in cfg.regions
+    ]
+    topics = [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": mentions.get(("topic", t.id), [])}
+              for t in cfg.topics]
+    tables = [("sources", sources, "文献"), ("regions", regions, "地区（含官方区划代码；records 为提到它的大事与条目）"),
+              ("topics", topics, "主题")]
+    if links is not None:
+        for kind, directory in KIND_DIRS.items():
+            rows = [
+                {"id": e.id, "name": e.name, "url": e.url, "records": e.records, **({"date": e.date} if kind == "meeting"
+                                                                                     else {}),
+                 **{k: v for k, v in sorted(e.attrs.items())}}
+                for e in sorted(links.entities.values(), key=lambda e: (e.name, e.date, e.id)) if e.kind == kind
+            ]
+            tables.append((directory, rows, {"people": "人物（以职务相称者）", "meetings": "会议（按届次与日期）",
+                                             "series": "系列活动", "organisations": "机构"}[directory]))
+    for name, rows, desc in tables:
         (data_dir / f"{name}.json").write_text(_json(rows), encoding="utf-8")
         files.append({"name": f"{name}.json", "desc": desc, "count": len(rows)})
     return files
-
-
-def write_search_records(records: list[Record], cfg: SiteConfig, path: Path) -> None:
-    """The search page's data, as a script (works from file:// where fetch() does not).
-
-    Each record: [url, type, title, text, source index, date, years, regions, topics].
-    """
-    source_index = {s.id: i for i, s in enumerate(cfg.sources)}
-    rows = [
-        [r.url, TYPE_CODES[r.type], r.title, r.text, source_index[r.source_id], r.date, r.years, r.regions, r.topics]
-        for r in records
-    ]
-    meta = {
-        "sources": [s.title for s in cfg.sources],
-        "regions": {g.id: g.name for g in cfg.regions},
-        "topics": {t.id: t.name for t in cfg.topics},
-    }
-    body = json.dumps({"meta": meta, "records": rows}, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    body = body.replace("</", "<\\/")  # never close the script element early
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"window.FANGZHI_DATA={body};\n", encoding="utf-8")

@@ -1,16 +1,30 @@
-"""The build pipeline: load → normalise/parse → enrich → render → index → MkDocs.
+"""The build pipeline: load → normalise → parse → enrich → render → index → MkDocs.
 
 Each stage is a function over the typed model; data flows one way. ``build``
 runs them all with a progress display and ends in ``mkdocs build --strict``
 into a temporary directory that replaces the output only on success.
+
+Rules that keep builds fast and repeatable:
+
+* documents are parsed in parallel (one process per core) and cached by
+  content hash (builder/parsecache.py): a rebuild after a one-line correction
+  re-parses only that document;
+* every stage's wall time and the peak RSS so far are recorded in
+  ``Archive.timings`` (printed by bench/bench.py);
+* nothing in the output depends on time, order of completion or randomness:
+  two builds of the same commit are byte-identical.
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,13 +32,20 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .config import ConfigError, SiteConfig, load_config
-from .enrich import Gazetteer, Taxonomy, enrich
-from .export import write_data, write_search_records
+from .enrich import Gazetteer, enrich_documents
+from .export import write_data
+from .ledger import write_ledger
+from .links import Links, build_links
 from .load import document_lines, read_source_text
 from .models import Document
-from .parse import parse_document
+from .parsecache import ParseCache, ParseJob, ParseStats, parse_all
+from .permalinks import current_permalinks, load_permalinks, retired, retired_pages, write_retired
+from .provenance import Provenance, provenance, publish_raw_texts, source_date_epoch
 from .records import Page, Record, build_records, source_pages
 from .render import GENERATED_DIRS, Renderer, section_parts
+from .search_index import write_search_index
+
+CACHE_DIR = ".fangzhi-cache/parse"
 
 
 class BuildError(Exception):
@@ -43,6 +64,20 @@ def require_jieba() -> None:
 
 
 @dataclass
+class StageTiming:
+    """Wall time of one stage and the peak RSS (MiB) of this process (or MkDocs') so far."""
+
+    stage: str
+    seconds: float
+    peak_rss_mb: float
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF)
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+@dataclass
 class Archive:
     """Everything the stages produce, for the CLI, tests and benchmarks."""
 
@@ -50,35 +85,63 @@ class Archive:
     documents: list[Document] = field(default_factory=list)
     pages: dict[str, list[Page]] = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # source file → decoded text
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    parse_stats: ParseStats = field(default_factory=ParseStats)
+    timings: list[StageTiming] = field(default_factory=list)
+    links: Links | None = None
+
+    @contextmanager
+    def stage(self, name: str, *, children: bool = False) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        self.timings.append(StageTiming(name, time.perf_counter() - start, peak_rss_mb(children)))
 
 
-def load_and_parse(config_dir: Path, sources_dir: Path) -> Archive:
-    """Stages 1–3: read config and sources, parse each document."""
-    cfg = load_config(config_dir)
-    archive = Archive(cfg)
-    texts: dict[str, str] = {}
-    for source in cfg.sources:
-        if source.file not in texts:
-            texts[source.file] = read_source_text(source, sources_dir)
-        lines = document_lines(source, texts[source.file], name=str(sources_dir / source.file))
-        archive.documents.append(parse_document(source, lines))
+def load_and_parse(config_dir: Path, sources_dir: Path, *, cache_dir: Path | None = None) -> Archive:
+    """Stages 1–3: read config and sources (load), cut each document's lines (normalise), parse.
+
+    ``cache_dir`` enables the parse cache (builder/parsecache.py).
+    """
+    start = time.perf_counter()
+    archive = Archive(load_config(config_dir))
+    with archive.stage("load"):
+        for source in archive.cfg.sources:
+            if source.file not in archive.texts:
+                archive.texts[source.file] = read_source_text(source, sources_dir)
+    archive.timings[-1].seconds = time.perf_counter() - start  # config + source files
+    with archive.stage("normalise"):
+        jobs = []
+        for source in archive.cfg.sources:
+            lines = document_lines(source, archive.texts[source.file], name=str(sources_dir / source.file))
+            corrections = tuple(c for c in archive.cfg.corrections if c.source == source.id)
+            jobs.append(ParseJob(source, tuple(lines), corrections))
+    with archive.stage("parse"):
+        archive.documents, archive.parse_stats = parse_all(jobs, ParseCache(cache_dir))
     return archive
 
 
 def enrich_archive(archive: Archive) -> None:
-    gazetteer = Gazetteer(archive.cfg.regions)
-    taxonomy = Taxonomy(archive.cfg.topics)
+    """Ids, regions, topics (classifier), then records and their cross-links."""
+    enrich_documents(archive.documents, archive.cfg)
     for doc in archive.documents:
-        enrich(doc, archive.cfg, gazetteer, taxonomy)
         pages = source_pages(doc)
         archive.pages[doc.source.id] = pages
         archive.records.extend(build_records(doc, pages))
+    archive.links = build_links(
+        archive.records,
+        archive.cfg.entities,
+        Gazetteer(archive.cfg.regions),
+        {s.id: s.region for s in archive.cfg.sources},
+        {s.id: s.content_year or (s.years[0] if s.years else None) for s in archive.cfg.sources},
+    )
 
 
-def render_archive(archive: Archive, docs_dir: Path) -> None:
+def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None) -> None:
     for name in GENERATED_DIRS:
         shutil.rmtree(docs_dir / name, ignore_errors=True)
     renderer = Renderer(archive.cfg, docs_dir)
+    renderer.common["provenance"] = archive.provenance
     stats = {}
     for doc in archive.documents:
         stats[doc.source.id] = {
@@ -86,6 +149,8 @@ def render_archive(archive: Archive, docs_dir: Path) -> None:
             "entries": len(doc.entries()),
             "sections": len(doc.sections()),
         }
+    if archive.links is not None:
+        renderer.link_records(archive.links, archive.records)
     for doc in archive.documents:
         pages = archive.pages[doc.source.id]
         for page in pages:
@@ -94,26 +159,51 @@ def render_archive(archive: Archive, docs_dir: Path) -> None:
     renderer.year_pages(archive.records, archive.documents)
     renderer.facet_pages("regions", archive.records)
     renderer.facet_pages("topics", archive.records)
-    files = write_data(archive.records, archive.cfg, docs_dir / "data")
+    if archive.links is not None:
+        renderer.entity_pages(archive.links, archive.records)
+    files = write_data(archive.records, archive.cfg, docs_dir / "data", archive.links)
+    files += write_ledger(archive.documents, docs_dir / "data", archive.texts)  # issue 3: the ledger
     renderer.data_page(files)
     renderer.search_page()
+    publish_raw_texts(archive.texts, docs_dir)
+    write_permalinks(archive, renderer, config_dir)
+
+
+def write_permalinks(archive: Archive, renderer: Renderer, config_dir: Path | None) -> None:
+    """Notices for records and pages published before but gone now (builder/permalinks.py)."""
+    published = load_permalinks(config_dir) if config_dir else {}
+    gone = retired(published, current_permalinks(archive.records, archive.pages))
+    write_retired(gone, renderer.docs_dir)
+    for item in retired_pages(gone, {p.url for pages in archive.pages.values() for p in pages}):
+        rel = item.id + "index.md"
+        if not (renderer.docs_dir / rel).exists():
+            renderer.write(rel, "retired.md.j2", item=item)
 
 
 def index_archive(archive: Archive, docs_dir: Path) -> None:
-    write_search_records(archive.records, archive.cfg, docs_dir / "data" / "records.js")
+    write_search_index(archive.records, archive.cfg, docs_dir / "data" / "search")
 
 
-def run_mkdocs(project_dir: Path, out_dir: Path) -> None:
+def mkdocs_problems(log: str) -> str:
+    """The WARNING/ERROR lines of MkDocs' log (what made a strict build fail), else its tail."""
+    lines = [ln for ln in log.splitlines() if ln.startswith(("WARNING", "ERROR", "Aborted"))]
+    return "\n".join(lines[-40:]) if lines else log[-4000:]
+
+
+def run_mkdocs(project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
     """``mkdocs build --strict`` into a temporary folder, then swap it in atomically."""
     out_dir = out_dir.resolve()
     tmp = out_dir.with_name(out_dir.name + ".building")
     shutil.rmtree(tmp, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f",
-           str(project_dir / "mkdocs.yml"), "-d", str(tmp)]
-    proc = subprocess.run(cmd, check=False, cwd=project_dir, capture_output=True, text=True, env=os.environ.copy())
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # not --quiet: it hides the warnings
+           str(config_file or project_dir / "mkdocs.yml"), "-d", str(tmp)]
+    env = os.environ.copy()
+    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_dir))  # no build-time dates in the output
+    env.setdefault("NO_MKDOCS_2_WARNING", "1")
+    proc = subprocess.run(cmd, check=False, cwd=project_dir, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + proc.stderr[-4000:])
+        raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + mkdocs_problems(proc.stderr))
     old = out_dir.with_name(out_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if out_dir.exists():
@@ -130,29 +220,41 @@ def build(
     out_dir: Path,
     console: Console | None = None,
     run_site: bool = True,
+    cache: bool = True,
+    mkdocs_config: Path | None = None,
 ) -> Archive:
-    """Run the whole pipeline. Raises ConfigError/BuildError with a one-line reason."""
+    """Run the whole pipeline. Raises ConfigError/BuildError with a one-line reason.
+
+    ``cache=False`` parses every document afresh; ``mkdocs_config`` replaces
+    ``mkdocs.yml`` for the last stage (the offline bundle uses this).
+    """
     console = console or Console(stderr=True)
     require_jieba()
     docs_dir = project_dir / "docs"
+    cache_dir = project_dir / CACHE_DIR if cache else None
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据 index"]
         if run_site:
             steps.append("MkDocs 构建")
         task = progress.add_task(steps[0], total=len(steps))
-        archive = load_and_parse(config_dir, sources_dir)
+        archive = load_and_parse(config_dir, sources_dir, cache_dir=cache_dir)
         progress.update(task, advance=1, description=steps[1])
-        enrich_archive(archive)
+        with archive.stage("enrich"):
+            enrich_archive(archive)
+            archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
         progress.update(task, advance=1, description=steps[2])
-        render_archive(archive, docs_dir)
+        with archive.stage("render"):
+            render_archive(archive, docs_dir, config_dir)
         progress.update(task, advance=1, description=steps[3])
-        index_archive(archive, docs_dir)
+        with archive.stage("index"):
+            index_archive(archive, docs_dir)
         if run_site:
             progress.update(task, advance=1, description=steps[4])
-            run_mkdocs(project_dir, out_dir)
+            with archive.stage("mkdocs", children=True):
+                run_mkdocs(project_dir, out_dir, config_file=mkdocs_config)
         progress.update(task, advance=1)
     return archive
 
 
-__all__ = ["Archive", "BuildError", "ConfigError", "build", "enrich_archive", "load_and_parse"]
+__all__ = ["Archive", "BuildError", "ConfigError", "StageTiming", "build", "enrich_archive", "load_and_parse"]

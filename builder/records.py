@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .citation import cite
 from .models import Document, Entry, Event, Node, Section
 
 
@@ -73,6 +74,7 @@ class Record:
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     sort_key: tuple = ()
+    citation: str = ""  # GB/T 7714 (builder/citation.py)
 
 
 def build_records(doc: Document, pages: list[Page]) -> list[Record]:
@@ -114,4 +116,6 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
 
     for page in pages:
         add_nodes(page.nodes, page, ())
+    for record in out:
+        record.citation = cite(doc.source, path=record.path, line=record.line, url=record.url)
     return out

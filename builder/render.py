@@ -7,18 +7,24 @@ hand-edited: sources/, years/, regions/, topics/, data/, search/.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .chart import MonthCounts, month_topic_chart
 from .config import SiteConfig
+from .links import KIND_DIRS, Entity, Links
+from .maps import locator_map
 from .models import Document, Section
 from .records import Page, Record
 
-GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search")
+GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
+                  "organisations", "entities")
+KIND_NAMES = {"person": "人物", "meeting": "会议", "series": "系列活动", "organisation": "机构"}
+PAGE_SIZE = 200  # records per listing page: pages must not grow with the archive
 
 GENRE_NAMES = {"chronicle": "大事记", "yearbook": "年鉴", "report": "工作报告"}
 PRECISION_NAMES = {
@@ -63,14 +69,18 @@ class Renderer:
             "topic_names": {t.id: t.name for t in self.cfg.topics},
             "source_of": {s.id: s for s in self.cfg.sources},
             "source_titles": {s.id: s.title for s in self.cfg.sources},
+            "kind_names": KIND_NAMES,
+            "record_links": lambda _id: NO_LINKS,
+            "pager": None,
         }
         self.written: list[Path] = []
+        self.region_by_id = {r.id: r for r in self.cfg.regions}
 
     def write(self, rel: str, template: str, **context: object) -> None:
         assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
         depth = rel.count("/")
         root = "../" * depth
-        text = self.env.get_template(template).render(**self.common, root=root, **context)
+        text = self.env.get_template(template).render({**self.common, "root": root, **context})
         text = re.sub(r"\n{3,}", "\n\n", text)
         path = self.docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,11 +124,17 @@ class Renderer:
                 for d in docs
                 if year in d.source.years and d.source.genre != "chronicle"
             ]
-            self.write(
-                f"years/{year}/index.md", "year.md.j2", year=year, events=events,
-                by_source={r.source_id for r in events}, months=sorted(months.items(), key=_month_order),
-                other_sources=other, chart="",
-            )
+            chart = month_topic_chart(self.env, _month_counts(year, events), self.common["topic_names"])
+            flat = [(label, item) for label, items in sorted(months.items(), key=_month_order) for item in items]
+            for pager, chunk in paginate(f"years/{year}", flat):
+                grouped: dict[str, list[dict]] = {}
+                for label, item in chunk:
+                    grouped.setdefault(label, []).append(item)
+                self.write(
+                    pager.path, "year.md.j2", year=year, events=events,
+                    by_source={r.source_id for r in events}, months=list(grouped.items()),
+                    other_sources=other, chart=chart if pager.number == 1 else "", pager=pager,
+                )
         items = [
             {"name": f"{y}年", "link": f"{y}/index.md", "note": f"大事 {len(by_year.get(y, []))} 条"}
             for y in all_years
@@ -136,14 +152,17 @@ class Renderer:
         for r in records:
             for key in getattr(r, attr):
                 members[key].append(r)
+        self.with_page = {k for k, v in members.items() if v}  # link only regions that have a page
         items = []
         for key, name in names.items():
             recs = members.get(key, [])
             if not recs:
                 continue
-            groups = _group_records(recs)
-            intro = self._facet_intro(kind, key, recs)
-            self.write(f"{kind}/{key}/index.md", "listing.md.j2", title=name, groups=groups, intro=intro)
+            ordered = sorted(recs, key=lambda r: (min(r.years) if r.years else 9999, r.date, r.source_id, r.line))
+            for pager, chunk in paginate(f"{kind}/{key}", ordered):
+                intro = self._facet_intro(kind, key, recs, up="../" if pager.number == 1 else "../../")
+                self.write(pager.path, "listing.md.j2", title=name, groups=_group_records(chunk), intro=intro,
+                           pager=pager)
             items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
         title = "地区" if kind == "regions" else "主题"
         intro = (
@@ -153,29 +172,88 @@ class Renderer:
         )
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
 
-    def _facet_intro(self, kind: str, key: str, recs: list[Record]) -> Markup:
+    def _facet_intro(self, kind: str, key: str, recs: list[Record], up: str = "../") -> Markup:
+        """Counts, and for a region its place in the hierarchy, code, history and map.
+        ``up`` leads from the page to the folder of its siblings."""
         counts = defaultdict(int)
         for r in recs:
             counts[r.type] += 1
         text = f"大事 {counts['event']} 条 · 条目 {counts['entry']} 条 · 章节 {counts['section']} 个。"
         if kind == "regions":
-            region = next(g for g in self.cfg.regions if g.id == key)
+            region = self.region_by_id[key]
             chain = []
             parent = region.parent
             while parent:
-                p = next(g for g in self.cfg.regions if g.id == parent)
-                chain.insert(0, f'<a href="../{p.id}/">{escape(p.name)}</a>')
+                p = self.region_by_id[parent]
+                chain.insert(0, f'<a href="{up}{p.id}/">{escape(p.name)}</a>' if p.id in self.with_page else str(escape(p.name)))
                 parent = p.parent
-            children = [g for g in self.cfg.regions if g.parent == key]
-            below = "、".join(f'<a href="../{c.id}/">{escape(c.name)}</a>' for c in children)
+            children = [g for g in self.cfg.regions if g.parent == key and g.id in self.with_page]
+            below = "、".join(f'<a href="{up}{c.id}/">{escape(c.name)}</a>' for c in children)
+            facts = [f"区划代码 {escape(region.code)}" if region.code else "现行区划代码中无此单位"]
+            if region.valid_from or region.valid_to:
+                facts.append(f"存续 {escape(region.valid_from or '？')}—{escape(region.valid_to or '')}")
+            if region.successor:
+                successor = self.region_by_id[region.successor]
+                facts.append(f'后为<a href="{up}{successor.id}/">{escape(successor.name)}</a>' if successor.id in self.with_page
+                             else f"后为{escape(successor.name)}")
+            history = "".join(f'<p class="fz-history">{escape(h)}</p>' for h in region.history)
             text = (
                 f'<p class="fz-hierarchy">{" › ".join(chain)}{" › " if chain else ""}<strong>{escape(region.name)}</strong>'
                 f"（{escape(region.level)}）</p>"
+                + f'<p class="fz-region-facts">{" · ".join(facts)}</p>'
+                + history
+                + str(locator_map(region, self.region_by_id))
                 + (f'<p class="fz-below">下辖：{below}</p>' if below else "")
                 + f"<p>{text}</p>"
             )
             return Markup(text)
         return Markup(f"<p>{text}</p>")
+
+    # -- people, meetings, series, organisations ---------------------------------
+
+    def link_records(self, links: Links, records: list[Record]) -> None:
+        """Make cross-links available to the record macros of every page."""
+        by_id = {r.id: r for r in records}
+
+        def info(record_id: str) -> dict[str, object]:
+            record = by_id.get(record_id)
+            return {
+                "entities": [links.entities[e] for e in links.by_record.get(record_id, ())],
+                "same_day": [by_id[o] for o in links.same_day.get(record_id, ())],
+                "related": [by_id[o] for o in links.related.get(record_id, ())],
+                "citation": record.citation if record else "",
+            }
+
+        self.common["record_links"] = info
+
+    def entity_pages(self, links: Links, records: list[Record]) -> dict[str, int]:
+        by_id = {r.id: r for r in records}
+        counts: dict[str, int] = defaultdict(int)
+        listing: dict[str, list[Entity]] = defaultdict(list)
+        org_history = getattr(self.cfg.entities, "org_history", {}) or {}
+        for entity in sorted(links.entities.values(), key=lambda e: (e.kind, e.name, e.date, e.id)):
+            items = [by_id[r] for r in entity.records]
+            history = org_history.get(entity.name, ()) if entity.kind == "organisation" else ()
+            for pager, chunk in paginate(entity.url.rstrip("/"), items):
+                self.write(pager.path, "entity.md.j2", entity=entity, items=chunk, history=history, pager=pager)
+            listing[entity.kind].append(entity)
+            counts[entity.kind] += 1
+        for kind, directory in KIND_DIRS.items():
+            entities = sorted(listing.get(kind, []), key=lambda e: (-len(e.records), e.name, e.date))
+            items = [
+                {"name": e.name + (f"（{e.date}）" if e.date else ""), "link": f"{e.id}/index.md",
+                 "note": f"{len(e.records)} 条"}
+                for e in entities
+            ]
+            self.write(f"{directory}/index.md", "index_list.md.j2", title=KIND_NAMES[kind], items=items,
+                       intro=ENTITY_INTROS[kind])
+        hub = [
+            {"name": KIND_NAMES[kind], "link": f"../{directory}/index.md", "note": f"{counts.get(kind, 0)} 个"}
+            for kind, directory in KIND_DIRS.items()
+        ]
+        self.write("entities/index.md", "index_list.md.j2", title="人物·会议·机构", items=hub,
+                   intro="从各文献中识别出的人物（带职务者）、会议（按届次与日期区分）、机构与系列活动，每个都列出提到它的全部记录。")
+        return dict(counts)
 
     # -- search and data -------------------------------------------------------
 
@@ -184,6 +262,46 @@ class Renderer:
 
     def data_page(self, files: list[dict]) -> None:
         self.write("data/index.md", "data.md.j2", files=files)
+
+
+NO_LINKS: dict[str, object] = {"entities": [], "same_day": [], "related": [], "citation": ""}
+ENTITY_INTROS = {
+    "person": "文中以职务相称的人物（如“区委书记宋晓东”）。未以职务出现的私人（困难户、当事人等）不立页面。",
+    "meeting": "会议按机关、届次、会次统一写法（如“十二届九次全会”即“第十二届委员会第九次全体会议”），并按日期区分同名会议。",
+    "series": "年年举办或多次出现的活动（庙会、读书节、专项行动等）。",
+    "organisation": "机构及其别称、更名（如2018年国税、地税合并为税务局）。",
+}
+
+
+@dataclass
+class Pager:
+    """One page of a paginated listing: ``base/index.md``, ``base/p2/index.md`` …"""
+
+    base: str
+    number: int
+    count: int
+
+    @property
+    def path(self) -> str:
+        return f"{self.base}/index.md" if self.number == 1 else f"{self.base}/p{self.number}/index.md"
+
+    def href(self, n: int) -> str:
+        here = "" if self.number == 1 else "../"
+        return here if n == 1 else f"{here}p{n}/"
+
+
+def paginate(base: str, items: list, size: int = PAGE_SIZE) -> list[tuple[Pager, list]]:
+    count = max(1, -(-len(items) // size))
+    return [(Pager(base, n + 1, count), items[n * size : (n + 1) * size]) for n in range(count)]
+
+
+def _month_counts(year: int, events: list[Record]) -> MonthCounts:
+    by_month: dict[int, Counter[str]] = defaultdict(Counter)
+    for r in events:
+        start = r.date.split("/")[0].split("-")
+        month = int(start[1]) if len(start) > 1 and int(start[0]) == year else 0
+        by_month[month][r.topics[0] if r.topics else ""] += 1
+    return MonthCounts(year, dict(by_month))
 
 
 def section_parts(page: Page, pages: list[Page]) -> list[dict]:
