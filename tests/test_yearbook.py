@@ -109,6 +109,8 @@ def test_liaoyang_skeleton_and_missing_headings() -> None:
     assert starts["财政税务"] == (39286, False)
     fazhi = [(c.title, c.line) for c in parts["法治"].children if isinstance(c, Section)]
     assert fazhi == [("公安", 31800), ("检察", 32308), ("审判", 32751), ("司法", 33250)]
+    gaimao = {c.title: (c.line, c.present) for c in parts["辽阳概貌"].children if isinstance(c, Section)}
+    assert gaimao["水文"] == (4091, False) and gaimao["气候"] == (4493, False)  # at their first summary paragraph
     assert len(doc.meta["toc_missing"].split("、")) == 19
     assert "农业" not in parts and "统计资料" not in parts
 

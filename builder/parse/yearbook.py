@@ -74,6 +74,7 @@ _ENUM = re.compile(r"^(?:[一二三四五六七八九十]+\s*、|[（(][一二�
 _DATE_START = re.compile(r"^(?:\d{1,2}\s*[日月]|同日|▲)")
 _GENERIC = {"概述", "综述"}
 _OVERVIEW = re.compile(r"^[【［\[]概况[】］\]]")
+_YEAR_SUMMARY = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*[，,]")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "［", "]": "］", "【": "［", "】": "］"})
 
 
@@ -443,6 +444,12 @@ class _OcrParser:
             units, lo = units[1:], lo + 1
         pages = any(self._opens_part(u) for u in units)
         scored = [(self._boundary(ci, pages), ci) for ci in range(max(lo, 1), hi)]
+        # a 分目 summary opens "2020年，全市…": the first such paragraph in a gap is a likely start
+        first = next((i for i, (score, ci) in enumerate(scored)
+                      if _SENT_END.search(self.content[ci - 1].text) and _YEAR_SUMMARY.match(self.content[ci].text)),
+                     None)
+        if first is not None:
+            scored[first] = (scored[first][0] + 1, scored[first][1])
         chosen = sorted(sorted((s for s in scored if s[0] > 0), reverse=True)[: len(units)], key=lambda s: s[1])
         for unit, (_, ci) in zip(units, chosen):
             placed.append(_Seg(unit, ci, 0))
