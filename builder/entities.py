@@ -70,7 +70,7 @@ class EntityRules:
         offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
         self.people_pattern = re.compile(
             rf"(?P<office>{offices})(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
-            r"(?=[，、。；：（(\s”]|的|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|$)"
+            + _NAME_END
         )
 
 
@@ -256,6 +256,51 @@ def find_organisations(text: str, rules: EntityRules) -> list[Mention]:
             taken.append((m.start(), m.end()))
             if not any(x.key == name for x in out):
                 out.append(Mention("organisation", name, name, form))
+    return out
+
+
+_DIRECTORY = re.compile(
+    r"(?:(?P<office>[\u4e00-\u9fff、]{1,16})[：:])?(?P<name>[\u4e00-\u9fff]{2,4})"
+    r"[（(](?P<start>\d{4}\.\d{1,2})[—–-]+(?P<end>\d{4}\.\d{1,2})?[）)]"
+)
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """One line of a yearbook's 领导名录: who held which office in which body, when."""
+
+    name: str
+    office: str
+    body: str
+    start: str
+    end: str = ""
+
+    def label(self) -> str:
+        return f"{self.body}{self.office}（{self.start}—{self.end}）"
+
+
+def parse_directory(body: str, text: str) -> list[Tenure]:
+    """``书记：陈万松（2021.06—）副书记：张泰（2021.07—）王长军（2021.06—）…`` → tenures;
+    a name with no office of its own holds the office named before it."""
+    body = re.sub(r"[（(]\d+人[）)]$", "", compact(body))
+    out, office = [], ""
+    for m in _DIRECTORY.finditer(compact(text)):
+        office = m.group("office") or office
+        out.append(Tenure(m.group("name"), office, body, m.group("start"), m.group("end") or ""))
+    return out
+
+
+_NAME_END = r"(?=[，、。；：（()）”\s]|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|的|$)"
+
+
+def find_known_people(text: str, names: frozenset[str]) -> list[Mention]:
+    """Names from an authority list (领导名录), found without an office before them;
+    the name must end where punctuation or the text does."""
+    text = compact(text)
+    out = []
+    for name in sorted(names):
+        if re.search(re.escape(name) + _NAME_END, text):
+            out.append(Mention("person", name, name, name))
     return out
 
 

@@ -16,7 +16,18 @@ from dataclasses import dataclass, field
 
 from .dates import find_dates
 from .enrich import Gazetteer
-from .entities import EntityRules, Mention, entity_id, find_meetings, find_organisations, find_people, find_series
+from .entities import (
+    EntityRules,
+    Mention,
+    Tenure,
+    entity_id,
+    find_known_people,
+    find_meetings,
+    find_organisations,
+    find_people,
+    find_series,
+    parse_directory,
+)
 from .records import Record
 
 SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
@@ -46,6 +57,16 @@ class Links:
     by_record: dict[str, list[str]]  # record id -> entity ids
     same_day: dict[str, list[str]]  # record id -> record ids (other sources, same date)
     related: dict[str, list[str]]  # record id -> record ids (other sources, shared entities)
+
+
+def _directory(records: list[Record], source_regions: dict[str, str]) -> dict[str, dict[str, list[Tenure]]]:
+    """Leader directories (领导名录) in the records, by the region of their source."""
+    out: dict[str, dict[str, list[Tenure]]] = defaultdict(lambda: defaultdict(list))
+    for r in records:
+        if r.type == "section" and "领导名录" in (*r.path, r.title):
+            for tenure in parse_directory(r.title, r.text):
+                out[source_regions[r.source_id]][tenure.name].append(tenure)
+    return out
 
 
 def places_for(region_id: str, gazetteer: Gazetteer) -> dict[str, str]:
@@ -120,6 +141,10 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
         if entity.id not in by_record[record.id]:
             by_record[record.id].append(entity.id)
 
+    directory = _directory(records, source_regions)
+    known_people = {
+        region: frozenset(t.name for ts in by_name.values() for t in ts) for region, by_name in directory.items()
+    }
     mentions_later: list[tuple[Record, Mention]] = []
     for record in cited:
         text = f"{record.title}。{record.text}"
@@ -139,7 +164,11 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
                 sessions.append(entity)
                 entities[entity.id] = entity
             attach(entity, record, mention)
-        for mention in [*find_people(text, rules), *find_series(text, rules), *find_organisations(text, rules)]:
+        people = find_people(text, rules)
+        region = source_regions[record.source_id]
+        people += [m for m in find_known_people(text, known_people.get(region, frozenset()))
+                   if all(p.key != m.key for p in people)]
+        for mention in [*people, *find_series(text, rules), *find_organisations(text, rules)]:
             eid = entity_id(mention.kind, mention.key)
             entity = entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
             attach(entity, record, mention)
@@ -158,6 +187,10 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
 
     for entity in entities.values():
         entity.records.sort(key=order.__getitem__)
+        if entity.kind == "person":
+            for by_name in directory.values():
+                for tenure in by_name.get(entity.name, ()):
+                    entity.attrs.setdefault("tenure", []).append(tenure.label())
 
     by_id = {r.id: r for r in cited}
     same_day: dict[str, list[str]] = {}

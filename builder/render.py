@@ -207,7 +207,10 @@ class Renderer:
                 + f"<p>{text}</p>"
             )
             return Markup(text)
-        return Markup(f"<p>{text}</p>")
+        related = Counter(t for r in recs for t in r.topics if t != key)
+        names = self.common["topic_names"]
+        links = "、".join(f'<a href="{up}{t}/">{escape(names[t])}</a>（{n}）' for t, n in related.most_common(6))
+        return Markup(f"<p>{text}</p>" + (f'<p class="fz-related-topics">相关主题：{links}</p>' if links else ""))
 
     # -- people, meetings, series, organisations ---------------------------------
 

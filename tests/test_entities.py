@@ -70,3 +70,17 @@ def test_organisations_by_any_form(rules):
     assert [m.name for m in found] == ["共青团古塔区委员会", "古塔区税务局"] or {m.name for m in found} == {
         "共青团古塔区委员会", "古塔区税务局"}
     assert rules.org_history["古塔区税务局"]
+
+
+def test_leader_directory_is_an_authority_list(rules):
+    from builder.entities import find_known_people, parse_directory
+
+    tenures = parse_directory("中共望花区委员会（12人）",
+                              "书记：陈万松（2021.06—）副书记：张泰（2021.07—）王长军（2021.06—）常委：刘铁（2021.07—2022.07）")
+    assert [(t.name, t.office, t.end) for t in tenures] == [
+        ("陈万松", "书记", ""), ("张泰", "副书记", ""), ("王长军", "副书记", ""), ("刘铁", "常委", "2022.07")]
+    assert tenures[0].label() == "中共望花区委员会书记（2021.06—）"
+    names = frozenset(t.name for t in tenures)
+    # a directory name is found without an office, but not inside a longer name
+    assert [m.name for m in find_known_people("会议由张泰主持，王长军、刘铁出席。", names)] == ["刘铁", "张泰", "王长军"]
+    assert find_known_people("王长军辉同志", names) == []
