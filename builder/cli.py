@@ -6,6 +6,8 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -17,6 +19,17 @@ from .models import Block, Document, Entry, Event, Section, Source
 def _fail(message: str) -> None:
     click.echo(f"fangzhi: error: {message}", err=True)
     sys.exit(2)
+
+
+@contextmanager
+def _stop_on_errors() -> Iterator[None]:
+    """A configuration or build problem ends the command with its one-line reason (exit 2)."""
+    from .pipeline import BuildError
+
+    try:
+        yield
+    except (ConfigError, BuildError) as exc:
+        _fail(str(exc))
 
 
 def _paths(sources: str | None, config: str | None) -> tuple[Path, Path, Path]:
@@ -34,15 +47,11 @@ def main() -> None:
 @click.option("--config", type=click.Path(file_okay=False), help="Folder of site_config YAML (default site_config/).")
 @click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 def build(sources: str | None, config: str | None, out: str) -> None:
-    from .pipeline import BuildError
     from .pipeline import build as run_build
 
     project, sources_dir, config_dir = _paths(sources, config)
-    try:
+    with _stop_on_errors():
         archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out))
-    except (ConfigError, BuildError) as exc:
-        _fail(str(exc))
-        return
     n_events = sum(1 for r in archive.records if r.type == "event")
     n_entries = sum(1 for r in archive.records if r.type == "entry")
     click.echo(f"built {out}/: {len(archive.documents)} documents, {n_events} events, {n_entries} 条目")
@@ -53,15 +62,12 @@ def build(sources: str | None, config: str | None, out: str) -> None:
 @click.option("--config", type=click.Path(file_okay=False))
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
-    from .pipeline import BuildError
     from .pipeline import build as run_build
 
     project, sources_dir, config_dir = _paths(sources, config)
-    try:
+    with _stop_on_errors():
         run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path("site"),
                   run_site=False)
-    except (ConfigError, BuildError) as exc:
-        _fail(str(exc))
     subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
 
 
@@ -72,14 +78,10 @@ def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
               help="The zip to write.")
 def bundle(sources: str | None, config: str | None, out: str) -> None:
     from .bundle import make_bundle
-    from .pipeline import BuildError
 
     project, sources_dir, config_dir = _paths(sources, config)
-    try:
+    with _stop_on_errors():
         result = make_bundle(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, zip_path=Path(out))
-    except (ConfigError, BuildError) as exc:
-        _fail(str(exc))
-        return
     click.echo(f"wrote {out}: {result.files} files, {result.bytes / 1e6:.1f} MB; unzip it and open index.html")
 
 
