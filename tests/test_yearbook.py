@@ -328,3 +328,14 @@ def test_markdown_slogan_recurring_block() -> None:
     slogans = [d for d in doc.dropped if d.reason == "slogan"]
     assert len(slogans) == 12
     assert len(doc.entries()) == 3
+
+
+def test_wanghua_photo_captions_are_captions() -> None:
+    doc = _real(WANGHUA)
+    captions = {b.line: b.text for b in _all_blocks(doc) if b.kind == "caption"}
+    assert captions[2396] == "政协抚顺市望花区第十届委员会第二次会议"
+    assert captions[4237].startswith("望花区“工商银行杯”")
+    assert captions[4959].startswith("2022年3月2日，建设街道")  # it interrupts the sentence "…“健 / 康知识栏”"
+    texts = [b.text for b in _all_blocks(doc) if b.kind == "paragraph"] + [e.full_text for e in doc.entries()]
+    assert not any("乒乓球大赛" in t and "体育产业" not in t and len(t) < 30 for t in texts)
+

@@ -801,6 +801,31 @@ class _MarkdownParser:
         _MarkdownRegion(self, section, path).run(lines)
 
 
+_CAPTION_DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日[，,]")
+_INNER_PUNCT = re.compile(r"[。！？；：:!?;，,、…]")
+
+
+def _is_caption(para: list[Line], before: list[Line] | None, after: list[Line] | None) -> bool:
+    """A lone short phrase between paragraphs is a photo caption when it interrupts a
+    sentence (the text before it ends mid-sentence) or stands right before a heading or a
+    【条目】 — not when it merely starts a paragraph the conversion broke in two."""
+    if len(para) != 1 or before is None or after is None:
+        return False
+    line = para[0].text.strip()
+    text = compact(_md_clean(line))
+    if not 6 <= len(text) <= 40 or "\t" in line or line.startswith(("#", "-", "*", "【", "|", ">", "$", "——")):
+        return False
+    if _INNER_PUNCT.search(_CAPTION_DATE.sub("", text)) or _ENUM.match(text) or _NAMES.match(line):
+        return False
+    if re.search(r"\d{4}\.\d", text) or all("\t" in ln.text for ln in after):
+        return False  # a directory line, or a table's own caption
+    prev_end = compact(_md_clean(before[-1].text))[-1:]
+    interrupts = bool(prev_end) and prev_end not in "。！？；：!?;:）)”」》*"
+    nxt = after[0].text.strip()
+    opens = nxt.startswith("#") or bool(_MD_TITLE.match(nxt))
+    return interrupts or opens
+
+
 class _MarkdownRegion:
     """Builds 分目/次分目/条目/tables of one top-level Markdown part."""
 
@@ -819,9 +844,21 @@ class _MarkdownRegion:
         return self.subsub or self.sub or self.part
 
     def run(self, lines: list[Line]) -> None:
-        for para in _paragraphs(lines):
-            self._para(para)
+        paras = _paragraphs(lines)
+        for i, para in enumerate(paras):
+            before = paras[i - 1] if i else None
+            after = paras[i + 1] if i + 1 < len(paras) else None
+            if _is_caption(para, before, after):
+                self._caption(para[0])
+            else:
+                self._para(para)
         self.tree.close(self.target)
+
+    def _caption(self, line: Line) -> None:
+        """A photo caption: kept as a caption block where it stands, never as running text."""
+        block = Block("caption", _close_letter_spacing(_md_clean(line.text).strip()), line.no)
+        entry = self.tree.entry
+        (entry.blocks if entry is not None and (entry.text or self.tree.parts) else self.target.children).append(block)
 
     def _para(self, para: list[Line]) -> None:
         first = para[0]
