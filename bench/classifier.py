@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from builder.classify import TopicClassifier
+from builder.classify import TopicClassifier, example_text
 from builder.enrich import Taxonomy, assign_ids
 from builder.pipeline import load_and_parse
 
@@ -31,7 +31,7 @@ def main() -> None:
         for entry in doc.entries():
             gold = taxonomy.from_path(entry.path)
             if gold:
-                text = (f"{entry.title}。" * 3) + entry.full_text
+                text = example_text(entry.title, entry.full_text)
                 rows.append((text, gold, doc.source.id))
     folds = [int(hashlib.sha1(r[0].encode("utf-8")).hexdigest(), 16) % 5 for r in rows]
     hits = hits_any = kw_hits = kw_any = 0

@@ -34,7 +34,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def example_text(title: str, text: str) -> str:
-    """The text the classifier sees for a record."""
+    """The text the classifier sees for a record: its title, weighted, and its text."""
     return (f"{title}。" * TITLE_WEIGHT if title else "") + text
 
 

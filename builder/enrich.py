@@ -73,6 +73,8 @@ def _valid_in(region: Region, year: int) -> bool:
     return (start is None or year >= start) and (end is None or year <= end)
 
 
+MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
+
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
 
@@ -235,7 +237,11 @@ def enrich_documents(docs: list[Document], cfg: SiteConfig) -> None:
     taxonomy = Taxonomy(cfg.topics)
     for doc in docs:
         assign_ids(doc)  # entries need their path before they can serve as examples
-    classifier = TopicClassifier().fit(*labelled_examples(docs, taxonomy))
+    texts, labels = labelled_examples(docs, taxonomy)
+    if len(texts) > MAX_EXAMPLES:  # a large archive: a fixed, content-chosen sample keeps training time bounded
+        keep = sorted(range(len(texts)), key=lambda i: short_hash(texts[i], length=12))[:MAX_EXAMPLES]
+        texts, labels = [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
+    classifier = TopicClassifier().fit(texts, labels)
     for doc in docs:
         enrich(doc, cfg, gazetteer, taxonomy, classifier)
 
