@@ -150,7 +150,7 @@ def _canon_body(body: str, org: str, known: frozenset[str]) -> str:
     place = _LEADING_JUNK.sub("", place)
     suffix = next((place[i:] for i in range(len(place)) if place[i:] in known), "")
     if not suffix and place[-1:] in ("市", "区", "县", "省"):
-        suffix = place if len(place) <= 6 else place[-1]
+        suffix = place[-1]  # an unknown or bare 市/区: resolved to the document's own unit
     if party:
         return f"中共{suffix}"
     if cppcc:

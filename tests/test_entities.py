@@ -43,7 +43,7 @@ def test_meeting_surface_forms_are_unified():
     forms = ["召开中国共产党望花区第十二届委员会第九次全体会议", "在中共望花区委十二届九次全会上的报告", "十二届九次全会"]
     keys = {m.key for f in forms for m in find_meetings(f, {"区": "望花区", "": "望花区"})}
     assert keys == {"中共望花区|12|委员会|9|全体会议"}
-    a = find_meetings("召开中国人民政治协商会议抚顺市望花区第十届委员会第二次会议")[0]
+    a = find_meetings("召开中国人民政治协商会议抚顺市望花区第十届委员会第二次会议", known=frozenset({"望花区"}))[0]
     b = find_meetings("政协十届二次全体会议", {"": "望花区"})[0]
     assert a.key == b.key
     c = find_meetings("市十六届人大四次会议", {"市": "辽阳市"})[0]
@@ -84,3 +84,12 @@ def test_leader_directory_is_an_authority_list(rules):
     # a directory name is found without an office, but not inside a longer name
     assert [m.name for m in find_known_people("会议由张泰主持，王长军、刘铁出席。", names)] == ["刘铁", "张泰", "王长军"]
     assert find_known_people("王长军辉同志", names) == []
+
+
+def test_words_before_a_bare_place_are_not_part_of_the_body():
+    places = {"市": "抚顺市", "区": "望花区", "": "望花区", "省": "辽宁省"}
+    known = frozenset({"抚顺市", "望花区", "辽宁省"})
+    (m,) = find_meetings("区委全会传达市第十三届委员会第五次全体会议精神", places, known)
+    assert m.name == "抚顺市第十三届委员会第五次全体会议" or m.name == "中共抚顺市第十三届委员会第五次全体会议"
+    (n,) = find_meetings("贯彻落实省第十三届委员会第四次全体会议精神", places, known)
+    assert "贯彻" not in n.name and "辽宁省" in n.name
