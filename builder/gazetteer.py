@@ -54,3 +54,15 @@ def merge_regions(editorial: list[Region], divisions: list[tuple[str, str, str, 
         parent = id_of_code.get(parent_code, parent_code) if parent_code else None
         out.append(Region(id=code, name=name, level=level, parent=parent, code=code))
     return out
+
+
+def region_labels(regions: list[Region]) -> dict[str, str]:
+    """Display names for facets: a name shared by several units carries its parent (古城街道（古塔区）)."""
+    by_id = {g.id: g for g in regions}
+    count: dict[str, int] = {}
+    for g in regions:
+        count[g.name] = count.get(g.name, 0) + 1
+    return {
+        g.id: f"{g.name}（{by_id[g.parent].name}）" if count[g.name] > 1 and g.parent in by_id else g.name
+        for g in regions
+    }

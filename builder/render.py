@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from .chart import MonthCounts, month_topic_chart
 from .config import SiteConfig
+from .gazetteer import region_labels
 from .links import KIND_DIRS, Entity, Links
 from .maps import locator_map
 from .models import Document, Section
@@ -65,7 +66,7 @@ class Renderer:
             "genre_names": GENRE_NAMES,
             "precision_names": PRECISION_NAMES,
             "field_names": FIELD_NAMES,
-            "region_names": {r.id: r.name for r in self.cfg.regions},
+            "region_names": region_labels(self.cfg.regions),
             "topic_names": {t.id: t.name for t in self.cfg.topics},
             "source_of": {s.id: s for s in self.cfg.sources},
             "source_titles": {s.id: s.title for s in self.cfg.sources},

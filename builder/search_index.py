@@ -44,6 +44,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .export import TYPE_CODES
+from .gazetteer import region_labels
 from .records import Record
 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value 0..31, last digit of a number
@@ -279,7 +280,7 @@ def write_search_index(
         "facets": facet_index,
         "names": {
             "source": [s.title for s in cfg.sources],
-            "region": {g.id: g.name for g in cfg.regions},
+            "region": region_labels(cfg.regions),
             "topic": {t.id: t.name for t in cfg.topics},
         },
     }
