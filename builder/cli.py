@@ -93,11 +93,8 @@ def permalinks(sources: str | None, config: str | None) -> None:
     from .pipeline import enrich_archive, load_and_parse
 
     _, sources_dir, config_dir = _paths(sources, config)
-    try:
+    with _stop_on_errors():
         archive = load_and_parse(config_dir, sources_dir)
-    except ConfigError as exc:
-        _fail(str(exc))
-        return
     enrich_archive(archive)
     published = load_permalinks(config_dir)
     current = current_permalinks(archive.records, archive.pages)
@@ -175,11 +172,8 @@ def check(sources: str | None, config: str | None, errors_only: bool) -> None:
     from .check import run_check
 
     _, sources_dir, config_dir = _paths(sources, config)
-    try:
+    with _stop_on_errors():
         report = run_check(config_dir, sources_dir)
-    except ConfigError as exc:
-        _fail(str(exc))
-        return
     for finding in report.findings:
         if not errors_only or (finding.severity == "error" and not finding.accepted):
             click.echo(finding.format())
