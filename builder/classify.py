@@ -17,11 +17,15 @@ trained and callers fall back to the taxonomy's cue words.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
+MODEL_VERSION = "1"  # bump when the features or the model change: cached models are then retrained
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
 
 
@@ -61,6 +65,30 @@ class TopicClassifier:
         )
         self.model = make_pipeline(features, LinearSVC(C=3.0, class_weight="balanced", random_state=0))
         self.model.fit(texts, labels)  # type: ignore[attr-defined]
+        return self
+
+    def fit_cached(self, texts: list[str], labels: list[str], cache_dir: Path | None) -> TopicClassifier:
+        """``fit``, or load the model trained on exactly these examples before (a rebuild
+        after an unrelated edit does not retrain). Training is deterministic, so a cached
+        model predicts what a fresh one would."""
+        if cache_dir is None:
+            return self.fit(texts, labels)
+        import sklearn
+
+        digest = hashlib.sha256("\x1e".join([MODEL_VERSION, sklearn.__version__, *texts, "\x1d", *labels])
+                                .encode("utf-8")).hexdigest()
+        path = cache_dir / f"{digest}.pickle"
+        if path.exists():
+            try:
+                self.model = pickle.loads(path.read_bytes())
+                return self
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                pass
+        self.fit(texts, labels)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(self.model))
+        tmp.replace(path)
         return self
 
     @property

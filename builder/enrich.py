@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .classify import TopicClassifier, example_text
 from .config import SiteConfig
@@ -231,7 +232,7 @@ def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[st
     return texts, labels
 
 
-def enrich_documents(docs: list[Document], cfg: SiteConfig) -> None:
+def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | None = None) -> None:
     """Enrich every document: train the topic classifier once, then label all records."""
     gazetteer = Gazetteer(cfg.regions)
     taxonomy = Taxonomy(cfg.topics)
@@ -241,7 +242,7 @@ def enrich_documents(docs: list[Document], cfg: SiteConfig) -> None:
     if len(texts) > MAX_EXAMPLES:  # a large archive: a fixed, content-chosen sample keeps training time bounded
         keep = sorted(range(len(texts)), key=lambda i: short_hash(texts[i], length=12))[:MAX_EXAMPLES]
         texts, labels = [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
-    classifier = TopicClassifier().fit(texts, labels)
+    classifier = TopicClassifier().fit_cached(texts, labels, cache_dir)
     for doc in docs:
         enrich(doc, cfg, gazetteer, taxonomy, classifier)
 

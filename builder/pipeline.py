@@ -46,6 +46,7 @@ from .render import GENERATED_DIRS, Renderer, section_parts
 from .search_index import write_search_index
 
 CACHE_DIR = ".fangzhi-cache/parse"
+MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
 
 
 class BuildError(Exception):
@@ -121,9 +122,9 @@ def load_and_parse(config_dir: Path, sources_dir: Path, *, cache_dir: Path | Non
     return archive
 
 
-def enrich_archive(archive: Archive) -> None:
-    """Ids, regions, topics (classifier), then records and their cross-links."""
-    enrich_documents(archive.documents, archive.cfg)
+def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
+    """Ids, regions, topics (classifier; ``cache_dir`` keeps trained models), then records and cross-links."""
+    enrich_documents(archive.documents, archive.cfg, cache_dir)
     for doc in archive.documents:
         pages = source_pages(doc)
         archive.pages[doc.source.id] = pages
@@ -241,7 +242,7 @@ def build(
         archive = load_and_parse(config_dir, sources_dir, cache_dir=cache_dir)
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):
-            enrich_archive(archive)
+            enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None)
             archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
