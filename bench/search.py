@@ -206,6 +206,11 @@ def run_scale(n: int, browser) -> list[Row]:
             base, httpd = serve(directory)
             try:
                 cold_ms, cold_b, warm_ms, warm_b, totals = measure(browser, base)
+            except Exception as exc:  # an engine that cannot answer at this scale is a result, not a crash
+                print(f"  {engine} at {n}×: no results ({type(exc).__name__}: {str(exc).splitlines()[0]})",
+                      file=sys.stderr, flush=True)
+                cold_ms, cold_b, warm_ms, warm_b, totals = [float("nan")], [float("nan")], [float("nan")], \
+                    [float("nan")], ["timed out"]
             finally:
                 httpd.shutdown()
             rows.append(Row(engine, build_s, size, max(cold_b), max(cold_ms), max(warm_b), max(warm_ms),
