@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ "${1:-}" = "serve" ]; then
-  exec fangzhi serve
+  exec python3 -m builder serve
 fi
-fangzhi build
+python3 -m builder build

@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 echo "== ruff"; python3 -m ruff check builder tests bench
-echo "== fangzhi check"; fangzhi check > /dev/null
+echo "== fangzhi check"; python3 -m builder check > /dev/null
 echo "== pytest"; python3 -m pytest -q -p no:cacheprovider "$@"
