@@ -196,6 +196,8 @@ def run_scale(n: int, browser) -> list[Row]:
         pf_bytes = dir_bytes(pf_site / "pagefind")
         (pf_site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, "utf-8")
 
+        from playwright.sync_api import Error as PlaywrightError
+
         rows = []
         for engine, directory, measure, build_s, size in (
             ("ours", site, lambda b, base: measure_ours(b, base, site), ours_build, ours_bytes),
@@ -206,7 +208,7 @@ def run_scale(n: int, browser) -> list[Row]:
             base, httpd = serve(directory)
             try:
                 cold_ms, cold_b, warm_ms, warm_b, totals = measure(browser, base)
-            except Exception as exc:  # an engine that cannot answer at this scale is a result, not a crash
+            except PlaywrightError as exc:  # an engine that cannot answer at this scale is a result, not a crash
                 print(f"  {engine} at {n}×: no results ({type(exc).__name__}: {str(exc).splitlines()[0]})",
                       file=sys.stderr, flush=True)
                 cold_ms, cold_b, warm_ms, warm_b, totals = [float("nan")], [float("nan")], [float("nan")], \
