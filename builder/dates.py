@@ -82,10 +82,6 @@ class DateMatch:
     style: str  # "dotted", "units", "shared", "era"
 
 
-def _mk(y: int | None, m: int | None, d: int | None) -> PartialDate | None:
-    return None if y is None else PartialDate(y, m, d)
-
-
 def _num(v: str | None) -> int | None:
     return int(v) if v else None
 

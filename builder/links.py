@@ -102,21 +102,14 @@ def _is_subject(record: Record, mention: Mention) -> bool:
 
 
 def _days_apart(a: str, b: str) -> int:
+    """Days between two ISO dates; for dates without a day, 0 in the same month, else far apart."""
     from datetime import date
 
-    def parse(s: str) -> date | None:
-        parts = s.split("-")
-        if len(parts) != 3:
-            return None
-        try:
-            return date(int(parts[0]), int(parts[1]), int(parts[2]))
-        except ValueError:
-            return None
-
-    da, db = parse(a), parse(b)
-    if da is None or db is None:
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) if len(a) == len(b) == 10 else (
+            0 if a[:7] == b[:7] else 999)
+    except ValueError:
         return 0 if a[:7] == b[:7] else 999
-    return abs((da - db).days)
 
 
 def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
