@@ -8,20 +8,28 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones):
   simplified with OpenCC's ``t2s`` character map. The query is folded the same
   way in the browser with the part of that map the corpus needs, so a 繁體
   query finds 简体 text and the reverse.
-* **Grams.** Every 1- and 2-character gram has a *document list* (record,
-  hits in the text, hit in the title): exact for 1- and 2-character queries.
-  Every 3-character gram has a *positional list* (record, positions in the
-  title and in the text): a longer query is a chain of 3-grams at offsets
-  0, 3, 6 … and n-3, and a record matches where all of them line up, so the
-  result set, the hit counts and the total are exact without loading text.
+* **Grams** (lists built in builder/postings.py). Every 1- and 2-character gram
+  has a *document list* (record, hits in the text, hit in the title): exact for
+  1- and 2-character queries. Every 3-character gram has a *positional list*
+  (record, positions in the title and in the text): a longer query is a chain
+  of 3-grams at offsets 0, 3, 6 … and n-3, and a record matches where all of
+  them line up, so the result set, the hit counts and the total are exact
+  without loading text.
 * **Records** are numbered by folded length (then document order), so "shorter
   record first" is "smaller number first" and ranking is stable.
-* **Split by term.** Gram lists go to ``g/<hash % shards>.js``; a list larger
-  than half a shard gets its own file ``h/<n>.js``. Record metadata goes to
-  ``m/<id // META_PER_FILE>.js``, texts to fixed-size chunks ``t/<n>.js`` of
-  one stream, facet lists to ``f/<n>.js``. A query loads the manifest, the
-  files of its own grams, then the metadata and text chunks of the results it
-  shows, so what it transfers does not grow with the size of the archive.
+* **Split by term.** Gram lists go to shards ``g/<hash % shards>.js``. A list
+  longer than half a shard is *heavy*: its shard entry only points (``!`` and a
+  number k) to ``h/<k>.js``, its document list, and for a 3-gram also to
+  ``p/<k>.js``, its positional list, so a 3-character query never loads
+  positions. Records go to blocks ``r/<id // BLOCK>.js`` (metadata and the
+  first characters of the text, enough for most snippets) and, metadata
+  alone, to larger blocks ``m/<id // LIST>.js`` for listing the rest of a long
+  result list; the text to fixed-size chunks ``t/<n>.js`` of one stream. Facet names and counts
+  are in ``facets.js``; the records of each facet value in ``f/<n>.js`` (for
+  filters) and, per kind, all of them in ``fc/<kind>.js`` (for the counts shown
+  after the results). A query loads the small manifest, the files of its own
+  grams and the blocks of the results it shows, so what it transfers does not
+  grow with the size of the archive.
 * Every file is a script calling ``FZS.put(name, data)``: pages opened from
   ``file://`` load them with ``<script>``, where fetch() is refused.
 
@@ -36,20 +44,22 @@ import json
 import math
 import re
 import shutil
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
+
 from .config import SiteConfig
 from .export import TYPE_CODES
 from .gazetteer import region_labels
+from .postings import Corpus, decode_varints, document_lists, partitions, positional_lists, select, varints
 from .records import Record
 
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value 0..31, last digit of a number
-MORE = "WXYZabcdefghijklmnopqrstuvwxyz-_"  # value 0..31, more digits follow
 _SPACE = re.compile(r"\s+")
+HEAVY = "!"  # a shard entry that points to its own files
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,9 @@ class IndexSettings:
     """Sizes that trade number of files against bytes per query."""
 
     shard_bytes: int = 24_000  # target size of a gram shard
-    meta_per_file: int = 16  # records per metadata file
+    block_records: int = 4  # records per block file (metadata and the start of the text)
+    list_records: int = 32  # records per list file (metadata only, for long result lists)
+    prefix_chars: int = 160  # characters of text kept with a record's metadata
     chunk_chars: int = 1024  # characters per text chunk
 
 
@@ -69,35 +81,6 @@ class IndexStats:
     files: int = 0
     bytes: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
-
-
-def varints(values: list[int]) -> str:
-    out: list[str] = []
-    for v in values:
-        if v < 32:
-            out.append(DIGITS[v])
-            continue
-        groups = []
-        while v:
-            groups.append(v & 31)
-            v >>= 5
-        groups.reverse()
-        out.extend(MORE[g] for g in groups[:-1])
-        out.append(DIGITS[groups[-1]])
-    return "".join(out)
-
-
-def decode_varints(s: str) -> list[int]:
-    """Inverse of ``varints`` (tests and tools)."""
-    out, v = [], 0
-    for ch in s:
-        i = DIGITS.find(ch)
-        if i >= 0:
-            out.append(v * 32 + i)
-            v = 0
-        else:
-            v = v * 32 + MORE.index(ch)
-    return out
 
 
 def gram_hash(key: str) -> int:
@@ -148,11 +131,6 @@ def query_terms(query: str) -> list[str]:
     return [t for t in ("".join(g) for g in found) if _SPACE.sub("", t)]
 
 
-def _entry(gram: str, value: str) -> str:
-    """One list in a shard: gram length, the gram, its varints, ``~``."""
-    return f"{len(gram)}{gram}{value}~"
-
-
 def _script(name: str, data: object) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
     return f"FZS.put({json.dumps(name)},{body});\n"
@@ -177,6 +155,48 @@ def _display_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@dataclass
+class GramLists:
+    """Every gram's list: light ones to go in shards, heavy ones in files of their own."""
+
+    light: dict[str, str] = field(default_factory=dict)
+    heavy: dict[str, tuple[str, str]] = field(default_factory=dict)  # gram -> (document list, positional or "")
+
+
+def _gram_texts(corpus: Corpus, keys: np.ndarray, n: int) -> list[str]:
+    size = len(corpus.vocab)
+    points = np.empty((len(keys), n), dtype=np.uint32)
+    rest = keys.copy()
+    for j in range(n - 1, -1, -1):
+        points[:, j] = corpus.vocab[rest % size]
+        rest //= size
+    flat = points.tobytes().decode("utf-32-le")
+    return [flat[i:i + n] for i in range(0, len(flat), n)]
+
+
+def gram_lists(folded: list[tuple[str, str]], limit: int) -> GramLists:
+    """Document lists of 1-/2-grams and positional lists of 3-grams; over ``limit`` characters is heavy."""
+    corpus = Corpus.from_folded(folded)
+    out = GramLists()
+    for n in (1, 2, 3):
+        for occ in partitions(corpus, n):
+            lists = positional_lists(occ) if n == 3 else document_lists(occ)
+            big = np.fromiter((len(p) > limit for p in lists.payloads), dtype=bool, count=len(lists.payloads))
+            for gram, payload, heavy in zip(_gram_texts(corpus, lists.keys, n), lists.payloads, big.tolist(),
+                                            strict=True):
+                if not heavy:
+                    out.light[gram] = payload
+                elif n < 3:
+                    out.heavy[gram] = (payload, "")
+            if n == 3 and big.any():
+                docs = document_lists(select(occ, lists.keys[big]))
+                grams = _gram_texts(corpus, docs.keys, n)
+                where = {int(k): i for i, k in enumerate(lists.keys.tolist())}
+                for gram, key, doc in zip(grams, docs.keys.tolist(), docs.payloads, strict=True):
+                    out.heavy[gram] = (doc, lists.payloads[where[key]])
+    return out
+
+
 def write_search_index(
     records: list[Record], cfg: SiteConfig, out: Path, settings: IndexSettings | None = None
 ) -> IndexStats:
@@ -194,39 +214,77 @@ def write_search_index(
     folded = [(fold(r.title, cmap), fold(r.text, cmap)) for r in records]
     order = sorted(range(len(records)), key=lambda i: (len(folded[i][0]) + len(folded[i][1]), i))
 
-    doc_lists: dict[str, list[int]] = defaultdict(list)  # 1- and 2-grams: id delta, count*2+title
-    pos_lists: dict[str, list[int]] = defaultdict(list)  # 3-grams: id delta, nt, nx, positions
-    last_doc: dict[str, int] = {}
-    last_pos: dict[str, int] = {}
-    facets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    lists = gram_lists([folded[i] for i in order], settings.shard_bytes // 2)
+    shards = _write_grams(writer, lists, settings)
+    _write_records(writer, [records[i] for i in order], cfg, settings)
+    used = _write_facets(writer, [records[i] for i in order], cfg)
+
+    simplified = {cmap.get(c, c) for c in chars}
+    qmap = query_fold_map(simplified)
+    qmap.update(cmap)
+    writer.put("manifest", "manifest", {
+        "version": 2,
+        "records": len(records),
+        "shards": shards,
+        "blockRecords": settings.block_records,
+        "listRecords": settings.list_records,
+        "chunkChars": settings.chunk_chars,
+        "sources": [s.title for s in cfg.sources],
+        "fold": "".join(t + s for t, s in sorted(qmap.items())),
+    })
+    writer.put("facets", "facets", used)
+    return stats
+
+
+def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> int:
+    """Heavy lists in files of their own, the rest in shards by hash; returns the number of shards."""
+    heavy = sorted(lists.heavy)
+    entries = dict(lists.light)
+    for k, gram in enumerate(heavy):
+        doc, positions = lists.heavy[gram]
+        writer.put("grams", f"h/{k}", doc)
+        if positions:
+            writer.put("grams", f"p/{k}", positions)
+        entries[gram] = HEAVY + varints([k])
+    size = sum(len(p) + 3 * len(g) + 2 for g, p in entries.items())
+    shards = max(1, math.ceil(size / settings.shard_bytes))
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for gram in sorted(entries):
+        buckets[gram_hash(gram) % shards].append(f"{len(gram)}{gram}{entries[gram]}~")
+    for n in range(shards):
+        writer.put("grams", f"g/{n}", "".join(buckets.get(n, [])))
+    return shards
+
+
+def _write_records(writer: _Writer, records: list[Record], cfg: SiteConfig, settings: IndexSettings) -> None:
+    """Blocks of record metadata with the start of each text (``r/``), larger blocks of metadata alone (``m/``,
+    for listing every result of a long list), and the whole text stream in chunks (``t/``)."""
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
-    meta_rows: list[list[object]] = []
+    rows: list[list[object]] = []
     stream: list[str] = []
     offset = 0
+    for r in records:
+        shown = _display_text(r.text)
+        rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, offset, len(shown),
+                     shown[:settings.prefix_chars]])
+        stream.append(shown)
+        offset += len(shown)
+    per = settings.block_records
+    for n in range(0, len(rows), per):
+        writer.put("records", f"r/{n // per}", rows[n:n + per])
+    per = settings.list_records
+    for n in range(0, len(rows), per):
+        writer.put("lists", f"m/{n // per}", [row[:-1] for row in rows[n:n + per]])
+    whole = "".join(stream)
+    for n in range(0, max(1, len(whole)), settings.chunk_chars):
+        writer.put("text", f"t/{n // settings.chunk_chars}", whole[n:n + settings.chunk_chars])
 
-    for new_id, i in enumerate(order):
-        r = records[i]
-        title, text = folded[i]
-        for n in (1, 2):
-            counts = Counter(text[k:k + n] for k in range(len(text) - n + 1))
-            in_title = {title[k:k + n] for k in range(len(title) - n + 1)}
-            for g in sorted(counts.keys() | in_title):
-                doc_lists[g] += [new_id - last_doc.get(g, -1) - 1, counts.get(g, 0) * 2 + (g in in_title)]
-                last_doc[g] = new_id
-        places: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        for side, s in enumerate((title, text)):
-            for k in range(len(s) - 2):
-                places[s[k:k + 3]][side].append(k)
-        for g in sorted(places):
-            tp, xp = places[g]
-            entry = [new_id - last_pos.get(g, -1) - 1, len(tp), len(xp)]
-            for plist in (tp, xp):
-                prev = 0
-                for p in plist:
-                    entry.append(p - prev)
-                    prev = p
-            pos_lists[g] += entry
-            last_pos[g] = new_id
+
+def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> dict[str, object]:
+    """Per facet value its records (``f/<n>``), per kind all of them (``fc/<kind>``); returns names and counts."""
+    source_index = {s.id: i for i, s in enumerate(cfg.sources)}
+    facets: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for new_id, r in enumerate(records):
         for y in r.years:
             facets[("year", str(y))].append(new_id)
         for g in r.regions:
@@ -234,55 +292,25 @@ def write_search_index(
         for t in r.topics:
             facets[("topic", t)].append(new_id)
         facets[("source", str(source_index[r.source_id]))].append(new_id)
-        shown = _display_text(r.text)
-        meta_rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, offset, len(shown)])
-        stream.append(shown)
-        offset += len(shown)
-
-    # gram lists → shards by hash; big lists on their own
-    encoded = {g: varints(v) for g, v in doc_lists.items()}
-    encoded.update({g: varints(v) for g, v in pos_lists.items()})
-    heavy = sorted(g for g, s in encoded.items() if len(s) > settings.shard_bytes // 2)
-    light_bytes = sum(len(s) + 3 * len(g) + 2 for g, s in encoded.items() if g not in set(heavy))
-    shards = max(1, math.ceil(light_bytes / settings.shard_bytes))
-    heavy_set = set(heavy)
-    buckets: dict[int, list[str]] = defaultdict(list)
-    for g in sorted(encoded):
-        if g not in heavy_set:
-            buckets[gram_hash(g) % shards].append(_entry(g, encoded[g]))
-    for n in range(shards):
-        writer.put("grams", f"g/{n}", "".join(buckets.get(n, [])))
-    for n, g in enumerate(heavy):
-        writer.put("grams", f"h/{n}", _entry(g, encoded[g]))
-
-    for n in range(0, len(meta_rows), settings.meta_per_file):
-        writer.put("meta", f"m/{n // settings.meta_per_file}", meta_rows[n:n + settings.meta_per_file])
-    whole = "".join(stream)
-    for n in range(0, max(1, len(whole)), settings.chunk_chars):
-        writer.put("text", f"t/{n // settings.chunk_chars}", whole[n:n + settings.chunk_chars])
-
-    facet_index: dict[str, list[list[object]]] = defaultdict(list)
+    index: dict[str, list[list[object]]] = defaultdict(list)
+    by_kind: dict[str, list[str]] = defaultdict(list)
     for n, ((kind, value), ids) in enumerate(sorted(facets.items())):
-        deltas = [ids[0]] + [b - a - 1 for a, b in pairwise(ids)]
-        writer.put("facets", f"f/{n}", varints(deltas))
-        facet_index[kind].append([value, n, len(ids)])
-
-    simplified = {cmap.get(c, c) for c in chars}
-    qmap = query_fold_map(simplified)
-    qmap.update({t: s for t, s in cmap.items()})
-    manifest = {
-        "records": len(records),
-        "shards": shards,
-        "heavy": {g: n for n, g in enumerate(heavy)},
-        "metaPerFile": settings.meta_per_file,
-        "chunkChars": settings.chunk_chars,
-        "fold": "".join(t + s for t, s in sorted(qmap.items())),
-        "facets": facet_index,
+        encoded = varints([ids[0]] + [b - a - 1 for a, b in pairwise(ids)])
+        writer.put("facets", f"f/{n}", encoded)
+        index[kind].append([value, n, len(ids)])
+        by_kind[kind].append(encoded)
+    for kind, lists in sorted(by_kind.items()):
+        writer.put("facets", f"fc/{kind}", lists)
+    labels = region_labels(cfg.regions)
+    return {
+        "facets": index,
         "names": {
             "source": [s.title for s in cfg.sources],
-            "region": region_labels(cfg.regions),
+            "region": {v: labels.get(v, v) for v, _, _ in index.get("region", [])},
             "topic": {t.id: t.name for t in cfg.topics},
         },
     }
-    writer.put("manifest", "manifest", manifest)
-    return stats
+
+
+__all__ = ["IndexSettings", "IndexStats", "decode_varints", "fold", "fold_map", "gram_hash", "query_terms",
+           "varints", "write_search_index"]

@@ -143,7 +143,8 @@ def test_search_page_loads_only_the_parts_a_query_needs(built, served, browser):
     page, errors = _open_search(browser, served, "营改增")
     first = int(page.get_attribute("#fz-results", "data-files"))  # loaded when the first results showed
     loaded = page.evaluate("FZS.loaded")[:first]
-    assert loaded[0] == "manifest" and any(name.startswith("t/") for name in loaded)
+    assert loaded[0] == "manifest" and any(name.startswith("r/") for name in loaded)
+    assert not any(name.startswith(("f", "m/")) for name in loaded)  # facets and long lists come after
     size = sum((site / "data" / "search" / f"{name}.js").stat().st_size for name in loaded)
     total = sum(p.stat().st_size for p in (site / "data" / "search").rglob("*.js"))
     assert first < 30 and size < 300_000 and size * 20 < total

@@ -8,9 +8,13 @@ records (data/*.json).
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import re
+import shutil
+import socketserver
+import threading
 
 import jieba
 import opencc
@@ -18,8 +22,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.search_index import decode_varints, fold, fold_map, gram_hash, query_terms, varints
+from builder.search_index import (
+    IndexSettings,
+    decode_varints,
+    fold,
+    fold_map,
+    gram_hash,
+    query_terms,
+    varints,
+    write_search_index,
+)
 from builder.search_plugin import titles_only
+from tests.conftest import _QuietHandler
 
 
 @given(st.lists(st.integers(min_value=0, max_value=2**40)))
@@ -166,3 +180,34 @@ def test_ranking_prefers_title_hits_then_frequency_and_is_stable(served, browser
     assert keys == sorted(keys)
     assert rows[0]["title"]
     page.close()
+
+
+@pytest.mark.browser
+def test_heavy_lists_in_their_own_files_answer_the_same(built, served, browser, tmp_path):
+    """With tiny shards most lists are heavy (``h/``, ``p/`` files); every answer must stay the same."""
+    archive, _, site = built
+    root = tmp_path / "heavy"
+    stats = write_search_index(archive.records, archive.cfg, root / "data" / "search", IndexSettings(shard_bytes=1500))
+    assert stats.files > 0 and any((root / "data" / "search" / "p").iterdir())
+    (root / "assets" / "javascripts").mkdir(parents=True)
+    shutil.copy(site / "assets" / "javascripts" / "fangzhi-search.js", root / "assets" / "javascripts")
+    (root / "search").mkdir()
+    (root / "search" / "index.html").write_text(
+        '<!doctype html><meta charset="utf-8"><input id="fz-q"><div id="fz-search-status"></div>'
+        '<ol id="fz-results"></ol><script src="../assets/javascripts/fangzhi-search.js"></script>', "utf-8")
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    queries = ["年", "发展", "辽阳市", "人民政府", "城市低保标准", "2012年", "营改增", "辽阳 发展", "工作会议"]
+    try:
+        page = browser.new_page()
+        page.goto(f"{served}search/")
+        want = _run(page, queries)
+        page.goto(f"http://127.0.0.1:{httpd.server_address[1]}/search/")
+        got = _run(page, queries)
+        loaded = page.evaluate("FZS.loaded")
+        page.close()
+    finally:
+        httpd.shutdown()
+    assert got == want and all(want)
+    assert any(n.startswith("h/") for n in loaded) and any(n.startswith("p/") for n in loaded)

@@ -9,8 +9,10 @@
  * data-complete when every result is listed.
  *
  * Loading: only the manifest, the files of the query's own grams, and then
- * the metadata and text chunks of the results on screen; every file is a
- * <script> (works from file://, no fetch/XHR). window.FZS.loaded lists them.
+ * the record blocks (and, rarely, text chunks) of the results on screen;
+ * facets after the first results unless the URL filters by one. Every file
+ * is a <script> (works from file://, no fetch/XHR); a page may also include
+ * one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded lists them.
  */
 (function () {
   "use strict";
@@ -24,10 +26,17 @@
   for (var d = 0; d < 32; d++) { VAL[DIGITS.charCodeAt(d)] = d; VAL[MORE.charCodeAt(d)] = 32 + d; }
 
   /* ---- loading index files as scripts ---- */
-  var store = {}, pending = {};
+  var store = (window.FZS && window.FZS.early) || {}, pending = {};
   window.FZS = { put: function (name, data) { store[name] = data; }, loaded: [] };
   function load(name) {
     if (pending[name]) return pending[name];
+    if (name in store) {  /* the page included it: <script data-fzs=NAME> before this script */
+      window.FZS.loaded.push(name);
+      return (pending[name] = Promise.resolve(store[name]));
+    }
+    if (document.querySelector('script[data-fzs="' + name + '"]')) {
+      return (pending[name] = Promise.reject(new Error("检索索引未能载入：" + name)));
+    }
     pending[name] = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
       s.src = INDEX + name + ".js";
@@ -56,7 +65,7 @@
     for (var i = 0; i < cps.length; i++) { h ^= cps[i]; h = Math.imul(h, 16777619) >>> 0; }
     return h;
   }
-  var M = null, FOLD = {};
+  var M = null, F = null, FOLD = {};
   function foldChar(ch) {
     var cp = ch.codePointAt(0);
     if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
@@ -86,9 +95,12 @@
       return M;
     });
   }
+  function facetIndex() {
+    return load("facets").then(function (f) { F = f; return f; });
+  }
 
   /* ---- gram lists ---- */
-  var shards = {};
+  var shards = {}, HEAVY = "!";
   function parseShard(str) {
     var map = {}, i = 0;
     while (i < str.length) {
@@ -101,13 +113,19 @@
     }
     return map;
   }
-  function gramList(gram) {
-    var name = gram in M.heavy ? "h/" + M.heavy[gram] : "g/" + (hash(Array.from(gram, function (c) {
-      return c.codePointAt(0);
-    })) % M.shards);
+  /* A gram's entry in its shard: its list, or HEAVY and the number of its own files. */
+  function gramEntry(gram) {
+    var name = "g/" + (hash(Array.from(gram, function (c) { return c.codePointAt(0); })) % M.shards);
     return load(name).then(function (str) {
       if (!shards[name]) shards[name] = parseShard(str);
       return shards[name][gram] || "";
+    });
+  }
+  /* kind "doc": the document list (1-/2-grams, and heavy 3-grams); "pos": the positional list (3-grams). */
+  function gramList(gram, kind) {
+    return gramEntry(gram).then(function (entry) {
+      if (entry.charAt(0) !== HEAVY) return entry;
+      return load((kind === "pos" ? "p/" : "h/") + decode(entry.slice(1))[0]);
     });
   }
   /* 1-/2-grams: Map id -> {hits, title} */
@@ -136,11 +154,22 @@
   }
   function termMatches(term) {
     var cps = Array.from(term);
-    if (cps.length <= 2) return gramList(term).then(docList);
+    if (cps.length <= 2) return gramList(term, "doc").then(docList);
+    if (cps.length === 3) {
+      return gramEntry(term).then(function (entry) {
+        if (entry.charAt(0) === HEAVY) return load("h/" + decode(entry.slice(1))[0]).then(docList);
+        var out = new Map();
+        posList(entry).forEach(function (sides, id) {
+          out.set(id, { hits: sides[1].length + (sides[0].length ? 1 : 0), title: sides[0].length > 0,
+                        first: sides[1].length ? sides[1][0] : -1 });
+        });
+        return out;
+      });
+    }
     var offsets = [];
     for (var o = 0; o + 3 <= cps.length; o += 3) offsets.push(o);
     if (offsets[offsets.length - 1] !== cps.length - 3) offsets.push(cps.length - 3);
-    return Promise.all(offsets.map(function (o) { return gramList(cps.slice(o, o + 3).join("")); }))
+    return Promise.all(offsets.map(function (o) { return gramList(cps.slice(o, o + 3).join(""), "pos"); }))
       .then(function (lists) {
         var order = lists.map(function (s, k) { return k; }).sort(function (a, b) {
           return lists[a].length - lists[b].length;
@@ -167,7 +196,7 @@
 
   /* ---- facets ---- */
   function facetIds(kind, value) {
-    var e = (M.facets[kind] || []).filter(function (f) { return String(f[0]) === String(value); })[0];
+    var e = (F.facets[kind] || []).filter(function (f) { return String(f[0]) === String(value); })[0];
     if (!e) return Promise.resolve(new Set());
     return load("f/" + e[1]).then(function (s) {
       var v = decode(s), out = new Set(), id = -1;
@@ -176,10 +205,14 @@
     });
   }
   function filterSets(filters) {
+    if (!(filters.year || filters.region || filters.topic || filters.source)) return Promise.resolve([]);
+    return facetIndex().then(function () { return filterSetsOf(filters); });
+  }
+  function filterSetsOf(filters) {
     var jobs = [];
     if (filters.year) {
       var parts = filters.year.split("-"), lo = +parts[0], hi = +(parts[1] || parts[0]);
-      var years = (M.facets.year || []).filter(function (f) { return +f[0] >= lo && +f[0] <= hi; });
+      var years = (F.facets.year || []).filter(function (f) { return +f[0] >= lo && +f[0] <= hi; });
       jobs.push(Promise.all(years.map(function (f) { return facetIds("year", f[0]); })).then(function (sets) {
         var u = new Set();
         sets.forEach(function (s) { s.forEach(function (x) { u.add(x); }); });
@@ -213,13 +246,19 @@
   }
 
   /* ---- records: metadata and text ---- */
+  /* A record: [url, type, title, source, date, text offset, text length, start of the text]. */
   function meta(id) {
-    return load("m/" + Math.floor(id / M.metaPerFile)).then(function (rows) { return rows[id % M.metaPerFile]; });
+    return load("r/" + Math.floor(id / M.blockRecords)).then(function (rows) { return rows[id % M.blockRecords]; });
+  }
+  /* The same without the text: for listing long result lists. */
+  function listRow(id) {
+    return load("m/" + Math.floor(id / M.listRecords)).then(function (rows) { return rows[id % M.listRecords]; });
   }
   function textRange(row, from, to) {
     from = Math.max(0, from);
     to = Math.min(row[6], to);
     if (to <= from) return Promise.resolve("");
+    if (to <= row[7].length) return Promise.resolve(row[7].slice(from, to));
     var a = row[5] + from, b = row[5] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
     var jobs = [];
     for (var c = first; c <= last; c++) jobs.push(load("t/" + c));
@@ -281,6 +320,7 @@
       });
     }
     var start = hit.first > 0 ? hit.first - 60 : 0;
+    if (start < row[7].length - 150 || row[7].length === len) return attempt(0, row[7].length);
     return attempt(Math.max(0, start), Math.max(0, start) + step);
   }
 
@@ -301,7 +341,7 @@
         (type === "t" ? "】" : "") : "");
     li.innerHTML = '<a class="fz-result-link" href="' + escapeHtml(linkFor(row[0], terms.join(" "))) + '">' +
       (head || TYPE_NAMES[type]) + "</a>" + '<div class="fz-snippet"></div>' +
-      '<div class="fz-result-meta">' + TYPE_NAMES[type] + " · " + escapeHtml(M.names.source[row[3]] || "") +
+      '<div class="fz-result-meta">' + TYPE_NAMES[type] + " · " + escapeHtml(M.sources[row[3]] || "") +
       " · 命中 " + hit.hits + " 处</div>";
     return li;
   }
@@ -319,21 +359,24 @@
     var labels = { year: "年份", region: "地区", topic: "主题", source: "文献" };
     var names = {
       year: function (k) { return k + "年"; },
-      region: function (k) { return M.names.region[k] || k; },
-      topic: function (k) { return M.names.topic[k] || k; },
-      source: function (k) { return M.names.source[k] || k; }
+      region: function (k) { return F.names.region[k] || k; },
+      topic: function (k) { return F.names.topic[k] || k; },
+      source: function (k) { return F.names.source[k] || k; }
     };
-    var ids = new Set(hits.map(function (h) { return h.id; })), jobs = [];
-    Object.keys(labels).forEach(function (kind) {
-      (M.facets[kind] || []).forEach(function (f) {
-        jobs.push(facetIds(kind, f[0]).then(function (set) {
-          var n = 0;
-          set.forEach(function (x) { if (ids.has(x)) n++; });
-          return [kind, String(f[0]), n];
-        }));
-      });
-    });
-    return Promise.all(jobs).then(function (counts) {
+    var ids = new Set(hits.map(function (h) { return h.id; }));
+    return facetIndex().then(function () {
+      return Promise.all(Object.keys(labels).map(function (kind) {
+        if (!(F.facets[kind] || []).length) return [];
+        return load("fc/" + kind).then(function (lists) {
+          return F.facets[kind].map(function (f, k) {
+            var v = decode(lists[k]), id = -1, n = 0;
+            for (var i = 0; i < v.length; i++) { id += v[i] + 1; if (ids.has(id)) n++; }
+            return [kind, String(f[0]), n];
+          });
+        });
+      }));
+    }).then(function (perKind) {
+      var counts = [].concat.apply([], perKind);
       var html = "";
       Object.keys(labels).forEach(function (kind) {
         var rows = counts.filter(function (c) { return c[0] === kind && (c[2] > 0 || params.get(kind) === c[1]); });
@@ -415,7 +458,7 @@
     }
     function batch(n, withSnippets) {
       var slice = hits.slice(shown, shown + n);
-      return Promise.all(slice.map(function (h) { return meta(h.id); })).then(function (rows) {
+      return Promise.all(slice.map(function (h) { return (withSnippets ? meta : listRow)(h.id); })).then(function (rows) {
         var items = rows.map(function (row, k) {
           var li = resultItem(row, slice[k], terms);
           li.setAttribute("data-rank", String(shown + k));
@@ -456,7 +499,7 @@
         var terms = parseQuery(q);
         if (!terms.length) return [];
         return search(terms, filters || {}).then(function (hits) {
-          return Promise.all(hits.map(function (h) { return meta(h.id); })).then(function (rows) {
+          return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
             return rows.map(function (r, k) { return { url: r[0], hits: hits[k].hits, title: hits[k].title }; });
           });
         });
