@@ -11,6 +11,10 @@ bytes, the search index bytes, and — measured in the same run — a plain
 the ratios the targets are stated in. Finally it rebuilds after a one-line
 correction to one source and prints the time and what was re-parsed.
 
+The index stage runs while MkDocs builds the pages (builder/pipeline.py), so
+stage times overlap: "ours" is the build's wall time minus MkDocs' own, i.e.
+the time the build spends in our stages beyond what MkDocs needs anyway.
+
 The N× corpus comes from bench/scale.py ``make_scaled_corpus``: every
 source copied N times with new document ids, each copy about another region
 of the gazetteer, so the archive grows the way a real one does.
@@ -104,8 +108,9 @@ def run_scale(n: int) -> ScaleResult:
         site = project / "site"
         archive = build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=site)
         res = ScaleResult(n, [asdict(t) for t in archive.timings])
-        res.ours_s = sum(t.seconds for t in archive.timings if t.stage != "mkdocs")
+        # the index is written while MkDocs runs: ours = the build's wall time not spent waiting for MkDocs
         res.mkdocs_s = sum(t.seconds for t in archive.timings if t.stage == "mkdocs")
+        res.ours_s = archive.wall_seconds - res.mkdocs_s
         res.peak_rss_mb = max(t.peak_rss_mb for t in archive.timings)
         sizes = [p.stat().st_size for p in site.rglob("*.html")]
         res.pages, res.total_bytes = len(sizes), sum(sizes)

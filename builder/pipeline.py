@@ -9,6 +9,9 @@ Rules that keep builds fast and repeatable:
 * documents are parsed in parallel (one process per core) and cached by
   content hash (builder/parsecache.py): a rebuild after a one-line correction
   re-parses only that document;
+* the search index is written while MkDocs builds the pages (two cores, two
+  processes): the ``index`` and ``mkdocs`` timings overlap, and
+  ``Archive.wall_seconds`` is the whole build;
 * every stage's wall time and the peak RSS so far are recorded in
   ``Archive.timings`` (printed by bench/bench.py);
 * nothing in the output depends on time, order of completion or randomness:
@@ -22,6 +25,8 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +49,7 @@ from .provenance import Provenance, provenance, publish_raw_texts, source_date_e
 from .records import Page, Record, build_records, source_pages
 from .render import GENERATED_DIRS, Renderer, section_parts
 from .search_index import write_search_index
+from .search_plugin import LATER, copy_index
 
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
@@ -91,6 +97,7 @@ class Archive:
     parse_stats: ParseStats = field(default_factory=ParseStats)
     timings: list[StageTiming] = field(default_factory=list)
     links: Links | None = None
+    wall_seconds: float = 0.0  # the whole build; stages may overlap (index runs during mkdocs)
 
     @contextmanager
     def stage(self, name: str, *, children: bool = False) -> Iterator[None]:
@@ -191,26 +198,61 @@ def mkdocs_problems(log: str) -> str:
     return "\n".join(lines[-40:]) if lines else log[-4000:]
 
 
-def run_mkdocs(project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
-    """``mkdocs build --strict`` into a temporary folder, then swap it in atomically."""
-    out_dir = out_dir.resolve()
-    tmp = out_dir.with_name(out_dir.name + ".building")
-    shutil.rmtree(tmp, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # not --quiet: it hides the warnings
-           str(config_file or project_dir / "mkdocs.yml"), "-d", str(tmp)]
-    env = os.environ.copy()
-    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_dir))  # no build-time dates in the output
-    env.setdefault("NO_MKDOCS_2_WARNING", "1")
-    proc = subprocess.run(cmd, check=False, cwd=project_dir, capture_output=True, text=True, env=env)
-    if proc.returncode != 0:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + mkdocs_problems(proc.stderr))
-    old = out_dir.with_name(out_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+class MkDocsRun:
+    """``mkdocs build --strict`` into a temporary folder, running while our last stage works.
+
+    ``finish`` waits for it, adds the search index (written meanwhile, see
+    builder/search_plugin.py) and swaps the new site in atomically: a failed
+    build leaves the previous site untouched.
+    """
+
+    def __init__(self, project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
+        self.project_dir, self.out_dir = project_dir, out_dir.resolve()
+        self.tmp = self.out_dir.with_name(self.out_dir.name + ".building")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # not --quiet: it hides the warnings
+               str(config_file or project_dir / "mkdocs.yml"), "-d", str(self.tmp)]
+        env = os.environ.copy()
+        env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_dir))  # no build-time dates in the output
+        env.setdefault("NO_MKDOCS_2_WARNING", "1")
+        env[LATER] = "later"
+        # a file, not a pipe: nobody reads it until the end; closed by finish() or stop()
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=project_dir, stdout=subprocess.DEVNULL, stderr=self.log, env=env,
+                                     text=True)
+        self.seconds = 0.0  # MkDocs' own wall time, known once it has exited
+        self._watch = threading.Thread(target=self._time_exit, daemon=True)
+        self._watch.start()
+
+    def _time_exit(self) -> None:
+        self.proc.wait()
+        self.seconds = time.perf_counter() - self.started
+
+    def finish(self, docs_dir: Path) -> None:
+        code = self.proc.wait()
+        self._watch.join()
+        self.log.seek(0)
+        log = self.log.read()
+        self.log.close()
+        if code != 0:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + mkdocs_problems(log))
+        copy_index(docs_dir, self.tmp)
+        old = self.out_dir.with_name(self.out_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.out_dir.exists():
+            self.out_dir.rename(old)
+        self.tmp.rename(self.out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def stop(self) -> None:
+        """Stop MkDocs (our own stage failed) and drop its half-built site."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def build(
@@ -229,6 +271,7 @@ def build(
     ``cache=False`` parses every document afresh; ``mkdocs_config`` replaces
     ``mkdocs.yml`` for the last stage (the offline bundle uses this).
     """
+    wall = time.perf_counter()
     console = console or Console(stderr=True)
     require_jieba()
     docs_dir = project_dir / "docs"
@@ -237,7 +280,7 @@ def build(
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据 index"]
         if run_site:
-            steps.append("MkDocs 构建")
+            steps = [*steps[:3], "检索数据与 MkDocs 构建 index + mkdocs", "MkDocs 构建"]
         task = progress.add_task(steps[0], total=len(steps))
         archive = load_and_parse(config_dir, sources_dir, cache_dir=cache_dir)
         progress.update(task, advance=1, description=steps[1])
@@ -248,13 +291,24 @@ def build(
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir)
         progress.update(task, advance=1, description=steps[3])
-        with archive.stage("index"):
-            index_archive(archive, docs_dir)
-        if run_site:
-            progress.update(task, advance=1, description=steps[4])
-            with archive.stage("mkdocs", children=True):
-                run_mkdocs(project_dir, out_dir, config_file=mkdocs_config)
+        if not run_site:
+            with archive.stage("index"):
+                index_archive(archive, docs_dir)
+            progress.update(task, advance=1)
+            return archive
+        # MkDocs builds the pages on one core while the index is written on the other
+        mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config)
+        try:
+            with archive.stage("index"):
+                index_archive(archive, docs_dir)
+        except BaseException:
+            mkdocs.stop()
+            raise
+        progress.update(task, advance=1, description=steps[4])
+        mkdocs.finish(docs_dir)
+        archive.timings.append(StageTiming("mkdocs", mkdocs.seconds, peak_rss_mb(children=True)))
         progress.update(task, advance=1)
+    archive.wall_seconds = time.perf_counter() - wall
     return archive
 
 

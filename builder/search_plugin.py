@@ -1,4 +1,6 @@
-"""MkDocs plugin ``fangzhi-search-titles``: Material's header search keeps only titles.
+"""MkDocs plugins for the archive's search.
+
+``fangzhi-search-titles``: Material's header search keeps only titles.
 
 Material's search plugin (``lang: zh``, segmented with jieba) writes every
 page's full text into one ``search/search_index.json`` (13.9 MB for this
@@ -8,15 +10,28 @@ occurrence and loads only the parts a query needs, so the header box only
 needs page and heading titles to suggest pages as you type; Enter opens the
 full search page (``fangzhi.js``). This plugin runs after Material's and drops
 the text from each index entry, keeping the jieba-segmented titles.
+
+``fangzhi-search-index``: the split index (``docs/data/search/``, tens of
+thousands of small files at scale) is not a page or asset MkDocs needs to look
+at; the plugin takes it out of MkDocs' file list and copies it into the site
+after the build. ``fangzhi build`` writes the index *while* MkDocs builds the
+pages (environment ``FANGZHI_SEARCH_INDEX=later``) and adds it to the site
+itself before the site is swapped in (builder/pipeline.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+
+INDEX_DIR = "data/search"
+LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
 
 
 def titles_only(index: dict) -> dict:
@@ -32,3 +47,28 @@ class TitleOnlySearchIndex(BasePlugin):
             return
         index = json.loads(path.read_text(encoding="utf-8"))
         path.write_text(json.dumps(titles_only(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def copy_index(docs_dir: Path, site_dir: Path) -> None:
+    """The split index from the docs into the site (hard links where the file system allows)."""
+    src = docs_dir / INDEX_DIR
+    if not src.is_dir():
+        return
+    dest = site_dir / INDEX_DIR
+    shutil.rmtree(dest, ignore_errors=True)
+    try:
+        shutil.copytree(src, dest, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(src, dest)
+
+
+class SplitSearchIndex(BasePlugin):
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for file in [f for f in files if f.src_uri.startswith(INDEX_DIR + "/")]:
+            files.remove(file)
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if os.environ.get(LATER) != "later":
+            copy_index(Path(config.docs_dir), Path(config.site_dir))
