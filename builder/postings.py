@@ -28,8 +28,8 @@ DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value 0..31, last digit of a numb
 MORE = "WXYZabcdefghijklmnopqrstuvwxyz-_"  # value 0..31, more digits follow
 _DIGITS = np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)
 _MORE = np.frombuffer(MORE.encode("ascii"), dtype=np.uint8)
-_ENCODE_SLICE = 1 << 22  # numbers encoded at once
-PARTITION_OCCURRENCES = 1 << 22  # occurrences sorted at once
+_ENCODE_SLICE = 1 << 20  # numbers encoded at once
+PARTITION_OCCURRENCES = 1 << 20  # occurrences sorted at once
 
 
 def varints(values: list[int]) -> str:
@@ -83,44 +83,40 @@ def encode_varints(values: np.ndarray) -> bytes:
 class Corpus:
     """The folded records end to end: title, then text, each followed by a 0 code."""
 
-    codes: np.ndarray  # int32 index into vocab per character; 0 is the separator
+    codes: np.ndarray  # index into vocab per character (int16 when it fits); 0 is the separator
     vocab: np.ndarray  # code points, vocab[0] == 0
-    record: np.ndarray  # int32 record number per character
-    side: np.ndarray  # int8: 0 title, 1 text
-    pos: np.ndarray  # int32 position in its title or text
+    starts: np.ndarray  # where each segment (record r: 2r title, 2r + 1 text) starts
 
     @classmethod
     def from_folded(cls, folded: list[tuple[str, str]]) -> Corpus:
         segments = [s.replace("\0", "") for pair in folded for s in pair]
-        joined = "\0".join(segments) + "\0"
-        points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        vocab, codes = np.unique(np.concatenate([[0], points]), return_inverse=True)
-        codes = codes[1:].astype(np.int32)
+        points = np.frombuffer(("\0".join(segments) + "\0").encode("utf-32-le"), dtype=np.uint32)
+        vocab = np.union1d(np.unique(points), [0]).astype(np.uint32)
+        table = np.zeros(int(vocab[-1]) + 1, dtype=np.int16 if len(vocab) < 2**15 else np.int32)
+        table[vocab] = np.arange(len(vocab))
         lengths = np.fromiter((len(s) + 1 for s in segments), dtype=np.int64, count=len(segments))
-        seg = np.repeat(np.arange(len(segments), dtype=np.int32), lengths)
-        starts = np.cumsum(lengths) - lengths
-        pos = (np.arange(len(codes), dtype=np.int64) - starts[seg]).astype(np.int32)
-        return cls(codes, vocab, (seg >> 1).astype(np.int32), (seg & 1).astype(np.int8), pos)
+        return cls(table[points], vocab, np.cumsum(lengths) - lengths)
 
-    def grams(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Keys of every n-gram that stays inside one title or text, and where each starts."""
-        size = len(self.vocab)
+    def grams(self, n: int) -> np.ndarray:
+        """Where every n-gram that stays inside one title or text starts."""
         valid = self.codes != 0
-        key = self.codes.astype(np.int64)
         ok = valid
         for k in range(1, n):
             ok = ok[:-1] & valid[k:]
-            key = key[:-1] * size + self.codes[k:]
-        where = np.flatnonzero(ok)
-        return key[where], where
+        return np.flatnonzero(ok).astype(np.int32)
 
-    def gram_text(self, key: int, n: int) -> str:
-        size, chars = len(self.vocab), []
-        for _ in range(n):
-            key, c = divmod(key, size)
-            chars.append(chr(int(self.vocab[c])))
-        return "".join(reversed(chars))
+    def keys(self, where: np.ndarray, n: int) -> np.ndarray:
+        """The integer key of the n-gram at each of ``where``."""
+        key = self.codes[where].astype(np.int64)
+        for k in range(1, n):
+            key *= len(self.vocab)
+            key += self.codes[where + k]
+        return key
 
+    def locate(self, where: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Record number, side (0 title, 1 text) and position of each character in ``where``."""
+        seg = np.searchsorted(self.starts, where, side="right") - 1
+        return (seg >> 1).astype(np.int32), (seg & 1).astype(np.int8), (where - self.starts[seg]).astype(np.int32)
 
 @dataclass
 class Occurrences:
@@ -147,14 +143,17 @@ class Occurrences:
 
 def partitions(corpus: Corpus, n: int) -> Iterator[Occurrences]:
     """The occurrences of n-grams in partitions of keys (key mod P), each sorted."""
-    keys, where = corpus.grams(n)
-    count = max(1, -(-len(keys) // PARTITION_OCCURRENCES))
+    where = corpus.grams(n)
+    count = max(1, -(-len(where) // PARTITION_OCCURRENCES))
+    part = np.empty(len(where), dtype=np.int16)
+    for lo in range(0, len(where), PARTITION_OCCURRENCES):
+        part[lo:lo + PARTITION_OCCURRENCES] = corpus.keys(where[lo:lo + PARTITION_OCCURRENCES], n) % count
     for p in range(count):
-        mine = np.flatnonzero(keys % count == p) if count > 1 else np.arange(len(keys))
-        k = keys[mine]
+        at = where[part == p]
+        k = corpus.keys(at, n)
         order = np.argsort(k, kind="stable")  # stable: keeps record, side, position order
-        at = where[mine][order]
-        yield Occurrences(k[order], corpus.record[at], corpus.side[at], corpus.pos[at])
+        at = at[order]
+        yield Occurrences(k[order], *corpus.locate(at))
 
 
 @dataclass

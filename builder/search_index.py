@@ -69,7 +69,7 @@ class IndexSettings:
     shard_bytes: int = 24_000  # target size of a gram shard
     block_records: int = 4  # records per block file (metadata and the start of the text)
     list_records: int = 32  # records per list file (metadata only, for long result lists)
-    prefix_chars: int = 160  # characters of text kept with a record's metadata
+    prefix_chars: int = 200  # characters of text kept with a record's metadata
     chunk_chars: int = 1024  # characters per text chunk
 
 
@@ -112,17 +112,23 @@ def query_fold_map(simplified: set[str]) -> dict[str, str]:
     return {t: s for t, s in fold_map(cjk).items() if s in simplified}
 
 
-def _halfwidth(ch: str) -> str:
-    cp = ord(ch)
-    return chr(cp - 0xFEE0) if 0xFF01 <= cp <= 0xFF5E else ch
+def fold_table(cmap: dict[str, str]) -> dict[int, str]:
+    """``str.translate`` table: full-width ASCII to half-width, then ``cmap`` (traditional → simplified)."""
+    table = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
+    table.update({ord(t): s for t, s in cmap.items()})
+    return table
 
 
-def fold(text: str, cmap: dict[str, str] | None = None) -> str:
-    """The searchable form of a title, text or query (see the module docstring)."""
+def fold(text: str, cmap: dict[str, str] | None = None, *, table: dict[int, str] | None = None) -> str:
+    """The searchable form of a title, text or query (see the module docstring).
+
+    ``cmap`` is a character map from ``fold_map`` (made for ``text`` if not
+    given); ``table``, from ``fold_table``, replaces it in loops.
+    """
     text = _SPACE.sub("", text).lower()
-    if cmap is None:
-        cmap = fold_map(set(text))
-    return "".join(cmap.get(c, c) for c in map(_halfwidth, text)).lower()
+    if table is None:
+        table = fold_table(fold_map(set(text)) if cmap is None else cmap)
+    return text.translate(table)
 
 
 def query_terms(query: str) -> list[str]:
@@ -211,7 +217,8 @@ def write_search_index(
         chars.update(r.title)
         chars.update(r.text)
     cmap = fold_map(chars)
-    folded = [(fold(r.title, cmap), fold(r.text, cmap)) for r in records]
+    table = fold_table(cmap)
+    folded = [(fold(r.title, table=table), fold(r.text, table=table)) for r in records]
     order = sorted(range(len(records)), key=lambda i: (len(folded[i][0]) + len(folded[i][1]), i))
 
     lists = gram_lists([folded[i] for i in order], settings.shard_bytes // 2)

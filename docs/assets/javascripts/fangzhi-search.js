@@ -320,7 +320,8 @@
       });
     }
     var start = hit.first > 0 ? hit.first - 60 : 0;
-    if (start < row[7].length - 150 || row[7].length === len) return attempt(0, row[7].length);
+    /* the start of the text came with the record: enough when the first hit lies inside it */
+    if (hit.first < row[7].length - 20 || row[7].length === len) return attempt(0, row[7].length);
     return attempt(Math.max(0, start), Math.max(0, start) + step);
   }
 
