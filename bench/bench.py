@@ -9,7 +9,8 @@ seconds and the peak RSS so far; then pages, total and median page HTML
 bytes, the search index bytes, and — measured in the same run — a plain
 ``mkdocs build`` of the same generated Markdown without our stages, with
 the ratios the targets are stated in. Finally it rebuilds after a one-line
-correction to one source and prints the time and what was re-parsed.
+correction to one source (caches warm, MkDocs included) and prints the
+time, the share of our stages in it, and what was re-parsed.
 
 The index stage runs while MkDocs builds the pages (builder/pipeline.py), so
 stage times overlap: "ours" is the build's wall time minus MkDocs' own, i.e.
@@ -66,6 +67,8 @@ class ScaleResult:
     rebuild_parsed: list[str] = field(default_factory=list)
     rebuild_cached: int = 0
     rebuild_stages: list[dict] = field(default_factory=list)
+    rebuild_wall_s: float = 0.0  # the whole rebuild, MkDocs included
+    rebuild_mkdocs_s: float = 0.0
 
 
 def _project(dest: Path) -> Path:
@@ -120,15 +123,20 @@ def run_scale(n: int) -> ScaleResult:
                                                                                  or "search" in p.parts)]
         res.index_bytes = sum(p.stat().st_size for p in set(index_files))
         res.plain_s, res.plain_rss_mb = _plain_mkdocs(project, tmp / "plain")
-        # a one-line correction, rebuilt with the parse cache (our stages; MkDocs would follow as above)
+        # a one-line correction, rebuilt with warm caches, MkDocs included
         _one_line_correction(sources_dir, config_dir)
-        start = time.perf_counter()
-        again = build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=site, run_site=False)
-        res.rebuild_s = time.perf_counter() - start
+        again = build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=site)
+        res.rebuild_s = sum(t.seconds for t in again.timings if t.stage not in ("index", "mkdocs"))
+        res.rebuild_wall_s = again.wall_seconds
+        res.rebuild_mkdocs_s = sum(t.seconds for t in again.timings if t.stage == "mkdocs")
         res.rebuild_parsed, res.rebuild_cached = again.parse_stats.parsed, len(again.parse_stats.cached)
         res.rebuild_stages = [asdict(t) for t in again.timings]
         res.peak_rss_mb = max(res.peak_rss_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     return res
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole else "–"
 
 
 def report(results: list[ScaleResult]) -> None:
@@ -152,7 +160,9 @@ def report(results: list[ScaleResult]) -> None:
         ("total / plain", lambda r: f"{(r.ours_s + r.mkdocs_s) / r.plain_s:.2f}"),
         ("peak RSS MiB", lambda r: f"{max(r.peak_rss_mb, r.stages[-1]['peak_rss_mb']):.0f}"),
         ("plain RSS MiB", lambda r: f"{r.plain_rss_mb:.0f}"),
-        ("1-line fix s", lambda r: f"{r.rebuild_s:.1f}"),  # our stages, before MkDocs
+        ("1-line fix s", lambda r: f"{r.rebuild_s:.1f}"),  # our stages before MkDocs starts
+        ("  rebuild s", lambda r: f"{r.rebuild_wall_s:.1f}"),  # the whole rebuild, MkDocs included
+        ("  ours / total", lambda r: f"{_share(r.rebuild_wall_s - r.rebuild_mkdocs_s, r.rebuild_wall_s)}"),
         ("  re-parsed", lambda r: f"{len(r.rebuild_parsed)}/{len(r.rebuild_parsed) + r.rebuild_cached}"),
         ("  load+parse s", lambda r: f"{sum(t['seconds'] for t in r.rebuild_stages if t['stage'] in PARSE):.2f}"),
         ("  cold l+p s", lambda r: f"{sum(t['seconds'] for t in r.stages if t['stage'] in PARSE):.2f}"),
@@ -166,7 +176,9 @@ def report(results: list[ScaleResult]) -> None:
     for r in results:
         total = r.ours_s + r.mkdocs_s
         share = r.ours_s / total
-        line = f"{r.scale:>3}×: ours {share:.0%} of total (≤ {TARGETS['ours_share']:.0%}: {'met' if share <= TARGETS['ours_share'] else 'NOT met'})"
+        warm = (r.rebuild_wall_s - r.rebuild_mkdocs_s) / r.rebuild_wall_s if r.rebuild_wall_s else 1.0
+        line = (f"{r.scale:>3}×: ours {share:.0%} of a first build, {warm:.0%} of a rebuild (≤ {TARGETS['ours_share']:.0%}: "
+                f"{'met' if share <= TARGETS['ours_share'] else 'NOT met'} / {'met' if warm <= TARGETS['ours_share'] else 'NOT met'})")
         line += f"; median page {r.median_bytes / 1e3:.1f} KB (≤ {TARGETS['median_kb']} KB: {'met' if r.median_bytes <= TARGETS['median_kb'] * 1e3 else 'NOT met'})"
         if r is not base:
             growth = total / (base.ours_s + base.mkdocs_s)
