@@ -18,10 +18,10 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones):
 * **Records** are numbered by folded length (then document order), so "shorter
   record first" is "smaller number first" and ranking is stable.
 * **Split by term.** Gram lists go to shards ``g/<hash % shards>.js``. A list
-  longer than half a shard is *heavy*: its shard entry only points (``!`` and a
-  number k) to ``h/<k>.js``, its document list, and for a 3-gram also to
-  ``p/<k>.js``, its positional list, so a 3-character query never loads
-  positions. Records go to blocks ``r/<id // BLOCK>.js`` (metadata and the
+  longer than half a shard is *heavy*: the manifest lists the heavy grams in
+  order, and the k-th has files of its own, ``h/<k>.js`` with its document list
+  and, for a 3-gram, ``p/<k>.js`` with its positional list, so a 3-character
+  query never loads positions and a common gram costs one request, not two. Records go to blocks ``r/<id // BLOCK>.js`` (metadata and the
   first characters of the text, enough for most snippets) and, metadata
   alone, to larger blocks ``m/<id // LIST>.js`` for listing the rest of a long
   result list; the text to fixed-size chunks ``t/<n>.js`` of one stream. Facet names and counts
@@ -59,7 +59,6 @@ from .postings import Corpus, decode_varints, document_lists, partitions, positi
 from .records import Record
 
 _SPACE = re.compile(r"\s+")
-HEAVY = "!"  # a shard entry that points to its own files
 
 
 @dataclass(frozen=True)
@@ -223,6 +222,7 @@ def write_search_index(
 
     lists = gram_lists([folded[i] for i in order], settings.shard_bytes // 2)
     shards = _write_grams(writer, lists, settings)
+    heavy = sorted(lists.heavy)
     _write_records(writer, [records[i] for i in order], cfg, settings)
     used = _write_facets(writer, [records[i] for i in order], cfg)
 
@@ -237,6 +237,7 @@ def write_search_index(
         "listRecords": settings.list_records,
         "chunkChars": settings.chunk_chars,
         "sources": [s.title for s in cfg.sources],
+        "heavy": "\n".join(heavy),
         "fold": "".join(t + s for t, s in sorted(qmap.items())),
     })
     writer.put("facets", "facets", used)
@@ -245,14 +246,12 @@ def write_search_index(
 
 def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> int:
     """Heavy lists in files of their own, the rest in shards by hash; returns the number of shards."""
-    heavy = sorted(lists.heavy)
-    entries = dict(lists.light)
-    for k, gram in enumerate(heavy):
+    entries = lists.light
+    for k, gram in enumerate(sorted(lists.heavy)):
         doc, positions = lists.heavy[gram]
         writer.put("grams", f"h/{k}", doc)
         if positions:
             writer.put("grams", f"p/{k}", positions)
-        entries[gram] = HEAVY + varints([k])
     size = sum(len(p) + 3 * len(g) + 2 for g, p in entries.items())
     shards = max(1, math.ceil(size / settings.shard_bytes))
     buckets: dict[int, list[str]] = defaultdict(list)

@@ -65,7 +65,7 @@
     for (var i = 0; i < cps.length; i++) { h ^= cps[i]; h = Math.imul(h, 16777619) >>> 0; }
     return h;
   }
-  var M = null, F = null, FOLD = {};
+  var M = null, F = null, FOLD = {}, HEAVY = Object.create(null);
   function foldChar(ch) {
     var cp = ch.codePointAt(0);
     if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
@@ -91,6 +91,7 @@
         M = m;
         var f = Array.from(m.fold);
         for (var i = 0; i + 1 < f.length; i += 2) FOLD[f[i]] = f[i + 1];
+        if (m.heavy) m.heavy.split("\n").forEach(function (g, k) { HEAVY[g] = k; });
       }
       return M;
     });
@@ -100,7 +101,7 @@
   }
 
   /* ---- gram lists ---- */
-  var shards = {}, HEAVY = "!";
+  var shards = {};
   function parseShard(str) {
     var map = {}, i = 0;
     while (i < str.length) {
@@ -113,8 +114,8 @@
     }
     return map;
   }
-  /* A gram's entry in its shard: its list, or HEAVY and the number of its own files. */
-  function gramEntry(gram) {
+  /* A light gram's list, from its shard. */
+  function shardEntry(gram) {
     var name = "g/" + (hash(Array.from(gram, function (c) { return c.codePointAt(0); })) % M.shards);
     return load(name).then(function (str) {
       if (!shards[name]) shards[name] = parseShard(str);
@@ -123,10 +124,8 @@
   }
   /* kind "doc": the document list (1-/2-grams, and heavy 3-grams); "pos": the positional list (3-grams). */
   function gramList(gram, kind) {
-    return gramEntry(gram).then(function (entry) {
-      if (entry.charAt(0) !== HEAVY) return entry;
-      return load((kind === "pos" ? "p/" : "h/") + decode(entry.slice(1))[0]);
-    });
+    if (gram in HEAVY) return load((kind === "pos" ? "p/" : "h/") + HEAVY[gram]);
+    return shardEntry(gram);
   }
   /* 1-/2-grams: Map id -> {hits, title} */
   function docList(s) {
@@ -156,8 +155,8 @@
     var cps = Array.from(term);
     if (cps.length <= 2) return gramList(term, "doc").then(docList);
     if (cps.length === 3) {
-      return gramEntry(term).then(function (entry) {
-        if (entry.charAt(0) === HEAVY) return load("h/" + decode(entry.slice(1))[0]).then(docList);
+      if (term in HEAVY) return gramList(term, "doc").then(docList);
+      return shardEntry(term).then(function (entry) {
         var out = new Map();
         posList(entry).forEach(function (sides, id) {
           out.set(id, { hits: sides[1].length + (sides[0].length ? 1 : 0), title: sides[0].length > 0,
