@@ -18,14 +18,18 @@ trained and callers fall back to the taxonomy's cue words.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 MODEL_VERSION = "1"  # bump when the features or the model change: cached models are then retrained
+PREDICTIONS_VERSION = "1"  # bump when ``predict`` changes: cached predictions are then recomputed
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
 
 
@@ -42,15 +46,50 @@ def example_text(title: str, text: str) -> str:
     return (f"{title}。" * TITLE_WEIGHT if title else "") + text
 
 
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that a reader (or a parallel build) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 @dataclass
 class TopicClassifier:
+    """A linear SVM over character n-grams and jieba words.
+
+    ``fit_cached`` keeps trained models and their predictions under a cache
+    folder, keyed by a digest of the training examples (and the versions that
+    shape the features): a rebuild whose examples are unchanged neither trains
+    nor loads the model (nor scikit-learn and jieba) unless a record's text is
+    new, since each text's prediction is cached too.
+    """
+
     min_examples: int = 50
     model: object | None = field(default=None, repr=False)
+    digest: str = field(default="", init=False)  # of the examples the model learns from (fit_cached only)
+    cache_dir: Path | None = field(default=None, init=False)
+    _unloaded: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False)  # until first use
+
+    def _can_learn(self, texts: list[str], labels: list[str]) -> bool:
+        return len(texts) >= self.min_examples and len(set(labels)) >= 2
 
     def fit(self, texts: list[str], labels: list[str]) -> TopicClassifier:
-        if len(texts) < self.min_examples or len(set(labels)) < 2:
-            self.model = None
-            return self
+        """Train on these examples now (nothing cached)."""
+        self.digest, self.cache_dir, self._unloaded = "", None, None
+        self.model = self._train(texts, labels)
+        return self
+
+    def _train(self, texts: list[str], labels: list[str]) -> object | None:
+        if not self._can_learn(texts, labels):
+            return None
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.pipeline import FeatureUnion, make_pipeline
         from sklearn.svm import LinearSVC
@@ -63,45 +102,72 @@ class TopicClassifier:
                                           sublinear_tf=True)),
             ]
         )
-        self.model = make_pipeline(features, LinearSVC(C=3.0, class_weight="balanced", random_state=0))
-        self.model.fit(texts, labels)  # type: ignore[attr-defined]
-        return self
+        model = make_pipeline(features, LinearSVC(C=3.0, class_weight="balanced", random_state=0))
+        model.fit(texts, labels)
+        return model
 
     def fit_cached(self, texts: list[str], labels: list[str], cache_dir: Path | None) -> TopicClassifier:
-        """``fit``, or load the model trained on exactly these examples before (a rebuild
+        """``fit``, or the model trained on exactly these examples before (a rebuild
         after an unrelated edit does not retrain). Training is deterministic, so a cached
-        model predicts what a fresh one would."""
+        model predicts what a fresh one would. The model is read (or trained) only when
+        a prediction is not in the cache itself."""
         if cache_dir is None:
             return self.fit(texts, labels)
-        import sklearn
+        self.digest = hashlib.sha256("\x1e".join([MODEL_VERSION, _version("scikit-learn"), *texts, "\x1d", *labels])
+                                     .encode("utf-8")).hexdigest()
+        self.cache_dir = cache_dir
+        self.model = None
+        self._unloaded = (texts, labels) if self._can_learn(texts, labels) else None
+        return self
 
-        digest = hashlib.sha256("\x1e".join([MODEL_VERSION, sklearn.__version__, *texts, "\x1d", *labels])
-                                .encode("utf-8")).hexdigest()
-        path = cache_dir / f"{digest}.pickle"
+    def _model(self) -> object | None:
+        """The model; a cached one is read (or trained and cached) on first use."""
+        if self._unloaded is None or self.cache_dir is None:
+            return self.model
+        texts, labels = self._unloaded
+        path = self.cache_dir / f"{self.digest}.pickle"
+        self.model = None
         if path.exists():
             try:
                 self.model = pickle.loads(path.read_bytes())
-                return self
             except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
                 pass
-        self.fit(texts, labels)
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(pickle.dumps(self.model))
-        tmp.replace(path)
-        return self
+        if self.model is None:
+            self.model = self._train(texts, labels)
+            _write_atomic(path, pickle.dumps(self.model))
+        self._unloaded = None
+        return self.model
 
     @property
     def trained(self) -> bool:
-        return self.model is not None
+        return self.model is not None or self._unloaded is not None
 
     def predict(self, texts: Iterable[str], *, top: int = 2, margin: float = 0.25) -> list[list[str]]:
-        """Best topic for each text, plus the runner-up when it scores within ``margin``."""
+        """Best topic for each text, plus the runner-up when it scores within ``margin``.
+
+        Each text is scored on its own, so a cached prediction (``fit_cached``) is
+        the one the model would make now."""
         texts = list(texts)
-        if not texts or self.model is None:
+        if not texts or not self.trained:
             return [[] for _ in texts]
-        scores = self.model.decision_function(texts)  # type: ignore[attr-defined]
-        classes = list(self.model.classes_)  # type: ignore[attr-defined]
+        if self.cache_dir is None:
+            return self._predict(texts, top, margin)
+        salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, _version("jieba"), str(top), repr(margin)])
+        keys = [hashlib.sha256(f"{salt}\x1e{t}".encode()).hexdigest()[:32] for t in texts]
+        path = self.cache_dir / f"{self.digest}.predictions.json"
+        cached = _read_predictions(path)
+        missing = {k: t for k, t in zip(keys, texts) if k not in cached}
+        if missing:
+            cached.update(zip(missing, self._predict(list(missing.values()), top, margin)))
+            _write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        return [list(cached[k]) for k in keys]
+
+    def _predict(self, texts: list[str], top: int, margin: float) -> list[list[str]]:
+        model = self._model()
+        if model is None:
+            return [[] for _ in texts]
+        scores = model.decision_function(texts)  # type: ignore[attr-defined]
+        classes = list(model.classes_)  # type: ignore[attr-defined]
         out = []
         for row in scores:
             ranked = sorted(range(len(classes)), key=lambda i: (-row[i], classes[i]))
@@ -111,3 +177,14 @@ class TopicClassifier:
                     best.append(classes[i])
             out.append([str(b) for b in best])
         return out
+
+
+def _read_predictions(path: Path) -> dict[str, list[str]]:
+    """Cached predictions by text key; an unreadable cache is an empty one."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, list) and all(isinstance(t, str) for t in v)}

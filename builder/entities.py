@@ -65,6 +65,8 @@ class EntityRules:
     organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> aliases
     org_history: dict[str, tuple[str, ...]] = field(default_factory=dict)
     people_pattern: re.Pattern[str] = field(init=False)
+    series_patterns: dict[str, tuple[re.Pattern[str], ...]] = field(init=False)
+    organisation_forms: tuple[tuple[str, str], ...] = field(init=False)  # (form, name), longest form first
 
     def __post_init__(self) -> None:
         offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
@@ -72,6 +74,10 @@ class EntityRules:
             rf"(?P<office>{offices})(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
             + _NAME_END
         )
+        self.series_patterns = {name: tuple(map(re.compile, ps)) for name, ps in self.series.items()}
+        self.organisation_forms = tuple(sorted(
+            ((form, name) for name, aliases in self.organisations.items() for form in (name, *aliases)),
+            key=lambda fn: -len(fn[0])))
 
 
 _OFFICE_STOP = re.compile(r"[，。；：、“”（）()《》\s]|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|共|同|时任")
@@ -168,6 +174,8 @@ def find_meetings(text: str, places: dict[str, str] | None = None,
     region for a body with no place at all (``政协十届二次全体会议``).
     """
     text = compact(text)
+    if "届" not in text or "次" not in text:  # both patterns need them: most texts name no meeting
+        return []
     places = places or {}
     out: list[Mention] = []
     for pattern in (_BODY_FULL, _BODY_SHORT):
@@ -233,9 +241,9 @@ def find_people(text: str, rules: EntityRules) -> list[Mention]:
 def find_series(text: str, rules: EntityRules) -> list[Mention]:
     text = compact(text)
     out = []
-    for name, patterns in rules.series.items():
+    for name, patterns in rules.series_patterns.items():
         for p in patterns:
-            m = re.search(p, text)
+            m = p.search(text)
             if m:
                 out.append(Mention("series", name, name, m.group(0)))
                 break
@@ -245,11 +253,11 @@ def find_series(text: str, rules: EntityRules) -> list[Mention]:
 def find_organisations(text: str, rules: EntityRules) -> list[Mention]:
     """Organisations by name or alias (the longest form wins where forms overlap)."""
     text = compact(text)
-    forms = sorted(((form, name) for name, aliases in rules.organisations.items() for form in (name, *aliases)),
-                   key=lambda fn: -len(fn[0]))
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for form, name in forms:
+    for form, name in rules.organisation_forms:
+        if form not in text:  # the quick test first: most forms are absent
+            continue
         for m in re.finditer(re.escape(form), text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
@@ -299,7 +307,7 @@ def find_known_people(text: str, names: frozenset[str]) -> list[Mention]:
     text = compact(text)
     out = []
     for name in sorted(names):
-        if re.search(re.escape(name) + _NAME_END, text):
+        if name in text and re.search(re.escape(name) + _NAME_END, text):
             out.append(Mention("person", name, name, name))
     return out
 

@@ -121,8 +121,11 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
     known = frozenset(gazetteer.names)
     order = {r.id: i for i, r in enumerate(sorted(cited, key=lambda r: (r.date or "9999", r.source_id, r.line)))}
 
+    attached: set[tuple[str, str]] = set()  # (entity id, record id): a set, since entity.records can grow long
+
     def attach(entity: Entity, record: Record, mention: Mention) -> None:
-        if record.id not in entity.records:
+        if (entity.id, record.id) not in attached:
+            attached.add((entity.id, record.id))
             entity.records.append(record.id)
         for name, value in mention.attrs:
             values = entity.attrs.setdefault(name, [])

@@ -9,8 +9,10 @@ has no boundary in the data, is located by the county-level unit that holds it.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -37,12 +39,24 @@ def six(code: str) -> str:
     return (code + "000000")[:6] if len(code) <= 6 else ""
 
 
-@lru_cache(maxsize=512)
+def _load_json(path: Path) -> dict:
+    """Parse a boundary file with the cycle collector paused: a file is a million small lists,
+    none of them cyclic, and collecting while they are made takes longer than parsing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@lru_cache(maxsize=4096)
 def _rings(code6: str) -> tuple[tuple[tuple[float, float], ...], ...]:
     path = _data_dir() / f"{code6}.geojson"
     if not path.exists():
         return ()
-    geometry = json.loads(path.read_text(encoding="utf-8"))
+    geometry = _load_json(path)
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
     out = []
     for polygon in polygons:
@@ -79,8 +93,31 @@ def _path(rings: tuple, frame: _Frame) -> str:
     return " ".join("M" + " L".join(frame.point(x, y) for x, y in ring) + " Z" for ring in kept)
 
 
-def locator_map(region: Region, regions: dict[str, Region]) -> Markup:
-    """The region highlighted among its siblings inside its parent, or nothing without boundary data."""
+@lru_cache(maxsize=4096)
+def _framed(frame_code: str) -> tuple[_Frame, float, float]:
+    return _frame(_rings(frame_code))
+
+
+@lru_cache(maxsize=16384)
+def _shape(code6: str, frame_code: str) -> str:
+    """The SVG path of a unit in a frame: the same on every page that draws it there."""
+    return _path(_rings(code6), _framed(frame_code)[0])
+
+
+def children_by_parent(regions: Iterable[Region]) -> dict[str, list[Region]]:
+    """Each region's direct subunits, in the order of ``regions``."""
+    out: dict[str, list[Region]] = {}
+    for r in regions:
+        if r.parent:
+            out.setdefault(r.parent, []).append(r)
+    return out
+
+
+def locator_map(region: Region, regions: Mapping[str, Region],
+                children: Mapping[str, list[Region]] | None = None) -> Markup:
+    """The region highlighted among its siblings inside its parent, or nothing without boundary data.
+
+    ``children`` (``children_by_parent(regions.values())``) saves a scan of all regions per map."""
     unit = region
     while unit.level not in ("区", "县", "县级市", "地级市", "省", "直辖市", "自治区") and unit.parent:
         unit = regions[unit.parent]
@@ -88,16 +125,18 @@ def locator_map(region: Region, regions: dict[str, Region]) -> Markup:
         return Markup("")
     parent = regions.get(unit.parent) if unit.parent else None
     frame_code = six(parent.code) if parent and parent.code and _rings(six(parent.code)) else six(unit.code)
-    frame, width, height = _frame(_rings(frame_code))
+    _, width, height = _framed(frame_code)
     tier = COUNTY_LEVELS if unit.level in COUNTY_LEVELS else {unit.level}
-    siblings = [r for r in regions.values() if parent and r.parent == parent.id and r.code and r.id != unit.id
-                and r.level in tier]
-    shapes = [f'<path d="{_path(_rings(frame_code), frame)}" class="fz-map-frame"/>']
+    if children is None:
+        children = children_by_parent(regions.values())
+    siblings = [r for r in children.get(parent.id, ()) if r.code and r.id != unit.id
+                and r.level in tier] if parent else []
+    shapes = [f'<path d="{_shape(frame_code, frame_code)}" class="fz-map-frame"/>']
     for s in sorted(siblings, key=lambda r: r.code):
-        rings = _rings(six(s.code))
-        if rings:
-            shapes.append(f'<path d="{_path(rings, frame)}" class="fz-map-other"><title>{escape(s.name)}</title></path>')
-    shapes.append(f'<path d="{_path(_rings(six(unit.code)), frame)}" class="fz-map-this"><title>{escape(unit.name)}'
+        if _rings(six(s.code)):
+            shapes.append(f'<path d="{_shape(six(s.code), frame_code)}" class="fz-map-other"><title>{escape(s.name)}'
+                          "</title></path>")
+    shapes.append(f'<path d="{_shape(six(unit.code), frame_code)}" class="fz-map-this"><title>{escape(unit.name)}'
                   "</title></path>")
     where = f"{escape(parent.name)}中的{escape(unit.name)}" if parent else escape(unit.name)
     note = "" if unit is region else f"（{escape(region.name)}位于{escape(unit.name)}）"

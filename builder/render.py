@@ -18,7 +18,7 @@ from .chart import MonthCounts, month_topic_chart
 from .config import SiteConfig
 from .gazetteer import region_labels
 from .links import KIND_DIRS, Entity, Links
-from .maps import locator_map
+from .maps import children_by_parent, locator_map
 from .models import Document, Section
 from .records import Page, Record
 
@@ -34,12 +34,13 @@ PRECISION_NAMES = {
 }
 FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date": "日期", "editor": "编者"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$"})  # each gets a backslash
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def md_heading(text: str) -> Markup:
     """Escape text for use in a Markdown heading or link label: literal, never markup."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+    return Markup(str(escape(text)).translate(_MD_SPECIAL))
 
 
 def yaml_str(text: str) -> Markup:
@@ -59,6 +60,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # templates do not change during a build: skip the per-use freshness check
         )
         self.env.filters["mdh"] = md_heading
         self.env.filters["yaml"] = yaml_str
@@ -76,13 +78,15 @@ class Renderer:
         }
         self.written: list[Path] = []
         self.region_by_id = {r.id: r for r in self.cfg.regions}
+        self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
+        self.map_children = children_by_parent(self.region_by_id.values())  # for the maps (by id, as drawn)
 
     def write(self, rel: str, template: str, **context: object) -> None:
         assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
         depth = rel.count("/")
         root = "../" * depth
         text = self.env.get_template(template).render({**self.common, "root": root, **context})
-        text = re.sub(r"\n{3,}", "\n\n", text)
+        text = _BLANK_LINES.sub("\n\n", text)
         path = self.docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -188,7 +192,7 @@ class Renderer:
                 p = self.region_by_id[parent]
                 chain.insert(0, f'<a href="{up}{p.id}/">{escape(p.name)}</a>' if p.id in self.with_page else str(escape(p.name)))
                 parent = p.parent
-            children = [g for g in self.cfg.regions if g.parent == key and g.id in self.with_page]
+            children = [g for g in self.region_children.get(key, ()) if g.id in self.with_page]
             below = "、".join(f'<a href="{up}{c.id}/">{escape(c.name)}</a>' for c in children)
             facts = [f"区划代码 {escape(region.code)}" if region.code else "现行区划代码中无此单位"]
             if region.valid_from or region.valid_to:
@@ -203,7 +207,7 @@ class Renderer:
                 f"（{escape(region.level)}）</p>"
                 + f'<p class="fz-region-facts">{" · ".join(facts)}</p>'
                 + history
-                + str(locator_map(region, self.region_by_id))
+                + str(locator_map(region, self.region_by_id, self.map_children))
                 + (f'<p class="fz-below">下辖：{below}</p>' if below else "")
                 + f"<p>{text}</p>"
             )
