@@ -11,8 +11,9 @@ body + 届 + 次 *and* date, and two records whose dates for one session differ
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import islice
 
 from .dates import find_dates
 from .enrich import Gazetteer
@@ -31,6 +32,7 @@ from .entities import (
 from .records import Record
 
 SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
+SAME_DAY_SHOWN = 5  # same-day records listed under a record (all are counted): pages must not grow with the archive
 
 
 @dataclass
@@ -55,8 +57,9 @@ KIND_DIRS = {"person": "people", "meeting": "meetings", "series": "series", "org
 class Links:
     entities: dict[str, Entity]
     by_record: dict[str, list[str]]  # record id -> entity ids
-    same_day: dict[str, list[str]]  # record id -> record ids (other sources, same date)
+    same_day: dict[str, list[str]]  # record id -> record ids (other sources, same date; the first SAME_DAY_SHOWN)
     related: dict[str, list[str]]  # record id -> record ids (other sources, shared entities)
+    same_day_total: dict[str, int] = field(default_factory=dict)  # record id -> how many there are in all
 
 
 def _directory(records: list[Record], source_regions: dict[str, str]) -> dict[str, dict[str, list[Tenure]]]:
@@ -194,11 +197,14 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
     for r in cited:
         if r.type == "event" and r.precision in ("day", "range", "list") and len(r.date.split("/")[0]) == 10:
             by_day[r.date.split("/")[0]].append(r)
+    same_day_total: dict[str, int] = {}
     for group in by_day.values():
+        per_source = Counter(o.source_id for o in group)
         for r in group:
-            others = [o.id for o in group if o.source_id != r.source_id]
-            if others:
-                same_day[r.id] = others
+            total = len(group) - per_source[r.source_id]
+            if total:
+                same_day[r.id] = list(islice((o.id for o in group if o.source_id != r.source_id), SAME_DAY_SHOWN))
+                same_day_total[r.id] = total
     related: dict[str, list[str]] = {}
     for rid, eids in by_record.items():
         score: dict[str, int] = defaultdict(int)
@@ -211,4 +217,4 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
                     score[other] += 3 if entity.kind == "meeting" else 1
         if score:
             related[rid] = sorted(score, key=lambda o: (-score[o], order[o]))[:5]
-    return Links(entities, dict(by_record), same_day, related)
+    return Links(entities, dict(by_record), same_day, related, same_day_total)

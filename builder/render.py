@@ -25,7 +25,9 @@ from .records import Page, Record
 GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
                   "organisations", "entities")
 KIND_NAMES = {"person": "人物", "meeting": "会议", "series": "系列活动", "organisation": "机构"}
-PAGE_SIZE = 200  # records per listing page: pages must not grow with the archive
+# records per listing page: pages must not grow with the archive; a full page stays under ~55 KB of HTML
+PAGE_SIZE = 60
+YEAR_PAGE_SIZE = 40  # year pages show each event's whole text
 
 GENRE_NAMES = {"chronicle": "大事记", "yearbook": "年鉴", "report": "工作报告"}
 PRECISION_NAMES = {
@@ -131,7 +133,7 @@ class Renderer:
             ]
             chart = month_topic_chart(self.env, _month_counts(year, events), self.common["topic_names"])
             flat = [(label, item) for label, items in sorted(months.items(), key=_month_order) for item in items]
-            for pager, chunk in paginate(f"years/{year}", flat):
+            for pager, chunk in paginate(f"years/{year}", flat, YEAR_PAGE_SIZE):
                 grouped: dict[str, list[dict]] = {}
                 for label, item in chunk:
                     grouped.setdefault(label, []).append(item)
@@ -228,6 +230,7 @@ class Renderer:
             return {
                 "entities": [links.entities[e] for e in links.by_record.get(record_id, ())],
                 "same_day": [by_id[o] for o in links.same_day.get(record_id, ())],
+                "same_day_total": links.same_day_total.get(record_id, 0),
                 "related": [by_id[o] for o in links.related.get(record_id, ())],
                 "citation": record.citation if record else "",
             }
@@ -272,7 +275,7 @@ class Renderer:
         self.write("data/index.md", "data.md.j2", files=files)
 
 
-NO_LINKS: dict[str, object] = {"entities": [], "same_day": [], "related": [], "citation": ""}
+NO_LINKS: dict[str, object] = {"entities": [], "same_day": [], "same_day_total": 0, "related": [], "citation": ""}
 ENTITY_INTROS = {
     "person": "文中以职务相称的人物（如“区委书记宋晓东”）。未以职务出现的私人（困难户、当事人等）不立页面。",
     "meeting": "会议按机关、届次、会次统一写法（如“十二届九次全会”即“第十二届委员会第九次全体会议”），并按日期区分同名会议。",
