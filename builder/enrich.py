@@ -271,14 +271,21 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
 
 
 def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
-    """(text, topic) pairs from every yearbook 条目 whose headings map to a topic."""
+    """(text, topic) pairs from every yearbook 条目 whose headings map to a topic.
+
+    A pair seen before (the same 条目 reprinted, a document added twice) is
+    used once: a repeat teaches nothing and only makes training slower."""
     texts, labels = [], []
+    seen: set[tuple[str, str]] = set()
     for doc in docs:
         for entry in doc.entries():
             topics = taxonomy.from_path(entry.path)
             if topics:
-                texts.append(example_text(entry.title, entry.full_text))
-                labels.append(topics[0])
+                pair = (example_text(entry.title, entry.full_text), topics[0])
+                if pair not in seen:
+                    seen.add(pair)
+                    texts.append(pair[0])
+                    labels.append(pair[1])
     return texts, labels
 
 
