@@ -118,6 +118,7 @@ class Corpus:
         seg = np.searchsorted(self.starts, where, side="right") - 1
         return (seg >> 1).astype(np.int32), (seg & 1).astype(np.int8), (where - self.starts[seg]).astype(np.int32)
 
+
 @dataclass
 class Occurrences:
     """One partition's occurrences of n-grams, sorted by key, then record, side, position."""
@@ -144,6 +145,8 @@ class Occurrences:
 def partitions(corpus: Corpus, n: int) -> Iterator[Occurrences]:
     """The occurrences of n-grams in partitions of keys (key mod P), each sorted."""
     where = corpus.grams(n)
+    if not len(where):
+        return
     count = max(1, -(-len(where) // PARTITION_OCCURRENCES))
     part = np.empty(len(where), dtype=np.int16)
     for lo in range(0, len(where), PARTITION_OCCURRENCES):
@@ -173,6 +176,7 @@ def _split(numbers: np.ndarray, key_starts: np.ndarray) -> list[str]:
 
 
 def document_lists(occ: Occurrences) -> Lists:
+    """Per key: for each record, id gap and hits in the text × 2 + 1 if in the title."""
     starts, first_of_key = occ.groups()
     size = np.diff(np.r_[starts, len(occ.key)])
     in_text = np.add.reduceat(occ.side.astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
@@ -184,6 +188,7 @@ def document_lists(occ: Occurrences) -> Lists:
 
 
 def positional_lists(occ: Occurrences) -> Lists:
+    """Per key: for each record, id gap, counts in title and text, then the positions as gaps."""
     starts, first_of_key = occ.groups()
     total, count = len(occ.key), len(starts)
     size = np.diff(np.r_[starts, total])

@@ -211,3 +211,42 @@ def test_heavy_lists_in_their_own_files_answer_the_same(built, served, browser, 
         httpd.shutdown()
     assert got == want and all(want)
     assert any(n.startswith("h/") for n in loaded) and any(n.startswith("p/") for n in loaded)
+
+
+def _reference_lists(folded: list[tuple[str, str]]) -> dict[str, list[int]]:
+    """The lists of builder/postings.py, computed the slow, obvious way."""
+    lists: dict[str, list[int]] = {}
+    last: dict[str, int] = {}
+    for rid, (title, text) in enumerate(folded):
+        for n in (1, 2):
+            grams = {text[k:k + n] for k in range(len(text) - n + 1)} | {title[k:k + n] for k in range(len(title) - n + 1)}
+            for g in sorted(grams):
+                hits = sum(text[k:k + n] == g for k in range(len(text) - n + 1))
+                lists.setdefault(g, []).extend([rid - last.get(g, -1) - 1, hits * 2 + (g in title)])
+                last[g] = rid
+        grams = {s[k:k + 3] for s in (title, text) for k in range(len(s) - 2)}
+        for g in sorted(grams):
+            entry = [rid - last.get(g, -1) - 1]
+            places = [[k for k in range(len(s) - 2) if s[k:k + 3] == g] for s in (title, text)]
+            entry += [len(places[0]), len(places[1])]
+            for plist in places:
+                entry += [b - a for a, b in zip([0, *plist], plist)]
+            lists.setdefault(g, []).extend(entry)
+            last[g] = rid
+    return lists
+
+
+@given(st.lists(st.tuples(st.text("甲乙丙1", max_size=6), st.text("甲乙丙丁1", max_size=40)), max_size=12),
+       st.integers(min_value=1, max_value=40))
+def test_posting_lists_match_the_obvious_computation(folded, limit):
+    from builder.search_index import gram_lists
+
+    got = gram_lists(folded, limit)
+    want = _reference_lists(folded)
+    assert set(got.light) | set(got.heavy) == set(want)
+    for gram, numbers in want.items():
+        if gram in got.light:
+            assert decode_varints(got.light[gram]) == numbers
+        else:
+            doc, positions = got.heavy[gram]
+            assert decode_varints(positions if len(gram) == 3 else doc) == numbers
