@@ -32,7 +32,7 @@ from builder.search_index import (
     varints,
     write_search_index,
 )
-from builder.search_plugin import titles_only
+from builder.search_plugin import headings_only, titles_only
 from tests.conftest import _QuietHandler
 
 
@@ -64,6 +64,19 @@ def test_gram_hash_is_fnv1a_over_code_points():
 def test_header_index_keeps_titles_only():
     index = {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": "很长的正文"}]}
     assert titles_only(index) == {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": ""}]}
+
+
+def test_material_sees_only_the_headings():
+    html = '<h1 id="t">年鉴</h1><p>很长的正文</p><h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2><div>大事</div>'
+    assert headings_only(html) == '<h1 id="t">年鉴</h1>\n<h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2>'
+
+
+def test_header_index_of_the_built_site_has_titles_and_no_text(built):
+    _, _, site = built
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    titles = {d["title"] for d in index["docs"]}
+    assert len(index["docs"]) > 500 and not any(d["text"] for d in index["docs"])
+    assert any("辽阳" in t for t in titles)
 
 
 # ---- recall / precision over the real site ----
