@@ -38,8 +38,26 @@ def record_dict(r: Record) -> dict[str, object]:
     }
 
 
-def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+def _compact(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def readable_json(data: object) -> str:
+    """JSON with one record a line: a diff shows which records changed; fast (C encoder per record).
+
+    A top-level list has an item a line; a top-level object a key a line, and
+    a list under such a key an item a line again.
+    """
+    def items(values: list[object], indent: str) -> str:
+        return "[\n" + ",\n".join(indent + _compact(v) for v in values) + "\n" + indent[:-1] + "]" if values else "[]"
+
+    if isinstance(data, list):
+        return items(data, " ") + "\n"
+    if isinstance(data, dict):
+        lines = [f" {_compact(str(k))}: " + (items(v, "  ") if isinstance(v, list) else _compact(v))
+                 for k, v in sorted(data.items())]
+        return "{\n" + ",\n".join(lines) + "\n}\n"
+    return _compact(data) + "\n"
 
 
 def _csv(rows: list[dict[str, object]]) -> str:
@@ -66,7 +84,7 @@ def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path, links: Li
         ("section", "sections", "章节正文（报告、年鉴综述等不属条目的段落）"),
     ):
         rows = [record_dict(r) for r in records if r.type == kind]
-        (data_dir / f"{name}.json").write_text(_json(rows), encoding="utf-8")
+        (data_dir / f"{name}.json").write_text(readable_json(rows), encoding="utf-8")
         (data_dir / f"{name}.csv").write_text(_csv(rows), encoding="utf-8")
         files.append({"name": f"{name}.json", "desc": desc, "count": len(rows)})
         files.append({"name": f"{name}.csv", "desc": desc + "（CSV）", "count": len(rows)})
@@ -108,6 +126,6 @@ def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path, links: Li
             tables.append((directory, rows, {"people": "人物（以职务相称者）", "meetings": "会议（按届次与日期）",
                                              "series": "系列活动", "organisations": "机构"}[directory]))
     for name, rows, desc in tables:
-        (data_dir / f"{name}.json").write_text(_json(rows), encoding="utf-8")
+        (data_dir / f"{name}.json").write_text(readable_json(rows), encoding="utf-8")
         files.append({"name": f"{name}.json", "desc": desc, "count": len(rows)})
     return files

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .export import readable_json
 from .models import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
 from .normalise import OCR_RULES, unfix_line
 
@@ -458,7 +458,7 @@ def write_ledger(docs: list[Document], data_dir: Path, texts: dict[str, str] | N
             for d in docs if d.source.file in texts
         }
     (data_dir / "ledger.json").write_text(
-        json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n", encoding="utf-8"
+        readable_json(data), encoding="utf-8"
     )
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
