@@ -453,8 +453,8 @@ def write_ledger(docs: list[Document], data_dir: Path, texts: dict[str, str] | N
         "entries": [e.__dict__ for e in entries],
     }
     if texts:
-        data["whitespace"] = {
-            d.source.id: whitespace_summary(d, document_lines(d.source, texts[d.source.file]))
+        data["whitespace"] = {  # counted when the document was parsed, else now
+            d.source.id: d.whitespace or whitespace_summary(d, document_lines(d.source, texts[d.source.file]))
             for d in docs if d.source.file in texts
         }
     (data_dir / "ledger.json").write_text(

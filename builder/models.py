@@ -310,6 +310,7 @@ class Document:
     dropped: list[Dropped] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # "line N: message" for `fangzhi check`
     fixes: list[Fix] = field(default_factory=list)  # OCR fixes and corrections, in line order
+    whitespace: dict[str, int] = field(default_factory=dict)  # ledger counts, made when parsed (and cached)
 
     def events(self) -> list[Event]:
         return list(self.root.events())

@@ -61,8 +61,12 @@ class ParseJob:
 
 
 def run_job(job: ParseJob) -> Document:
-    """Parse one document (top-level so a worker process can run it)."""
-    return parse_document(job.source, list(job.lines), job.corrections)
+    """Parse one document (top-level so a worker process can run it), with its whitespace counts for the ledger."""
+    from .ledger import whitespace_summary
+
+    doc = parse_document(job.source, list(job.lines), job.corrections)
+    doc.whitespace = whitespace_summary(doc, list(job.lines))
+    return doc
 
 
 @dataclass

@@ -145,9 +145,19 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
     )
 
 
-def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None) -> None:
+def clear_generated(docs_dir: Path) -> threading.Thread:
+    """Move the generated folders out of the way at once and delete them in the background."""
+    trash = Path(tempfile.mkdtemp(prefix=".fangzhi-old-", dir=docs_dir.parent))
     for name in GENERATED_DIRS:
-        shutil.rmtree(docs_dir / name, ignore_errors=True)
+        if (docs_dir / name).exists():
+            (docs_dir / name).rename(trash / name)
+    remover = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})  # exit waits for it
+    remover.start()
+    return remover
+
+
+def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None) -> None:
+    clear_generated(docs_dir)
     renderer = Renderer(archive.cfg, docs_dir)
     renderer.common["provenance"] = archive.provenance
     stats = {}

@@ -445,7 +445,18 @@
 
   function show(hits, terms, filters, q, status, list, facets, params) {
     var t0 = performance.now();
-    var shown = 0, observer = null;
+    /* Snippets of later results load as they scroll into view. Only the results
+     * around the one in the middle of the screen are observed: observing every one
+     * of tens of thousands of results keeps the page busy long after it is shown. */
+    var shown = 0, observer = null, ticking = false;
+    function observeAround(rank) {
+      for (var k = Math.max(FIRST, rank - 30), end = Math.min(shown, rank + 60); k < end; k++) {
+        var li = list.children[k];
+        if (li.hasAttribute("data-snippet") || li.hasAttribute("data-observed")) continue;
+        li.setAttribute("data-observed", "");
+        observer.observe(li);
+      }
+    }
     if ("IntersectionObserver" in window) {
       observer = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
@@ -455,6 +466,16 @@
           meta(h.id).then(function (row) { fillSnippet(e.target, row, h, terms); });
         });
       }, { rootMargin: "400px" });
+      window.addEventListener("scroll", function () {
+        if (ticking) return;
+        ticking = true;
+        requestAnimationFrame(function () {
+          ticking = false;
+          var el = document.elementFromPoint(window.innerWidth / 2, window.innerHeight / 2);
+          var li = el && el.closest ? el.closest(".fz-result") : null;
+          if (li && li.parentNode === list) observeAround(+li.getAttribute("data-rank"));
+        });
+      }, { passive: true });
     }
     function batch(n, withSnippets) {
       var slice = hits.slice(shown, shown + n);
@@ -467,9 +488,11 @@
         var jobs = withSnippets ? items.map(function (li, k) { return fillSnippet(li, rows[k], slice[k], terms); }) : [];
         return Promise.all(jobs).then(function () {
           var frag = document.createDocumentFragment();
-          items.forEach(function (li) { frag.appendChild(li); if (!withSnippets && observer) observer.observe(li); });
+          items.forEach(function (li) { frag.appendChild(li); });
           list.appendChild(frag);
+          var firstOfRest = shown === FIRST;
           shown += slice.length;
+          if (observer && firstOfRest) observeAround(FIRST);
         });
       });
     }
