@@ -20,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from .parsecache import write_atomic
 
 MODEL_VERSION = "1"  # bump when the features or the model change: cached models are then retrained
 PREDICTIONS_VERSION = "1"  # bump when ``predict`` changes: cached predictions are then recomputed
@@ -51,14 +52,6 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return ""
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so that a reader (or a parallel build) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 @dataclass
@@ -134,7 +127,7 @@ class TopicClassifier:
                 pass
         if self.model is None:
             self.model = self._train(texts, labels)
-            _write_atomic(path, pickle.dumps(self.model))
+            write_atomic(path, pickle.dumps(self.model))
         self._unloaded = None
         return self.model
 
@@ -159,7 +152,7 @@ class TopicClassifier:
         missing = {k: t for k, t in zip(keys, texts) if k not in cached}
         if missing:
             cached.update(zip(missing, self._predict(list(missing.values()), top, margin)))
-            _write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         return [list(cached[k]) for k in keys]
 
     def _predict(self, texts: list[str], top: int, margin: float) -> list[list[str]]:

@@ -60,6 +60,14 @@ class ParseJob:
         return h.hexdigest()
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` so that a reader (or a parallel build) never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def run_job(job: ParseJob) -> Document:
     """Parse one document (top-level so a worker process can run it), with its whitespace counts for the ledger."""
     from .ledger import whitespace_summary
@@ -98,12 +106,8 @@ class ParseCache:
     def put(self, key: str, doc: Document) -> None:
         if self.folder is None:
             return
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-            tmp.replace(path)
+            write_atomic(self._path(key), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # a read-only cache folder only costs speed
 

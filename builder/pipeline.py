@@ -145,15 +145,14 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
     )
 
 
-def clear_generated(docs_dir: Path) -> threading.Thread:
+def clear_generated(docs_dir: Path) -> None:
     """Move the generated folders out of the way at once and delete them in the background."""
     trash = Path(tempfile.mkdtemp(prefix=".fangzhi-old-", dir=docs_dir.parent))
     for name in GENERATED_DIRS:
         if (docs_dir / name).exists():
             (docs_dir / name).rename(trash / name)
-    remover = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True})  # exit waits for it
-    remover.start()
-    return remover
+    # not a daemon: the process waits for it before it exits
+    threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}).start()
 
 
 def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None) -> None:
@@ -217,7 +216,7 @@ class MkDocsRun:
     """
 
     def __init__(self, project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
-        self.project_dir, self.out_dir = project_dir, out_dir.resolve()
+        self.out_dir = out_dir.resolve()
         self.tmp = self.out_dir.with_name(self.out_dir.name + ".building")
         shutil.rmtree(self.tmp, ignore_errors=True)
         cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # not --quiet: it hides the warnings
