@@ -3,13 +3,17 @@
 Yearbooks file every 条目 under a 部类/类目 and 分目; ``site_config/topics.yml``
 maps those headings onto the archive's taxonomy, which turns each 条目 into a
 labelled example (the innermost heading that maps wins). A linear SVM over
-character 1–3-grams and jieba words (unigrams and bigrams) learns from them and
-labels what carries no heading of its own: chronicle events and report
-sections. ``bench/classifier.py`` measures it on held-out 条目.
+character 1–3-grams learns from them and labels what carries no heading of its
+own: chronicle events and report sections. ``bench/classifier.py`` measures it
+on held-out 条目.
 
-Features are character 1–3-grams (TF-IDF, the 100,000 most frequent) plus
-jieba words and word pairs; the words add about 0.005 held-out accuracy for
-half again the training time (measured with bench/classifier.py).
+The features are TF-IDF weights (sublinear term frequency, smoothed IDF, rows
+scaled to unit length) of the 100,000 most frequent character 1–3-grams. They
+are computed with numpy over the texts laid end to end (``CharGrams``), not a
+Python loop per character: at 1× this takes 0.2 s where scikit-learn's
+analyzer took 1.4 s. jieba words were dropped as features: they added about
+0.001 held-out accuracy (0.850 → 0.849 without them) for two thirds of the
+training time.
 
 Without labelled examples (an archive with no yearbook) the classifier is not
 trained and callers fall back to the taxonomy's cue words.
@@ -19,27 +23,115 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import pickle
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
+
 from .parsecache import write_atomic
 
-MODEL_VERSION = "1"  # bump when the features or the model change: cached models are then retrained
-PREDICTIONS_VERSION = "1"  # bump when ``predict`` changes: cached predictions are then recomputed
+MODEL_VERSION = "2"  # bump when the features or the model change: cached models are then retrained
+PREDICTIONS_VERSION = "2"  # bump when ``predict`` changes: cached predictions are then recomputed
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
+MAX_FEATURES = 100_000
+BATCH_CHARS = 1 << 21  # characters turned into features at once (bounds memory at any archive size)
+_SPACES = re.compile(r"\s\s+")
+_CODE_BITS = 21  # every code point + 1 fits in 21 bits, so a 3-gram key fits in 63
 
 
-@lru_cache(maxsize=65536)
-def _words(text: str) -> tuple[str, ...]:
-    import jieba
+@dataclass
+class CharGrams:
+    """TF-IDF of character 1–3-grams; ``fit_transform`` learns the vocabulary and IDF."""
 
-    jieba.setLogLevel(logging.WARNING)
-    return tuple(w for w in jieba.lcut(text) if w.strip())
+    max_features: int = MAX_FEATURES
+    vocabulary: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)  # sorted keys
+    idf: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    @staticmethod
+    def _grams(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(record number, gram key) of every 1-, 2- and 3-gram within each text."""
+        texts = [_SPACES.sub(" ", t.lower()) for t in texts]
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        keys, rows = [codes], [owner]
+        key = codes
+        for n in (2, 3):
+            m = len(codes) - n + 1
+            if m <= 0:
+                break
+            key = (key[:m] << _CODE_BITS) | codes[n - 1:]
+            within = owner[:m] == owner[n - 1:]
+            keys.append(key[within])
+            rows.append(owner[:m][within])
+        return np.concatenate(rows), np.concatenate(keys)
+
+    def _weights(self, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> object:
+        """Sublinear TF × IDF, rows scaled to unit length (a scipy CSR matrix)."""
+        from scipy import sparse
+
+        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_rows, len(self.vocabulary)))
+        matrix.sum_duplicates()
+        matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.diags(1.0 / norms) @ matrix
+
+    def fit_transform(self, texts: list[str]) -> object:
+        from scipy import sparse
+
+        rows, keys = self._grams(texts)
+        unique, cols = np.unique(keys, return_inverse=True)
+        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(unique)))
+        counts.sum_duplicates()
+        keep = np.arange(len(unique))
+        if len(unique) > self.max_features:  # the most frequent grams; ties by key, so the choice is fixed
+            total = np.bincount(cols, minlength=len(unique))
+            keep = np.sort(np.lexsort((unique, -total))[: self.max_features])
+        self.vocabulary = unique[keep]
+        df = np.bincount(counts.indices, minlength=len(unique))[keep]
+        self.idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
+        return self.transform(texts)
+
+    def transform(self, texts: list[str]) -> object:
+        from scipy import sparse
+
+        parts, batch, size = [], [], 0
+        for text in texts:
+            batch.append(text)
+            size += len(text)
+            if size >= BATCH_CHARS:
+                parts.append(self._transform(batch))
+                batch, size = [], 0
+        if batch or not parts:
+            parts.append(self._transform(batch))
+        return parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
+
+    def _transform(self, texts: list[str]) -> object:
+        rows, keys = self._grams(texts)
+        cols = np.searchsorted(self.vocabulary, keys)
+        cols[cols == len(self.vocabulary)] = 0
+        known = self.vocabulary[cols] == keys if len(self.vocabulary) else np.zeros(len(keys), dtype=bool)
+        return self._weights(rows[known], cols[known], len(texts))
+
+
+@dataclass
+class Model:
+    """What is trained (and cached): the features and the SVM over them."""
+
+    features: CharGrams
+    svm: object
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.svm.classes_]  # type: ignore[attr-defined]
+
+    def decision_function(self, texts: list[str]) -> np.ndarray:
+        return self.svm.decision_function(self.features.transform(texts))  # type: ignore[attr-defined]
 
 
 def example_text(title: str, text: str) -> str:
@@ -56,17 +148,17 @@ def _version(package: str) -> str:
 
 @dataclass
 class TopicClassifier:
-    """A linear SVM over character n-grams and jieba words.
+    """A linear SVM over character n-grams (``CharGrams``).
 
     ``fit_cached`` keeps trained models and their predictions under a cache
     folder, keyed by a digest of the training examples (and the versions that
     shape the features): a rebuild whose examples are unchanged neither trains
-    nor loads the model (nor scikit-learn and jieba) unless a record's text is
+    nor loads the model (nor scikit-learn) unless a record's text is
     new, since each text's prediction is cached too.
     """
 
     min_examples: int = 50
-    model: object | None = field(default=None, repr=False)
+    model: Model | None = field(default=None, repr=False)
     digest: str = field(default="", init=False)  # of the examples the model learns from (fit_cached only)
     cache_dir: Path | None = field(default=None, init=False)
     _unloaded: tuple[list[str], list[str]] | None = field(default=None, init=False, repr=False)  # until first use
@@ -80,24 +172,14 @@ class TopicClassifier:
         self.model = self._train(texts, labels)
         return self
 
-    def _train(self, texts: list[str], labels: list[str]) -> object | None:
+    def _train(self, texts: list[str], labels: list[str]) -> Model | None:
         if not self._can_learn(texts, labels):
             return None
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import FeatureUnion, make_pipeline
         from sklearn.svm import LinearSVC
 
-        features = FeatureUnion(
-            [
-                ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
-                                          max_features=100_000)),
-                ("words", TfidfVectorizer(tokenizer=_words, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-                                          sublinear_tf=True)),
-            ]
-        )
-        model = make_pipeline(features, LinearSVC(C=3.0, class_weight="balanced", random_state=0))
-        model.fit(texts, labels)
-        return model
+        features = CharGrams()
+        svm = LinearSVC(C=3.0, class_weight="balanced", random_state=0).fit(features.fit_transform(texts), labels)
+        return Model(features, svm)
 
     def fit_cached(self, texts: list[str], labels: list[str], cache_dir: Path | None) -> TopicClassifier:
         """``fit``, or the model trained on exactly these examples before (a rebuild
@@ -106,14 +188,15 @@ class TopicClassifier:
         a prediction is not in the cache itself."""
         if cache_dir is None:
             return self.fit(texts, labels)
-        self.digest = hashlib.sha256("\x1e".join([MODEL_VERSION, _version("scikit-learn"), *texts, "\x1d", *labels])
+        self.digest = hashlib.sha256("\x1e".join([MODEL_VERSION, _version("scikit-learn"), _version("numpy"),
+                                                  *texts, "\x1d", *labels])
                                      .encode("utf-8")).hexdigest()
         self.cache_dir = cache_dir
         self.model = None
         self._unloaded = (texts, labels) if self._can_learn(texts, labels) else None
         return self
 
-    def _model(self) -> object | None:
+    def _model(self) -> Model | None:
         """The model; a cached one is read (or trained and cached) on first use."""
         if self._unloaded is None or self.cache_dir is None:
             return self.model
@@ -145,7 +228,7 @@ class TopicClassifier:
             return [[] for _ in texts]
         if self.cache_dir is None:
             return self._predict(texts, top, margin)
-        salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, _version("jieba"), str(top), repr(margin)])
+        salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, str(top), repr(margin)])
         keys = [hashlib.sha256(f"{salt}\x1e{t}".encode()).hexdigest()[:32] for t in texts]
         path = self.cache_dir / f"{self.digest}.predictions.json"
         cached = _read_predictions(path)
@@ -159,8 +242,12 @@ class TopicClassifier:
         model = self._model()
         if model is None:
             return [[] for _ in texts]
-        scores = model.decision_function(texts)  # type: ignore[attr-defined]
-        classes = list(model.classes_)  # type: ignore[attr-defined]
+        unique = list(dict.fromkeys(texts))  # a reprinted text is scored once
+        if len(unique) < len(texts):
+            by_text = dict(zip(unique, self._predict(unique, top, margin)))
+            return [list(by_text[t]) for t in texts]
+        scores = model.decision_function(texts)
+        classes = list(model.classes)
         out = []
         for row in scores:
             ranked = sorted(range(len(classes)), key=lambda i: (-row[i], classes[i]))

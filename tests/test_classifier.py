@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from builder.classify import TopicClassifier, example_text
+from builder.classify import CharGrams, TopicClassifier, example_text
 from builder.enrich import Taxonomy, assign_ids
 from builder.pipeline import load_and_parse
 
@@ -33,3 +33,45 @@ def test_held_out_accuracy_one_fold():
 def test_untrained_classifier_predicts_nothing():
     clf = TopicClassifier().fit(["一条"], ["x"])
     assert not clf.trained and clf.predict(["文本"]) == [[]]
+
+
+def _dense_by_gram(matrix, grams: list[str]) -> dict[tuple[int, str], float]:
+    coo = matrix.tocoo()
+    return {(int(r), grams[c]): round(float(v), 12) for r, c, v in zip(coo.row, coo.col, coo.data)}
+
+
+def test_char_grams_weigh_like_scikit_learns_tfidf():
+    """CharGrams computes with numpy what TfidfVectorizer(analyzer="char") does in Python."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["辽阳市召开  人代会", "市政府召开常务会议。会议", "Ab  ab\n城市", "会", "", "召开召开召开"]
+    ours = CharGrams()
+    got = ours.fit_transform(texts)
+    theirs = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)
+    want = theirs.fit_transform(texts)
+
+    def gram(key: int) -> str:
+        chars = []
+        while key:
+            chars.append(chr((key & (1 << 21) - 1) - 1))
+            key >>= 21
+        return "".join(reversed(chars))
+
+    assert _dense_by_gram(got, [gram(int(k)) for k in ours.vocabulary]) == \
+        _dense_by_gram(want, list(theirs.get_feature_names_out()))
+    unseen = ours.transform(["召开新会", "完全陌生"])
+    assert unseen.shape == (2, len(ours.vocabulary)) and unseen[1].nnz == 0
+
+
+def test_char_grams_keep_the_most_frequent_and_batch_the_same(monkeypatch):
+    from builder import classify
+
+    texts = ["甲乙丙丁" * (i + 1) + "戊" for i in range(6)]
+    few = CharGrams(max_features=3)
+    few.fit_transform(texts)
+    # 4 characters, 3 pairs and 2 triples occur 21 times each: ties go to the smaller key
+    assert [chr(int(k) - 1) for k in few.vocabulary] == ["丁", "丙", "乙"]
+    full = CharGrams()
+    whole = full.fit_transform(texts)
+    monkeypatch.setattr(classify, "BATCH_CHARS", 5)
+    assert abs(full.transform(texts) - whole).max() < 1e-12
