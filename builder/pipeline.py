@@ -42,6 +42,7 @@ from .export import write_data
 from .ledger import write_ledger
 from .links import Links, build_links
 from .load import document_lines, read_source_text
+from .mkdocs_worker import GO
 from .models import Document
 from .parsecache import ParseCache, ParseJob, ParseStats, parse_all
 from .permalinks import current_permalinks, load_permalinks, retired, retired_pages, write_retired
@@ -208,31 +209,43 @@ def mkdocs_problems(log: str) -> str:
 
 
 class MkDocsRun:
-    """``mkdocs build --strict`` into a temporary folder, running while our last stage works.
+    """``mkdocs build --strict`` into a temporary folder (builder/mkdocs_worker.py).
 
-    ``finish`` waits for it, adds the search index (written meanwhile, see
-    builder/search_plugin.py) and swaps the new site in atomically: a failed
-    build leaves the previous site untouched.
+    The process starts with the build and warms up (imports, jieba's dictionary,
+    the config) while our stages run; ``go`` starts the page build once the pages
+    are written, and it runs while our last stage (the index) works. ``finish``
+    waits for it, adds the search index (see builder/search_plugin.py) and swaps
+    the new site in atomically: a failed build leaves the previous site untouched.
     """
 
     def __init__(self, project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
         self.out_dir = out_dir.resolve()
         self.tmp = self.out_dir.with_name(self.out_dir.name + ".building")
         shutil.rmtree(self.tmp, ignore_errors=True)
-        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f",  # not --quiet: it hides the warnings
-               str(config_file or project_dir / "mkdocs.yml"), "-d", str(self.tmp)]
+        cmd = [sys.executable, "-m", "builder.mkdocs_worker", "-f", str(config_file or project_dir / "mkdocs.yml"),
+               "-d", str(self.tmp)]
         env = os.environ.copy()
         env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(project_dir))  # no build-time dates in the output
         env.setdefault("NO_MKDOCS_2_WARNING", "1")
         env[LATER] = "later"
         # a file, not a pipe: nobody reads it until the end; closed by finish() or stop()
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=project_dir, stdout=subprocess.DEVNULL, stderr=self.log, env=env,
-                                     text=True)
-        self.seconds = 0.0  # MkDocs' own wall time, known once it has exited
+        self.proc = subprocess.Popen(cmd, cwd=project_dir, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     stderr=self.log, env=env, text=True)
+        self.started = 0.0
+        self.seconds = 0.0  # MkDocs' wall time from ``go`` to its exit, known once it has exited
         self._watch = threading.Thread(target=self._time_exit, daemon=True)
+
+    def go(self) -> None:
+        """The pages are written: build the site."""
+        self.started = time.perf_counter()
         self._watch.start()
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(GO + "\n")
+            self.proc.stdin.close()
+        except BrokenPipeError:  # it died while warming up: finish() reports its log
+            pass
 
     def _time_exit(self) -> None:
         self.proc.wait()
@@ -257,6 +270,8 @@ class MkDocsRun:
 
     def stop(self) -> None:
         """Stop MkDocs (our own stage failed) and drop its half-built site."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()  # never told to build: it exits by itself
         if self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
@@ -284,14 +299,27 @@ def build(
     console = console or Console(stderr=True)
     require_jieba()
     docs_dir = project_dir / "docs"
-    cache_dir = project_dir / CACHE_DIR if cache else None
+    # MkDocs warms up on the other core now and builds once the pages are written
+    mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config) if run_site else None
+    try:
+        archive = _run_stages(project_dir, sources_dir, config_dir, docs_dir, console, mkdocs, cache)
+    except BaseException:
+        if mkdocs is not None:
+            mkdocs.stop()
+        raise
+    archive.wall_seconds = time.perf_counter() - wall
+    return archive
+
+
+def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir: Path, console: Console,
+                mkdocs: MkDocsRun | None, cache: bool) -> Archive:
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据 index"]
-        if run_site:
+        if mkdocs is not None:
             steps = [*steps[:3], "检索数据与 MkDocs 构建 index + mkdocs", "MkDocs 构建"]
         task = progress.add_task(steps[0], total=len(steps))
-        archive = load_and_parse(config_dir, sources_dir, cache_dir=cache_dir)
+        archive = load_and_parse(config_dir, sources_dir, cache_dir=project_dir / CACHE_DIR if cache else None)
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):
             enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None)
@@ -300,24 +328,18 @@ def build(
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir)
         progress.update(task, advance=1, description=steps[3])
-        if not run_site:
+        if mkdocs is None:
             with archive.stage("index"):
                 index_archive(archive, docs_dir)
             progress.update(task, advance=1)
             return archive
-        # MkDocs builds the pages on one core while the index is written on the other
-        mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config)
-        try:
-            with archive.stage("index"):
-                index_archive(archive, docs_dir)
-        except BaseException:
-            mkdocs.stop()
-            raise
+        mkdocs.go()  # MkDocs builds the pages on one core while the index is written on the other
+        with archive.stage("index"):
+            index_archive(archive, docs_dir)
         progress.update(task, advance=1, description=steps[4])
         mkdocs.finish(docs_dir)
         archive.timings.append(StageTiming("mkdocs", mkdocs.seconds, peak_rss_mb(children=True)))
         progress.update(task, advance=1)
-    archive.wall_seconds = time.perf_counter() - wall
     return archive
 
 
