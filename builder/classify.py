@@ -43,6 +43,13 @@ _SPACES = re.compile(r"\s\s+")
 _CODE_BITS = 21  # every code point + 1 fits in 21 bits, so a 3-gram key fits in 63
 
 
+def preload() -> None:
+    """Import scikit-learn and scipy (about a second) ahead of training, e.g. in a
+    thread while documents are parsed in other processes."""
+    import scipy.sparse  # noqa: F401
+    import sklearn.svm  # noqa: F401
+
+
 @dataclass
 class CharGrams:
     """TF-IDF of character 1–3-grams; ``fit_transform`` learns the vocabulary and IDF."""
@@ -86,16 +93,19 @@ class CharGrams:
 
         rows, keys = self._grams(texts)
         unique, cols = np.unique(keys, return_inverse=True)
-        counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(unique)))
-        counts.sum_duplicates()
+        present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(unique)))
+        present.sum_duplicates()  # one entry per (record, gram)
+        df = np.bincount(present.indices, minlength=len(unique))
         keep = np.arange(len(unique))
         if len(unique) > self.max_features:  # the most frequent grams; ties by key, so the choice is fixed
             total = np.bincount(cols, minlength=len(unique))
             keep = np.sort(np.lexsort((unique, -total))[: self.max_features])
         self.vocabulary = unique[keep]
-        df = np.bincount(counts.indices, minlength=len(unique))[keep]
-        self.idf = np.log((1.0 + len(texts)) / (1.0 + df)) + 1.0
-        return self.transform(texts)
+        self.idf = np.log((1.0 + len(texts)) / (1.0 + df[keep])) + 1.0
+        column = np.full(len(unique), -1, dtype=np.int64)
+        column[keep] = np.arange(len(keep))
+        cols = column[cols]
+        return self._weights(rows[cols >= 0], cols[cols >= 0], len(texts))
 
     def transform(self, texts: list[str]) -> object:
         from scipy import sparse

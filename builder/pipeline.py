@@ -36,6 +36,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .classify import preload as preload_classifier
 from .config import ConfigError, SiteConfig, load_config
 from .enrich import Gazetteer, enrich_documents
 from .export import write_data
@@ -301,6 +302,8 @@ def build(
     docs_dir = project_dir / "docs"
     # MkDocs warms up on the other core now and builds once the pages are written
     mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config) if run_site else None
+    # the classifier's libraries load while the documents are parsed in worker processes
+    threading.Thread(target=preload_classifier, daemon=True).start()
     try:
         archive = _run_stages(project_dir, sources_dir, config_dir, docs_dir, console, mkdocs, cache)
     except BaseException:
