@@ -205,8 +205,10 @@ class Alignment:
 
 def _free_run(src: str, used: bytearray, i: int, piece: str, j: int, stop: int) -> int:
     """Length of the run where ``src[i:stop]`` equals ``piece[j:]`` on free positions."""
-    n = 0
     limit = min(stop - i, len(piece) - j)
+    if src[i : i + limit] == piece[j : j + limit] and used.find(1, i, i + limit) < 0:
+        return limit  # the usual case: the whole rest of the line matches
+    n = 0
     while n < limit:
         step = min(32, limit - n)
         if src[i + n : i + n + step] == piece[j + n : j + n + step] and used.find(1, i + n, i + n + step) < 0:

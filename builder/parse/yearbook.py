@@ -53,6 +53,7 @@ import itertools
 import re
 import statistics
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -76,11 +77,14 @@ _GENERIC = {"概述", "综述"}
 _OVERVIEW = re.compile(r"^[【［\[]概况[】］\]]")
 _YEAR_SUMMARY = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*[，,]")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "［", "]": "］", "【": "［", "】": "］"})
+_BRACKET_CHAR = re.compile(r"[()\[\]【】]")
 
 
 def _key(text: str) -> str:
     """Comparison form of a title: no spaces, one width of brackets."""
-    return compact(text).translate(_BRACKETS)
+    key = compact(text)
+    # str.translate looks up every character: skip it when there is no bracket to map
+    return key.translate(_BRACKETS) if _BRACKET_CHAR.search(key) else key
 
 
 def _width(text: str) -> int:
@@ -170,6 +174,7 @@ def parse_yearbook(source: Source, lines: list[Line]) -> Document:
 # ---------------------------------------------------------------------------
 
 _LEADER = re.compile(r"^\s*(?P<title>.*?)\s*(?P<dots>\.{3,}|…{2,}|·{3,})\s*(?P<page>\d{1,4})\s*$")
+_LEADER_DOTS = re.compile(r"\.\.\.|……|···")  # in every leader line: a cheap test before the slow regex
 _TOC_HEAD = re.compile(r"^\s*目\s*录\s*\d*\s*$")
 _DOT = r"[•・·]"
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
@@ -193,6 +198,10 @@ class _CLine:
     no: int
     text: str
     page_start: bool
+    size: int = field(init=False)  # characters other than whitespace (asked for again and again)
+
+    def __post_init__(self) -> None:
+        self.size = len(compact(self.text))
 
 
 @dataclass
@@ -251,7 +260,7 @@ class _OcrParser:
         self._build(segs)
 
     def _toc_zone(self) -> tuple[int, int]:
-        leaders = [i for i, ln in enumerate(self.lines) if _LEADER.match(ln.text)]
+        leaders = [i for i, ln in enumerate(self.lines) if _LEADER_DOTS.search(ln.text) and _LEADER.match(ln.text)]
         if len(leaders) < 3:
             return 0, 0
         first = last = leaders[0]
@@ -333,7 +342,7 @@ class _OcrParser:
             else:
                 page_start = ln.text.startswith(" ") and not ln.text.startswith("  ")
                 kept.append(_CLine(ln.no, text, page_start))
-        lengths = [len(compact(c.text)) for c in kept if c.text]
+        lengths = [c.size for c in kept if c.text]
         self.short = int(statistics.median(lengths) * 0.8) if lengths else 18
         self.content = self._drop_junk_runs(kept)
 
@@ -343,7 +352,7 @@ class _OcrParser:
         i = 0
         while i < len(kept):
             j = i
-            while j < len(kept) and kept[j].text and len(compact(kept[j].text)) <= 1:
+            while j < len(kept) and kept[j].text and kept[j].size <= 1:
                 j += 1
             if j - i >= 3:
                 drop.update(range(i, j))
@@ -387,14 +396,14 @@ class _OcrParser:
             if key not in _GENERIC:
                 index.setdefault(key, []).append(k)
         found = []
-        for ci, c in enumerate(self.content):
-            key = _key(c.text)
+        keys = [_key(c.text) for c in self.content]
+        for ci, key in enumerate(keys):
             if len(key) > 40:
                 continue
             for k in index.get(key, []):
                 found.append((k, ci, 1))
-            if ci + 1 < len(self.content) and len(key) < 20:
-                key2 = key + _key(self.content[ci + 1].text)
+            if ci + 1 < len(keys) and len(key) < 20:
+                key2 = key + keys[ci + 1]
                 for k in index.get(key2, []):
                     found.append((k, ci, 2))
         return sorted(found)
@@ -602,20 +611,21 @@ class _OcrRegion:
 
     @staticmethod
     def _line_at(run: list[_CLine], starts: list[int], pos: int) -> int:
-        n = 0
-        while n + 1 < len(starts) and starts[n + 1] <= pos:
-            n += 1
-        return run[n].no
+        return run[max(bisect_right(starts, pos) - 1, 0)].no
 
     @staticmethod
     def _caption_start(text: str, starts: list[int], pos: int) -> int:
-        line_start = max(s for s in starts if s <= pos)
+        line_start = starts[bisect_right(starts, pos) - 1]
         stop = max(text.rfind(ch, line_start, pos) for ch in "。】］")
         return stop + 1 if stop >= 0 else line_start
 
     def _text(self, run: list[_CLine], starts: list[int], text: str, lo: int, hi: int) -> None:
         """Add text[lo:hi] line by line; a short finished line ends a paragraph."""
-        for n, c in enumerate(run):
+        # only the lines that overlap [lo, hi): from the one holding ``lo`` (a run can be long)
+        for n in range(max(bisect_right(starts, lo) - 1, 0), len(run)):
+            if starts[n] >= hi:
+                break
+            c = run[n]
             a, b = max(lo, starts[n]), min(hi, starts[n] + len(c.text))
             if a >= b:
                 continue
@@ -623,7 +633,7 @@ class _OcrRegion:
             if piece.strip():
                 self.tree.text(piece, c.no)
             line_end = b == starts[n] + len(c.text)
-            if line_end and len(compact(c.text)) < self.parser.short and _SENT_END.search(c.text):
+            if line_end and c.size < self.parser.short and _SENT_END.search(c.text):
                 self.tree.flush(self.target)
 
 
