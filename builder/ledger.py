@@ -220,9 +220,9 @@ def _free_run(src: str, used: bytearray, i: int, piece: str, j: int, stop: int) 
     return n
 
 
-def _resync(src: str, used: bytearray, i: int, want: str) -> int:
-    """Next free position at or after ``i`` where ``want`` starts, or -1."""
-    hi = min(len(src), i + _WINDOW)
+def _resync(src: str, used: bytearray, i: int, want: str, end: int | None = None) -> int:
+    """Next free position at or after ``i`` where ``want`` starts (and ends by ``end``), or -1."""
+    hi = min(len(src) if end is None else end, i + _WINDOW)
     pos = src.find(want, i, hi)
     while pos >= 0:
         if used.find(1, pos, pos + len(want)) < 0:
@@ -250,7 +250,7 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
         """Exact, within the piece's own line."""
         lo = src.start(piece.line)
         hi = src.start_of.get(piece.line + 1, n) if piece.line + 1 in src.start_of else n
-        pos = _resync(src.text[:hi], used, lo, piece.compact)
+        pos = _resync(src.text, used, lo, piece.compact, hi)
         if pos < 0:
             al.problems.append(f"line {piece.line}: ledger text not found on its line: {piece.text[:30]!r}")
         else:

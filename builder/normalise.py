@@ -48,8 +48,8 @@ _WIDE = (
 WIDE_CHAR = f"[{_WIDE}]"
 CJK_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
-_SPACE_CHARS = " \t\u00a0\u3000"
 _SPACE1 = "[ \t\u00a0\u3000]"
+_ANY_SPACE = re.compile(_SPACE1)
 # A run of spaces after or before a wide character. Read: ``(?<=WIDE)SPACE+|SPACE+(?=WIDE)``;
 # written to start with the space class (the lookbehind moved after the first space),
 # so that the regex engine skips from space to space instead of trying every position.
@@ -71,7 +71,7 @@ def is_blank(line: Line) -> bool:
 def squeeze_spaces(text: str) -> str:
     """Remove spaces OCR put next to CJK characters; keep spaces between
     Latin words and numbers (``5G 网络`` -> ``5G网络``, ``Windows 10`` stays)."""
-    if not any(ch in text for ch in _SPACE_CHARS):  # nothing to squeeze (most Chinese text)
+    if not _ANY_SPACE.search(text):  # nothing to squeeze (most Chinese text)
         return text.strip()
     text = _SPACE_NEAR_WIDE.sub("", text)
     return _MULTI_SPACE.sub(" ", text).strip()
