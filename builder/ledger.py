@@ -258,7 +258,8 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
 
     for p, piece in enumerate(dropped):
         claim(p, piece)
-    order = sorted(range(len(pieces)), key=lambda k: (pieces[k].line, k))
+    order = sorted(range(len(pieces)), key=lambda k: pieces[k].line)  # stable: ties keep tree order
+    starts, last_row = src.starts, len(src.starts) - 1
     for k in order:
         p, piece = len(dropped) + k, pieces[k]
         text, i, j = piece.compact, src.start(piece.line), 0
@@ -267,7 +268,8 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
             if i < 0:
                 al.inserted.append((piece, text[j:]))
                 break
-            stop = src.line_end(i)
+            row = bisect_right(starts, i) - 1  # src.line_end(i), inlined: this loop runs per line of each piece
+            stop = starts[row + 1] if row < last_row else n
             run = _free_run(src.text, used, i, text, j, stop)
             if 0 < run < min(4, len(text) - j) and i + run < stop:
                 # a short run may be a coincidence (a caption between two halves

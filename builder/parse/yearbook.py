@@ -68,6 +68,10 @@ _TITLE = r"[【［\[](?!\d{4}[\]］】])(?P<title>[^【】［］\[\]]{1,80}?)[�
 _CREDIT = r"[（(](?P<credit>[^（）()【】［］]{1,60}?)供\s*稿\s*[）)]"
 _PHOTO = r"[（(][^（）()【】［］]{1,20}?摄\s*影?\s*[）)]"
 _STREAM = re.compile(f"{_TITLE}|{_CREDIT}|(?P<photo>{_PHOTO})")
+_TITLE_RE = re.compile(_TITLE)
+_ONE_CJK = re.compile(CJK_CHAR)
+_ENDS_CJK_WORD = re.compile(f"(?:^|\\s){CJK_CHAR}$")
+_BRACKETED = re.compile(r"[【】［］\[\]（）()]")
 _CREDIT_END = re.compile(_CREDIT + r"\s*$")
 _SENT_END = re.compile(r"[。！？；!?;…][”’」』）)》]*$")
 _PUNCT = re.compile(r"[。，；：！？、,;:!?]")
@@ -95,7 +99,7 @@ def _close_letter_spacing(text: str) -> str:
     """``军 事`` -> ``军事``: drop spaces only between single CJK characters."""
     out: list[str] = []
     for token in text.split():
-        if out and re.fullmatch(CJK_CHAR, token) and re.search(f"(?:^|\\s){CJK_CHAR}$", out[-1]):
+        if out and _ONE_CJK.fullmatch(token) and _ENDS_CJK_WORD.search(out[-1]):
             out[-1] += token
         else:
             out.append(token)
@@ -231,7 +235,7 @@ def _is_noise(text: str) -> bool:
     if not body:
         return False
     tokens = text.split()
-    if len(tokens) >= 4 and all(re.fullmatch(CJK_CHAR, t) for t in tokens):
+    if len(tokens) >= 4 and all(_ONE_CJK.fullmatch(t) for t in tokens):
         return True
     if _PUNCT.search(text):
         return False
@@ -323,7 +327,7 @@ class _OcrParser:
     @staticmethod
     def _toc_text(text: str, head: re.Pattern[str]) -> bool:
         t = text.strip()
-        return bool(t) and bool(re.search(CJK_CHAR, t)) and "@" not in t and not head.match(t)
+        return bool(t) and bool(_ONE_CJK.search(t)) and "@" not in t and not head.match(t)
 
     # -- body lines ----------------------------------------------------------
     def _body(self, lines: list[Line]) -> None:
@@ -380,7 +384,7 @@ class _OcrParser:
         text = kept[i].text
         if _CREDIT_END.search(text):
             return False
-        if re.search(_TITLE, text):
+        if _TITLE_RE.search(text):
             nxt = kept[i + 1].text if i + 1 < len(kept) else ""
             return not nxt or self._unfinished(nxt)
         return self._unfinished(text)
@@ -561,11 +565,11 @@ class _OcrRegion:
     def _standalone(text: str, nxt: str) -> str:
         if _key(text) in _GENERIC:
             return "sub"
-        if _PUNCT.search(text) or re.search(r"[【】［］\[\]（）()]", text) or len(re.findall(CJK_CHAR, text)) < 2:
+        if _PUNCT.search(text) or _BRACKETED.search(text) or len(_ONE_CJK.findall(text)) < 2:
             return ""
         if len(compact(text)) > 30 or text.count("《") > text.count("》") or text.count("“") > text.count("”"):
             return ""  # too long, or an open quote continues on the next line
-        if re.match(_TITLE, nxt.strip()) or _key(nxt) in _GENERIC:
+        if _TITLE_RE.match(nxt.strip()) or _key(nxt) in _GENERIC:
             return "sub"
         return "caption"
 
