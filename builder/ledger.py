@@ -36,6 +36,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from .export import readable_json
@@ -58,6 +59,7 @@ UNACCOUNTED = "unaccounted"
 INSERTED = "inserted"
 _RESYNC = 12
 _WS = re.compile(r"\s+")
+_NON_WS = re.compile(r"\S+")
 _WINDOW = 6000
 
 RULE_NAMES = {
@@ -105,39 +107,49 @@ class Piece:
     pos: list[int] = field(default_factory=list)  # index in ``text`` of each compact char
 
     def __post_init__(self) -> None:
-        self.pos = [i for i, ch in enumerate(self.text) if not ch.isspace()]
-        self.compact = "".join(self.text[i] for i in self.pos)
+        # str.split() drops exactly the characters str.isspace() accepts, in C
+        self.compact = "".join(self.text.split())
+        if len(self.compact) == len(self.text):  # most Chinese texts have no whitespace at all
+            self.pos = list(range(len(self.text)))
+        else:
+            self.pos = [i for m in _NON_WS.finditer(self.text) for i in range(m.start(), m.end())]
 
 
-def page_pieces(doc: Document) -> list[Piece]:
-    """Everything the pages show from this document, in tree order."""
-    out: list[Piece] = []
+def _page_texts(doc: Document) -> list[tuple[int, str, object, str]]:
+    """(line, text, node, role) of everything the pages show, in tree order."""
+    out: list[tuple[int, str, object, str]] = []
 
     def block(b: Block) -> None:
         if b.kind == "table" and b.rows:
-            out.extend(Piece(b.line, cell, b, "cell") for row in b.rows for cell in row)
+            out.extend((b.line, cell, b, "cell") for row in b.rows for cell in row)
         else:
-            out.append(Piece(b.line, b.text, b))
+            out.append((b.line, b.text, b, "text"))
 
     def visit(sec: Section) -> None:
         for node in sec.children:
             if isinstance(node, Section):
                 if node.present:
-                    out.append(Piece(node.line, node.title, node, "title"))
+                    out.append((node.line, node.title, node, "title"))
                 visit(node)
             elif isinstance(node, Event):
-                out.append(Piece(node.line, node.marker, node, "marker"))
-                out.append(Piece(node.line, node.text, node))
+                out.append((node.line, node.marker, node, "marker"))
+                out.append((node.line, node.text, node, "text"))
             elif isinstance(node, Entry):
-                out.append(Piece(node.line, node.title, node, "title"))
-                out.append(Piece(node.line, node.text, node))
+                out.append((node.line, node.title, node, "title"))
+                out.append((node.line, node.text, node, "text"))
                 for b in node.blocks:
                     block(b)
             else:
                 block(node)
 
     visit(doc.root)
-    return [p for p in out if p.compact]
+    return out
+
+
+def page_pieces(doc: Document) -> list[Piece]:
+    """Everything the pages show from this document, in tree order."""
+    pieces = (Piece(line, text, node, role) for line, text, node, role in _page_texts(doc))
+    return [p for p in pieces if p.compact]
 
 
 # ---------------------------------------------------------------------------
@@ -156,14 +168,8 @@ class _Source:
 
     @classmethod
     def of(cls, lines: list[Line]) -> _Source:
-        parts: list[str] = []
-        starts: list[int] = []
-        total = 0
-        for ln in lines:
-            starts.append(total)
-            part = _WS.sub("", ln.text)
-            parts.append(part)
-            total += len(part)
+        parts = ["".join(ln.text.split()) for ln in lines]
+        starts = [0, *accumulate(map(len, parts))][: len(parts)]
         numbers = [ln.no for ln in lines]
         return cls("".join(parts), starts, numbers, dict(zip(numbers, starts)))
 
@@ -194,12 +200,15 @@ class Alignment:
     index: list[int]
     inserted: list[tuple[Piece, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    used: bytearray = field(default_factory=bytearray)  # 1 where ``owner`` is set (for C-level scans)
 
 
 def _free_run(src: str, used: bytearray, i: int, piece: str, j: int, stop: int) -> int:
     """Length of the run where ``src[i:stop]`` equals ``piece[j:]`` on free positions."""
-    n = 0
     limit = min(stop - i, len(piece) - j)
+    if src[i : i + limit] == piece[j : j + limit] and used.find(1, i, i + limit) < 0:
+        return limit  # the usual case: the whole rest of the line matches
+    n = 0
     while n < limit:
         step = min(32, limit - n)
         if src[i + n : i + n + step] == piece[j + n : j + n + step] and used.find(1, i + n, i + n + step) < 0:
@@ -211,9 +220,9 @@ def _free_run(src: str, used: bytearray, i: int, piece: str, j: int, stop: int) 
     return n
 
 
-def _resync(src: str, used: bytearray, i: int, want: str) -> int:
-    """Next free position at or after ``i`` where ``want`` starts, or -1."""
-    hi = min(len(src), i + _WINDOW)
+def _resync(src: str, used: bytearray, i: int, want: str, end: int | None = None) -> int:
+    """Next free position at or after ``i`` where ``want`` starts (and ends by ``end``), or -1."""
+    hi = min(len(src) if end is None else end, i + _WINDOW)
     pos = src.find(want, i, hi)
     while pos >= 0:
         if used.find(1, pos, pos + len(want)) < 0:
@@ -230,7 +239,7 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
     n = len(src.text)
     used = bytearray(n)
     late = late or []
-    al = Alignment(src, [*dropped, *pieces, *late], [-1] * n, [-1] * n)
+    al = Alignment(src, [*dropped, *pieces, *late], [-1] * n, [-1] * n, used=used)
 
     def take(p: int, i: int, j: int, k: int) -> None:
         used[i : i + k] = b"\x01" * k
@@ -241,7 +250,7 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
         """Exact, within the piece's own line."""
         lo = src.start(piece.line)
         hi = src.start_of.get(piece.line + 1, n) if piece.line + 1 in src.start_of else n
-        pos = _resync(src.text[:hi], used, lo, piece.compact)
+        pos = _resync(src.text, used, lo, piece.compact, hi)
         if pos < 0:
             al.problems.append(f"line {piece.line}: ledger text not found on its line: {piece.text[:30]!r}")
         else:
@@ -249,7 +258,8 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
 
     for p, piece in enumerate(dropped):
         claim(p, piece)
-    order = sorted(range(len(pieces)), key=lambda k: (pieces[k].line, k))
+    order = sorted(range(len(pieces)), key=lambda k: pieces[k].line)  # stable: ties keep tree order
+    starts, last_row = src.starts, len(src.starts) - 1
     for k in order:
         p, piece = len(dropped) + k, pieces[k]
         text, i, j = piece.compact, src.start(piece.line), 0
@@ -258,7 +268,8 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
             if i < 0:
                 al.inserted.append((piece, text[j:]))
                 break
-            stop = src.line_end(i)
+            row = bisect_right(starts, i) - 1  # src.line_end(i), inlined: this loop runs per line of each piece
+            stop = starts[row + 1] if row < last_row else n
             run = _free_run(src.text, used, i, text, j, stop)
             if 0 < run < min(4, len(text) - j) and i + run < stop:
                 # a short run may be a coincidence (a caption between two halves
@@ -292,14 +303,13 @@ def _leftovers(al: Alignment) -> list[tuple[int, int, str]]:
     """Runs of unowned source characters: (start, end, reason)."""
     runs: list[tuple[int, int, str]] = []
     owner, n = al.owner, len(al.owner)
-    i = 0
-    while i < n:
-        if owner[i] >= 0:
-            i += 1
-            continue
-        j, stop = i, al.src.line_end(i)
-        while j < stop and owner[j] < 0:
-            j += 1
+    used = al.used if len(al.used) == n else bytearray(o >= 0 for o in owner)
+    i = used.find(0)
+    while i >= 0:
+        stop = al.src.line_end(i)
+        j = used.find(1, i, stop)
+        if j < 0:
+            j = stop
         chars = al.src.text[i:j]
         inside = (
             i > 0 and j < n and owner[i - 1] == owner[j] and owner[j] >= 0
@@ -307,7 +317,7 @@ def _leftovers(al: Alignment) -> list[tuple[int, int, str]]:
         )
         allowed = MARKUP_ANYWHERE if inside else MARKUP_AT_EDGE
         runs.append((i, j, "markup" if set(chars) <= allowed else UNACCOUNTED))
-        i = j
+        i = used.find(0, j)
     return runs
 
 
@@ -424,11 +434,18 @@ def document_ledger(doc: Document) -> list[LedgerEntry]:
     return sorted(entries, key=lambda e: e.line)
 
 
+def _spaces(text: str) -> int:
+    """How many characters of ``text`` are whitespace (``str.isspace``)."""
+    return len(text) - sum(map(len, text.split()))
+
+
 def whitespace_summary(doc: Document, source_lines: list[Line]) -> dict[str, int]:
     """Whitespace as printed and as kept on the pages (removed = the rest)."""
-    blank = sum(1 for ln in source_lines if not ln.text.strip())
-    spaces = sum(1 for ln in source_lines for ch in ln.text if ch.isspace())
-    kept = sum(1 for p in page_pieces(doc) for ch in p.text.strip() if ch.isspace())
+    texts = [ln.text for ln in source_lines]
+    blank = sum(1 for t in texts if not t or t.isspace())
+    spaces = _spaces("".join(texts))
+    # a text with no other character strips to "" (no spaces): no need to build its Piece
+    kept = sum(_spaces(text.strip()) for _, text, _, _ in _page_texts(doc))
     return {
         "lines": len(source_lines),
         "blank_lines": blank,

@@ -9,13 +9,15 @@ one line naming the file.
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from .config import ConfigError
 from .models import Line, Source
 from .normalise import split_lines
 
-_CONTROL_OK = {"\n", "\r", "\t", "\f"}
+# control characters other than \n \r \t \f (a sign of a binary file)
+_BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
@@ -33,7 +35,7 @@ def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
         text = data.decode("utf-16")
     else:
         text = _detect(data, name)
-    bad = sum(1 for ch in text if ord(ch) < 32 and ch not in _CONTROL_OK)
+    bad = len(_BAD_CONTROL.findall(text))
     if "\x00" in text or bad > max(8, len(text) // 1000):
         raise ConfigError(f"{name}: looks like a binary file, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -31,8 +31,10 @@ accounted for in the ledger as whitespace.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate, count
 
 from .models import Fix, Line
 
@@ -46,14 +48,20 @@ _WIDE = (
 WIDE_CHAR = f"[{_WIDE}]"
 CJK_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
-_SPACE = r"[ \t\u00a0\u3000]+"
-_SPACE_NEAR_WIDE = re.compile(rf"(?<={WIDE_CHAR}){_SPACE}|{_SPACE}(?={WIDE_CHAR})")
-_MULTI_SPACE = re.compile(r"[ \t\u00a0]{2,}")
+_SPACE1 = "[ \t\u00a0\u3000]"
+_ANY_SPACE = re.compile(_SPACE1)
+# A run of spaces after or before a wide character. Read: ``(?<=WIDE)SPACE+|SPACE+(?=WIDE)``;
+# written to start with the space class (the lookbehind moved after the first space),
+# so that the regex engine skips from space to space instead of trying every position.
+_SPACE_NEAR_WIDE = re.compile(rf"{_SPACE1}(?:(?<={WIDE_CHAR}{_SPACE1}){_SPACE1}*|{_SPACE1}*(?={WIDE_CHAR}))")
+_MULTI_SPACE = re.compile(r"[ \t\u00a0][ \t\u00a0]+")  # two or more, written to start with a class (fast scan)
+_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 def split_lines(text: str) -> list[Line]:
     """Split decoded text into numbered lines (1-based, like ``cat -n``)."""
-    return [Line(no=i, text=t) for i, t in enumerate(text.split("\n"), start=1)]
+    return list(map(Line, count(1), text.split("\n")))
 
 
 def is_blank(line: Line) -> bool:
@@ -63,6 +71,8 @@ def is_blank(line: Line) -> bool:
 def squeeze_spaces(text: str) -> str:
     """Remove spaces OCR put next to CJK characters; keep spaces between
     Latin words and numbers (``5G 网络`` -> ``5G网络``, ``Windows 10`` stays)."""
+    if not _ANY_SPACE.search(text):  # nothing to squeeze (most Chinese text)
+        return text.strip()
     text = _SPACE_NEAR_WIDE.sub("", text)
     return _MULTI_SPACE.sub(" ", text).strip()
 
@@ -74,20 +84,20 @@ def join_wrapped(parts: list[str]) -> str:
     CJK character (Chinese has no spaces between words); a single space is
     kept between two Latin/number fragments.
     """
-    out = ""
+    out: list[str] = []
     for part in parts:
         piece = part.strip()
         if not piece:
             continue
-        if out and re.match(r"[A-Za-z0-9]", piece[0]) and re.search(r"[A-Za-z]$", out):
-            out += " "
-        out += piece
-    return squeeze_spaces(out)
+        if out and piece[0] in _ALNUM and out[-1][-1] in _ALPHA:
+            out.append(" ")
+        out.append(piece)
+    return squeeze_spaces("".join(out))
 
 
 def compact(text: str) -> str:
     """All whitespace removed: the form used to compare names and titles."""
-    return re.sub(r"\s+", "", text)
+    return "".join(text.split())  # str.split() splits on exactly what regex \s matches, in C
 
 
 # ---------------------------------------------------------------------------
@@ -137,22 +147,48 @@ _OCR_RE = re.compile("|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumera
 
 
 _UNIT_START = re.compile(r"^\s*[\d.．℃%‰万亿千百十元米吨个度年月日号时分秒]")
+_HAN_BEFORE = re.compile(f"[{_HAN}][ \t]?$")
+
+# Where a match of ``_OCR_RE`` can start. The combined pattern begins with
+# lookbehinds, so the regex engine would try all ten rules at every character;
+# instead these cheap scans list the few positions where one can match (the
+# first character each rule consumes) and ``_OCR_RE`` is tried only there.
+_GATE = re.compile("[■%％0OoLnH]")  # ocr-block, -permille, -stop, -ling, -decimal, -eleven, -zero-hour, fullwidth
+_GATE_BLOCK = "一■"  # ocr-block may start one character before its ■
+_GATE_DEGREE = re.compile(r"\d。")  # ocr-degree: its 。 (one after the start of this match)
+_GATE_AND = " and "  # conversion-and
+
+
+def _candidates(text: str) -> list[int]:
+    """Every position of ``text`` where a match of ``_OCR_RE`` may start, in order."""
+    found = [m.start() for m in _GATE.finditer(text)]
+    found += [m.start() + 1 for m in _GATE_DEGREE.finditer(text)]
+    for literal in (_GATE_BLOCK, _GATE_AND):
+        i = text.find(literal)
+        while i >= 0:
+            found.append(i)
+            i = text.find(literal, i + 1)  # overlapping occurrences too
+    return sorted(set(found))
 
 
 def _zero_continues(text: str, m: re.Match[str], next_text: str) -> bool:
     """A digit 0 after a Han character that the next line continues (``为0`` / ``℃``)."""
-    after_han = re.search(f"[{_HAN}][ \t]?$", text[: m.start()]) is not None
+    after_han = _HAN_BEFORE.search(text[: m.start()]) is not None
     return m.group(0) == "0" and after_han and bool(_UNIT_START.match(next_text))
 
 
-def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Apply ``OCR_RULES`` to one line: the fixed text and ``(col, before,
-    after, rule)`` for each change, ``col`` being where ``after`` starts.
-    ``next_text`` is the next non-blank line (for ``ocr-stop``)."""
+def _fix_at(text: str, starts: list[int], next_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """``fix_line`` given the positions where a match may start (``_candidates``)."""
     out: list[str] = []
     changes: list[tuple[int, str, str, str]] = []
-    pos = length = 0
-    for m in _OCR_RE.finditer(text):
+    pos = length = scan = 0
+    for start in starts:
+        if start < scan:  # inside the previous match, as for finditer
+            continue
+        m = _OCR_RE.match(text, start)
+        if m is None:
+            continue
+        scan = m.end()
         rule = OCR_RULES[int(m.lastgroup[1:])]  # type: ignore[index]
         if rule.name == "ocr-stop" and _zero_continues(text, m, next_text):
             continue
@@ -169,21 +205,34 @@ def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, 
     return "".join(out), changes
 
 
+def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Apply ``OCR_RULES`` to one line: the fixed text and ``(col, before,
+    after, rule)`` for each change, ``col`` being where ``after`` starts.
+    ``next_text`` is the next non-blank line (for ``ocr-stop``)."""
+    return _fix_at(text, _candidates(text), next_text)
+
+
 def fix_lines(lines: list[Line]) -> tuple[list[Line], list[Fix]]:
     """The lines with the safe OCR fixes applied, and one ``Fix`` per change."""
-    fixed: list[Line] = []
+    texts = [line.text for line in lines]
+    # one scan over all lines (joined by a newline, which no candidate spans) instead of one per line
+    offsets = [0, *accumulate(len(t) + 1 for t in texts)]
+    by_row: dict[int, list[int]] = {}
+    for pos in _candidates("\n".join(texts)):
+        row = bisect_right(offsets, pos) - 1
+        if pos - offsets[row] < len(texts[row]):
+            by_row.setdefault(row, []).append(pos - offsets[row])
+    fixed = list(lines)
     fixes: list[Fix] = []
-    following = ""
-    nexts: list[str] = []
-    for line in reversed(lines):
-        nexts.append(following)
-        if line.text.strip():
-            following = line.text
-    nexts.reverse()
-    for line, next_text in zip(lines, nexts):
-        text, changes = fix_line(line.text, next_text)
-        fixed.append(Line(line.no, text) if changes else line)
-        fixes.extend(Fix(line.no, col, before, after, rule) for col, before, after, rule in changes)
+    for row, starts in by_row.items():  # rows in increasing order
+        nxt = row + 1
+        while nxt < len(texts) and not texts[nxt].strip():
+            nxt += 1
+        text, changes = _fix_at(texts[row], starts, texts[nxt] if nxt < len(texts) else "")
+        if changes:
+            line = lines[row]
+            fixed[row] = Line(line.no, text)
+            fixes.extend(Fix(line.no, col, before, after, rule) for col, before, after, rule in changes)
     return fixed, fixes
 
 

@@ -57,6 +57,7 @@ __all__ = ["parse_chronicle", "parse_events"]
 
 ChronicleNode = Section | Event | Block
 
+_SPACES = re.compile(r"\s+")
 _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _RUNNING_HEAD = re.compile(r"^(?:\S{0,16}大事(?:记|纪)\s*\d{1,4}|\d{1,3}\s+\S{0,16}大事(?:记|纪))$")
 _TITLE = re.compile(r"^\S{0,16}大事(?:记|纪|年表|纪要)\s*(?:[（(][^（）()]{0,24}[）)])?$")
@@ -250,7 +251,7 @@ def _is_title(b: _Builder, text: str) -> bool:
 def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
     if _RULE.match(raw):
         b.drop(line, raw.strip(), "rule")
-    elif _RUNNING_HEAD.match(re.sub(r"\s+", " ", text)):
+    elif _RUNNING_HEAD.match(_SPACES.sub(" ", text)):
         b.drop(line, raw.strip(), "running-head")
     elif _is_title(b, text):
         b.drop(line, raw.strip(), "title")
@@ -265,7 +266,7 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
 def _heading(b: _Builder, text: str, line: int) -> bool:
     m = _YEAR_HEAD.match(text)
     if m:
-        b.open_year(re.sub(r"\s+", "", text).rstrip("：:"), int(m[1]), line)
+        b.open_year(_SPACES.sub("", text).rstrip("：:"), int(m[1]), line)
         return True
     month = _month_heading(text)
     if month is None:
@@ -273,7 +274,7 @@ def _heading(b: _Builder, text: str, line: int) -> bool:
     if month[0] is not None and month[0] != b.year:
         b.flush()
         b.year, b.year_sec = month[0], None
-    b.open_month(re.sub(r"\s+", "", text).rstrip("：:"), month[1], line)
+    b.open_month(_SPACES.sub("", text).rstrip("：:"), month[1], line)
     return True
 
 

@@ -53,6 +53,7 @@ import itertools
 import re
 import statistics
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -67,6 +68,10 @@ _TITLE = r"[【［\[](?!\d{4}[\]］】])(?P<title>[^【】［］\[\]]{1,80}?)[�
 _CREDIT = r"[（(](?P<credit>[^（）()【】［］]{1,60}?)供\s*稿\s*[）)]"
 _PHOTO = r"[（(][^（）()【】［］]{1,20}?摄\s*影?\s*[）)]"
 _STREAM = re.compile(f"{_TITLE}|{_CREDIT}|(?P<photo>{_PHOTO})")
+_TITLE_RE = re.compile(_TITLE)
+_ONE_CJK = re.compile(CJK_CHAR)
+_ENDS_CJK_WORD = re.compile(f"(?:^|\\s){CJK_CHAR}$")
+_BRACKETED = re.compile(r"[【】［］\[\]（）()]")
 _CREDIT_END = re.compile(_CREDIT + r"\s*$")
 _SENT_END = re.compile(r"[。！？；!?;…][”’」』）)》]*$")
 _PUNCT = re.compile(r"[。，；：！？、,;:!?]")
@@ -76,11 +81,14 @@ _GENERIC = {"概述", "综述"}
 _OVERVIEW = re.compile(r"^[【［\[]概况[】］\]]")
 _YEAR_SUMMARY = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*[，,]")
 _BRACKETS = str.maketrans({"(": "（", ")": "）", "[": "［", "]": "］", "【": "［", "】": "］"})
+_BRACKET_CHAR = re.compile(r"[()\[\]【】]")
 
 
 def _key(text: str) -> str:
     """Comparison form of a title: no spaces, one width of brackets."""
-    return compact(text).translate(_BRACKETS)
+    key = compact(text)
+    # str.translate looks up every character: skip it when there is no bracket to map
+    return key.translate(_BRACKETS) if _BRACKET_CHAR.search(key) else key
 
 
 def _width(text: str) -> int:
@@ -91,7 +99,7 @@ def _close_letter_spacing(text: str) -> str:
     """``军 事`` -> ``军事``: drop spaces only between single CJK characters."""
     out: list[str] = []
     for token in text.split():
-        if out and re.fullmatch(CJK_CHAR, token) and re.search(f"(?:^|\\s){CJK_CHAR}$", out[-1]):
+        if out and _ONE_CJK.fullmatch(token) and _ENDS_CJK_WORD.search(out[-1]):
             out[-1] += token
         else:
             out.append(token)
@@ -170,6 +178,7 @@ def parse_yearbook(source: Source, lines: list[Line]) -> Document:
 # ---------------------------------------------------------------------------
 
 _LEADER = re.compile(r"^\s*(?P<title>.*?)\s*(?P<dots>\.{3,}|…{2,}|·{3,})\s*(?P<page>\d{1,4})\s*$")
+_LEADER_DOTS = re.compile(r"\.\.\.|……|···")  # in every leader line: a cheap test before the slow regex
 _TOC_HEAD = re.compile(r"^\s*目\s*录\s*\d*\s*$")
 _DOT = r"[•・·]"
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
@@ -193,6 +202,10 @@ class _CLine:
     no: int
     text: str
     page_start: bool
+    size: int = field(init=False)  # characters other than whitespace (asked for again and again)
+
+    def __post_init__(self) -> None:
+        self.size = len(compact(self.text))
 
 
 @dataclass
@@ -222,7 +235,7 @@ def _is_noise(text: str) -> bool:
     if not body:
         return False
     tokens = text.split()
-    if len(tokens) >= 4 and all(re.fullmatch(CJK_CHAR, t) for t in tokens):
+    if len(tokens) >= 4 and all(_ONE_CJK.fullmatch(t) for t in tokens):
         return True
     if _PUNCT.search(text):
         return False
@@ -251,7 +264,7 @@ class _OcrParser:
         self._build(segs)
 
     def _toc_zone(self) -> tuple[int, int]:
-        leaders = [i for i, ln in enumerate(self.lines) if _LEADER.match(ln.text)]
+        leaders = [i for i, ln in enumerate(self.lines) if _LEADER_DOTS.search(ln.text) and _LEADER.match(ln.text)]
         if len(leaders) < 3:
             return 0, 0
         first = last = leaders[0]
@@ -314,7 +327,7 @@ class _OcrParser:
     @staticmethod
     def _toc_text(text: str, head: re.Pattern[str]) -> bool:
         t = text.strip()
-        return bool(t) and bool(re.search(CJK_CHAR, t)) and "@" not in t and not head.match(t)
+        return bool(t) and bool(_ONE_CJK.search(t)) and "@" not in t and not head.match(t)
 
     # -- body lines ----------------------------------------------------------
     def _body(self, lines: list[Line]) -> None:
@@ -333,7 +346,7 @@ class _OcrParser:
             else:
                 page_start = ln.text.startswith(" ") and not ln.text.startswith("  ")
                 kept.append(_CLine(ln.no, text, page_start))
-        lengths = [len(compact(c.text)) for c in kept if c.text]
+        lengths = [c.size for c in kept if c.text]
         self.short = int(statistics.median(lengths) * 0.8) if lengths else 18
         self.content = self._drop_junk_runs(kept)
 
@@ -343,7 +356,7 @@ class _OcrParser:
         i = 0
         while i < len(kept):
             j = i
-            while j < len(kept) and kept[j].text and len(compact(kept[j].text)) <= 1:
+            while j < len(kept) and kept[j].text and kept[j].size <= 1:
                 j += 1
             if j - i >= 3:
                 drop.update(range(i, j))
@@ -371,7 +384,7 @@ class _OcrParser:
         text = kept[i].text
         if _CREDIT_END.search(text):
             return False
-        if re.search(_TITLE, text):
+        if _TITLE_RE.search(text):
             nxt = kept[i + 1].text if i + 1 < len(kept) else ""
             return not nxt or self._unfinished(nxt)
         return self._unfinished(text)
@@ -387,14 +400,14 @@ class _OcrParser:
             if key not in _GENERIC:
                 index.setdefault(key, []).append(k)
         found = []
-        for ci, c in enumerate(self.content):
-            key = _key(c.text)
+        keys = [_key(c.text) for c in self.content]
+        for ci, key in enumerate(keys):
             if len(key) > 40:
                 continue
             for k in index.get(key, []):
                 found.append((k, ci, 1))
-            if ci + 1 < len(self.content) and len(key) < 20:
-                key2 = key + _key(self.content[ci + 1].text)
+            if ci + 1 < len(keys) and len(key) < 20:
+                key2 = key + keys[ci + 1]
                 for k in index.get(key2, []):
                     found.append((k, ci, 2))
         return sorted(found)
@@ -552,11 +565,11 @@ class _OcrRegion:
     def _standalone(text: str, nxt: str) -> str:
         if _key(text) in _GENERIC:
             return "sub"
-        if _PUNCT.search(text) or re.search(r"[【】［］\[\]（）()]", text) or len(re.findall(CJK_CHAR, text)) < 2:
+        if _PUNCT.search(text) or _BRACKETED.search(text) or len(_ONE_CJK.findall(text)) < 2:
             return ""
         if len(compact(text)) > 30 or text.count("《") > text.count("》") or text.count("“") > text.count("”"):
             return ""  # too long, or an open quote continues on the next line
-        if re.match(_TITLE, nxt.strip()) or _key(nxt) in _GENERIC:
+        if _TITLE_RE.match(nxt.strip()) or _key(nxt) in _GENERIC:
             return "sub"
         return "caption"
 
@@ -602,20 +615,21 @@ class _OcrRegion:
 
     @staticmethod
     def _line_at(run: list[_CLine], starts: list[int], pos: int) -> int:
-        n = 0
-        while n + 1 < len(starts) and starts[n + 1] <= pos:
-            n += 1
-        return run[n].no
+        return run[max(bisect_right(starts, pos) - 1, 0)].no
 
     @staticmethod
     def _caption_start(text: str, starts: list[int], pos: int) -> int:
-        line_start = max(s for s in starts if s <= pos)
+        line_start = starts[bisect_right(starts, pos) - 1]
         stop = max(text.rfind(ch, line_start, pos) for ch in "。】］")
         return stop + 1 if stop >= 0 else line_start
 
     def _text(self, run: list[_CLine], starts: list[int], text: str, lo: int, hi: int) -> None:
         """Add text[lo:hi] line by line; a short finished line ends a paragraph."""
-        for n, c in enumerate(run):
+        # only the lines that overlap [lo, hi): from the one holding ``lo`` (a run can be long)
+        for n in range(max(bisect_right(starts, lo) - 1, 0), len(run)):
+            if starts[n] >= hi:
+                break
+            c = run[n]
             a, b = max(lo, starts[n]), min(hi, starts[n] + len(c.text))
             if a >= b:
                 continue
@@ -623,7 +637,7 @@ class _OcrRegion:
             if piece.strip():
                 self.tree.text(piece, c.no)
             line_end = b == starts[n] + len(c.text)
-            if line_end and len(compact(c.text)) < self.parser.short and _SENT_END.search(c.text):
+            if line_end and c.size < self.parser.short and _SENT_END.search(c.text):
                 self.tree.flush(self.target)
 
 
