@@ -25,7 +25,8 @@ import hashlib
 import json
 import pickle
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -233,20 +234,31 @@ class TopicClassifier:
 
         Each text is scored on its own, so a cached prediction (``fit_cached``) is
         the one the model would make now."""
+        return self.predict_later(texts, top=top, margin=margin)()
+
+    def predict_later(self, texts: Iterable[str], *, top: int = 2, margin: float = 0.25,
+                      pool: Executor | None = None) -> Callable[[], list[list[str]]]:
+        """``predict``, with the model's work (reading or training it, scoring texts not
+        in the cache) started in ``pool`` now; call the result for the predictions."""
         texts = list(texts)
         if not texts or not self.trained:
-            return [[] for _ in texts]
+            return lambda: [[] for _ in texts]
         if self.cache_dir is None:
-            return self._predict(texts, top, margin)
+            return _later(pool, _score, self, texts, top, margin)
         salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, str(top), repr(margin)])
         keys = [hashlib.sha256(f"{salt}\x1e{t}".encode()).hexdigest()[:32] for t in texts]
         path = self.cache_dir / f"{self.digest}.predictions.json"
         cached = _read_predictions(path)
         missing = {k: t for k, t in zip(keys, texts) if k not in cached}
-        if missing:
-            cached.update(zip(missing, self._predict(list(missing.values()), top, margin)))
-            write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-        return [list(cached[k]) for k in keys]
+        scored = _later(pool, _score, self, list(missing.values()), top, margin) if missing else None
+
+        def result() -> list[list[str]]:
+            if scored is not None:
+                cached.update(zip(missing, scored()))
+                write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            return [list(cached[k]) for k in keys]
+
+        return result
 
     def _predict(self, texts: list[str], top: int, margin: float) -> list[list[str]]:
         model = self._model()
@@ -267,6 +279,18 @@ class TopicClassifier:
                     best.append(classes[i])
             out.append([str(b) for b in best])
         return out
+
+
+def _score(classifier: TopicClassifier, texts: list[str], top: int, margin: float) -> list[list[str]]:
+    return classifier._predict(texts, top, margin)
+
+
+def _later(pool: Executor | None, fn: Callable[..., list[list[str]]], *args: object) -> Callable[[], list[list[str]]]:
+    """``fn(*args)`` started in ``pool`` (or run now without one); call the result to wait for it."""
+    if pool is None:
+        value = fn(*args)
+        return lambda: value
+    return pool.submit(fn, *args).result
 
 
 def _read_predictions(path: Path) -> dict[str, list[str]]:
