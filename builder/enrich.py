@@ -80,6 +80,13 @@ MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 _CODE_POINTS = 0x110000
+
+
+def _index_table(chars: list[str]) -> np.ndarray:
+    """By code point: 1 + the character's place in ``chars``, or 0 where it is not there."""
+    table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 - 1 else np.uint32)
+    table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+    return table
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
 
 
@@ -92,11 +99,13 @@ class Gazetteer:
     starts: re.Pattern[str] = field(init=False)  # any character a name starts with
     _chains: dict[str, tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
     _deixis: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
-    # for names_in_each: by code point, "a name starts with it" and "it is a one-character name";
-    # the first two characters of every longer name as one sorted number each (see _pair_keys)
-    _first: np.ndarray = field(init=False, repr=False, compare=False)
+    # for names_in_each, by code point: its row among the names' first characters (0: none starts
+    # with it), its column among their second characters (0: none), whether it is a one-character
+    # name; and by row and column, whether some name starts with those two characters
+    _row: np.ndarray = field(init=False, repr=False, compare=False)
+    _col: np.ndarray = field(init=False, repr=False, compare=False)
     _single: np.ndarray = field(init=False, repr=False, compare=False)
-    _pairs: np.ndarray = field(init=False, repr=False, compare=False)
+    _pair: np.ndarray = field(init=False, repr=False, compare=False)
     _resolved: dict[tuple[str, str, int | None], tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -112,12 +121,15 @@ class Gazetteer:
         self.lengths = {start: tuple(sorted(ns, reverse=True)) for start, ns in by_start.items()}
         firsts = sorted({name[0] for name in self.names})
         self.starts = re.compile("[" + "".join(map(re.escape, firsts)) + "]" if firsts else "(?!)")
-        self._first = np.zeros(_CODE_POINTS, dtype=bool)
-        self._first[[ord(c) for c in firsts]] = True
+        seconds = sorted({name[1] for name in self.names if len(name) > 1})
+        self._row = _index_table(firsts)
+        self._col = _index_table(seconds)
         self._single = np.zeros(_CODE_POINTS, dtype=bool)
         self._single[[ord(name) for name in self.names if len(name) == 1]] = True
-        self._pairs = np.unique(np.array([(ord(name[0]) << 21) | ord(name[1]) for name in self.names if len(name) > 1],
-                                         dtype=np.int64))
+        self._pair = np.zeros((len(firsts) + 1, len(seconds) + 1), dtype=bool)
+        for name in self.names:
+            if len(name) > 1:
+                self._pair[self._row[ord(name[0])], self._col[ord(name[1])]] = True
 
     def ancestors(self, region_id: str) -> list[str]:
         return list(self._chain(region_id))
@@ -182,12 +194,11 @@ class Gazetteer:
         if not texts or not self.names:
             return out
         joined = "\x00".join(texts)  # no name holds a \x00: none is found across two texts
-        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
-        at = np.flatnonzero(self._first[codes])
-        pairs = (codes[at] << 21) | np.append(codes[1:], 0)[at]
-        where = np.searchsorted(self._pairs, pairs).clip(max=max(len(self._pairs) - 1, 0))
-        known = self._pairs[where] == pairs if len(self._pairs) else np.zeros(len(at), dtype=bool)
-        at = at[known | self._single[codes[at]]]
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        rows = self._row[codes]
+        at = np.flatnonzero(rows)
+        second = self._col[np.append(codes[1:], 0)[at]]
+        at = at[self._pair[rows[at], second] | self._single[codes[at]]]
         text_of = np.searchsorted(np.cumsum([len(t) + 1 for t in texts]), at, side="right")
         lengths, names = self.lengths, self.names
         end = 0  # found names never overlap: the next one starts at or after the last one's end
@@ -261,6 +272,8 @@ class Taxonomy:
     by_category: dict[str, str] = field(init=False)
     # (topic id, cue word) by the word's first character: a word can occur only where that character does
     _cues: dict[str, list[tuple[str, str]]] = field(init=False, repr=False)
+    _firsts: frozenset[str] = field(init=False, repr=False)
+    _empty_cues: list[tuple[str, str]] = field(init=False, repr=False)  # an empty word is "in" every text
     _title_topic: dict[str, str | None] = field(init=False, repr=False, default_factory=dict)  # from_path, memoised
 
     def __post_init__(self) -> None:
@@ -268,10 +281,14 @@ class Taxonomy:
         for t in self.topics:
             for c in t.categories:
                 self.by_category.setdefault(compact(c), t.id)
-        self._cues = {}
+        self._cues, self._empty_cues = {}, []
         for t in self.topics:
             for kw in t.keywords:
-                self._cues.setdefault(kw[:1], []).append((t.id, kw))  # "" (an empty word) under ""
+                if kw:
+                    self._cues.setdefault(kw[0], []).append((t.id, kw))
+                else:
+                    self._empty_cues.append((t.id, kw))
+        self._firsts = frozenset(self._cues)
 
     def from_path(self, path: tuple[str, ...]) -> list[str]:
         """Topics from the yearbook's own labels, innermost first."""
@@ -286,12 +303,14 @@ class Taxonomy:
 
     def from_text(self, text: str, limit: int = 3) -> list[str]:
         """Topics by their cue words: each occurrence scores the word's length."""
-        scores: Counter[str] = Counter()
-        for first in self._cues.keys() & {"", *text}:  # only words whose first character is in the text
+        scores: dict[str, int] = {}
+        for first in self._firsts.intersection(text):  # only words whose first character is in the text
             for tid, kw in self._cues[first]:
                 n = text.count(kw)
                 if n:
-                    scores[tid] += n * len(kw)
+                    scores[tid] = scores.get(tid, 0) + n * len(kw)
+        for tid, _ in self._empty_cues:
+            scores[tid] = scores.get(tid, 0)
         return [tid for tid, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 

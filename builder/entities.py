@@ -356,20 +356,20 @@ def find_known_people(text: str, names: frozenset[str], *, compacted: bool = Fal
         return []
     if not compacted:
         text = compact(text)
-    by_first = _known_names_by_first(names)
-    found = [name for first in by_first.keys() & {"", *text} for name, pattern in by_first[first]
+    by_first, firsts = _known_names_by_first(names)
+    found = [name for first in (*firsts.intersection(text), "") for name, pattern in by_first.get(first, ())
              if name in text and pattern.search(text)]
     return [Mention("person", name, name, name) for name in sorted(found)]
 
 
 @lru_cache(maxsize=256)
-def _known_names_by_first(names: frozenset[str]) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
-    """A list's names with their patterns (compiled once, not for every text), by first character:
-    only names whose first character is in a text can be in it."""
+def _known_names_by_first(names: frozenset[str]) -> tuple[dict[str, list[tuple[str, re.Pattern[str]]]], frozenset[str]]:
+    """A list's names with their patterns (compiled once, not for every text), by first character
+    ("" for an empty name), and those characters: only names whose first character is in a text can be in it."""
     out: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for name in names:
-        out.setdefault(name[:1], []).append((name, re.compile(re.escape(name) + _NAME_END)))  # "" under ""
-    return out
+        out.setdefault(name[:1], []).append((name, re.compile(re.escape(name) + _NAME_END)))
+    return out, frozenset(out) - {""}
 
 
 def entity_id(kind: str, key: str, date: str = "") -> str:

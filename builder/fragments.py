@@ -33,8 +33,10 @@ _HAS_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$]")
 
 def esc(text: str) -> str:
     """MarkupSafe's ``escape`` as a plain string (``&<>'"``; the same entities)."""
-    return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
-            .replace("'", "&#39;").replace('"', "&#34;"))
+    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:  # rare: test before replacing
+        return (text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                .replace("'", "&#39;").replace('"', "&#34;"))
+    return text
 
 
 def esc_md(text: str) -> str:
@@ -85,6 +87,7 @@ class Fragments:
         self.links = links
         self.by_id = {r.id: r for r in records}
         self._items: dict[tuple[str, int, str], tuple[Record, str]] = {}  # (kind of item, record, root) -> HTML
+        self._tags: dict[tuple[str, str, str], str] = {}  # (region or topic, id, root) -> HTML
 
     # -- source reading pages ------------------------------------------------
 
@@ -110,16 +113,17 @@ class Fragments:
                 out.append(self.block(n) + "\n\n")
 
     def event(self, ev: Event, root: str) -> str:
-        iso = esc(ev.date.iso())
-        label = esc(ev.marker or ev.date.raw or ev.date.iso())
-        return (f'<div class="fz-record fz-event" id="{esc(ev.id)}" data-date="{iso}" data-line="{ev.line}"><p>'
-                f'<a class="fz-date" href="#{esc(ev.id)}" title="永久链接 · {iso}（{self.precision_names[ev.date.precision]}）">'
-                f"{label}</a> {marked_text(ev)}</p>{self.record_meta(ev, root)}</div>")
+        ident, iso = esc(ev.id), esc(ev.date.iso())
+        label = esc(ev.marker or ev.date.raw) or iso
+        return (f'<div class="fz-record fz-event" id="{ident}" data-date="{iso}" data-line="{ev.line}"><p>'
+                f'<a class="fz-date" href="#{ident}" title="永久链接 · {iso}（{self.precision_names[ev.date.precision]}）">'
+                f"{label}</a> {marked_text(ev)}</p>{self.record_meta(ev, root, iso)}</div>")
 
     def entry(self, en: Entry, root: str) -> str:
+        ident = esc(en.id)
         blocks = "".join(self.block(b) for b in en.blocks)
-        return (f'<div class="fz-record fz-entry" id="{esc(en.id)}" data-line="{en.line}"><p>'
-                f'<a class="fz-entry-title" href="#{esc(en.id)}" title="永久链接">【{esc(en.title)}】</a>'
+        return (f'<div class="fz-record fz-entry" id="{ident}" data-line="{en.line}"><p>'
+                f'<a class="fz-entry-title" href="#{ident}" title="永久链接">【{esc(en.title)}】</a>'
                 f"{marked_text(en)}</p>{blocks}{self.record_meta(en, root)}</div>")
 
     def block(self, b: Block) -> str:
@@ -132,20 +136,22 @@ class Fragments:
             return f'<p class="fz-credit" data-line="{b.line}" title="撰稿/供稿">{marked_text(b)}</p>'
         return f'<p class="fz-{esc(b.kind)}" data-line="{b.line}">{marked_text(b)}</p>'
 
-    def record_meta(self, r: Event | Entry, root: str) -> str:
-        """Date, source line, region and topic tags, then cross-links and citation."""
-        when = ""
-        if isinstance(r, Event):
-            iso = esc(r.date.iso())
-            when = f'<time class="fz-iso" datetime="{iso}">{iso}</time> · '
+    def record_meta(self, r: Event | Entry, root: str, iso: str = "") -> str:
+        """Date (an event's, ``iso`` escaped), source line, region and topic tags, then cross-links and citation."""
+        when = f'<time class="fz-iso" datetime="{iso}">{iso}</time> · ' if isinstance(r, Event) else ""
         return (f'<p class="fz-meta">{when}<span class="fz-line">{self.source_files[r.source_id]} 第 {r.line} 行</span>'
                 f"{self.tags(r.regions, r.topics, root)}</p>{self.record_links(r.id, root)}")
 
     def tags(self, regions: list[str], topics: list[str], root: str) -> str:
-        return ("".join(f' <a class="fz-tag fz-region" href="{root}regions/{esc(g)}/">{self.region_names[g]}</a>'
-                        for g in regions)
-                + "".join(f' <a class="fz-tag fz-topic" href="{root}topics/{esc(t)}/">{self.topic_names[t]}</a>'
-                          for t in topics))
+        return "".join([*(self._tag("region", g, root) for g in regions), *(self._tag("topic", t, root) for t in topics)])
+
+    def _tag(self, kind: str, key: str, root: str) -> str:
+        """A region's or topic's tag: the same few on every page at one depth, so each is made once."""
+        tag = self._tags.get((kind, key, root))
+        if tag is None:
+            name = self.region_names[key] if kind == "region" else self.topic_names[key]
+            tag = self._tags[kind, key, root] = f' <a class="fz-tag fz-{kind}" href="{root}{kind}s/{esc(key)}/">{name}</a>'
+        return tag
 
     def record_links(self, record_id: str, root: str) -> str:
         """Cross-links and citation under a record on its reading page."""

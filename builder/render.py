@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -304,8 +305,16 @@ class Pager:
 
         Made here rather than in pager.md.j2: a listing of n pages draws n numbers
         on each of its n pages, twice, and a template loop made that the slowest part."""
-        return Markup("".join(f"<strong>{n}</strong> " if n == self.number else f'<a href="{self.href(n)}">{n}</a> '
-                              for n in range(1, self.count + 1)))
+        n = self.number
+        links = _page_links(self.count, n == 1)
+        return Markup("".join(links[: n - 1]) + f"<strong>{n}</strong> " + "".join(links[n:]))
+
+
+@lru_cache(maxsize=64)
+def _page_links(count: int, first: bool) -> tuple[str, ...]:
+    """The link to each page of a listing of ``count`` pages, from its first page or from the others."""
+    pager = Pager("", 1 if first else 2, count)
+    return tuple(f'<a href="{pager.href(n)}">{n}</a> ' for n in range(1, count + 1))
 
 
 def _root(rel: str) -> str:
