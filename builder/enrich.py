@@ -79,15 +79,15 @@ def _valid_in(region: Region, year: int) -> bool:
 MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
+LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
 _CODE_POINTS = 0x110000
 
 
 def _index_table(chars: list[str]) -> np.ndarray:
     """By code point: 1 + the character's place in ``chars``, or 0 where it is not there."""
-    table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 - 1 else np.uint32)
+    table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 else np.uint32)
     table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
     return table
-LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
 
 
 @dataclass
