@@ -36,6 +36,22 @@ def _year(source: Source) -> str:
 def cite(source: Source, *, path: tuple[str, ...] = (), line: int | None = None, url: str = "",
          site_url: str = "") -> str:
     """A GB/T 7714 reference to a place in ``source``."""
+    return cite_in(document_reference(source), path=path, line=line, url=url, site_url=site_url)
+
+
+def cite_in(document: str, *, path: tuple[str, ...] = (), line: int | None = None, url: str = "",
+            site_url: str = "") -> str:
+    """``cite`` from the document's part of the reference (``document_reference``), which all
+    its records share: worked out once per document, not once per record."""
+    locator = "，".join(x for x in ("、".join(p for p in path if p), f"原文第{line}行" if line else "") if x)
+    reference = document + (f": {locator}" if locator else "") + "."
+    if url:
+        reference += f" {site_url.rstrip('/') + '/' if site_url else ''}{url}"
+    return reference
+
+
+def document_reference(source: Source) -> str:
+    """The part of a reference that names the document: responsible party, title, type, imprint."""
     author = source.speaker.split()[-1] if source.speaker else source.editor
     author = _supplied(author, "editor", source)
     title = _supplied(source.title, "title", source)
@@ -52,8 +68,4 @@ def cite(source: Source, *, path: tuple[str, ...] = (), line: int | None = None,
     else:
         imprint = ", ".join(x for x in (source.publisher, year) if x)
         parts.append(head + (f". {imprint}" if imprint else ""))
-    locator = "，".join(x for x in ("、".join(p for p in path if p), f"原文第{line}行" if line else "") if x)
-    reference = ". ".join(parts) + (f": {locator}" if locator else "") + "."
-    if url:
-        reference += f" {site_url.rstrip('/') + '/' if site_url else ''}{url}"
-    return reference
+    return ". ".join(parts)

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .classify import TopicClassifier, example_text
 from .config import SiteConfig
 from .models import Document, Entry, Event, Region, Section, Topic, short_hash
@@ -78,6 +80,14 @@ MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
+_CODE_POINTS = 0x110000
+
+
+def _index_table(chars: list[str]) -> np.ndarray:
+    """By code point: 1 + the character's place in ``chars``, or 0 where it is not there."""
+    table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 else np.uint32)
+    table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
+    return table
 
 
 @dataclass
@@ -89,6 +99,14 @@ class Gazetteer:
     starts: re.Pattern[str] = field(init=False)  # any character a name starts with
     _chains: dict[str, tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
     _deixis: dict[str, dict[str, str]] = field(init=False, repr=False, default_factory=dict)
+    # for names_in_each, by code point: its row among the names' first characters (0: none starts
+    # with it), its column among their second characters (0: none), whether it is a one-character
+    # name; and by row and column, whether some name starts with those two characters
+    _row: np.ndarray = field(init=False, repr=False, compare=False)
+    _col: np.ndarray = field(init=False, repr=False, compare=False)
+    _single: np.ndarray = field(init=False, repr=False, compare=False)
+    _pair: np.ndarray = field(init=False, repr=False, compare=False)
+    _resolved: dict[tuple[str, str, int | None], tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -103,6 +121,15 @@ class Gazetteer:
         self.lengths = {start: tuple(sorted(ns, reverse=True)) for start, ns in by_start.items()}
         firsts = sorted({name[0] for name in self.names})
         self.starts = re.compile("[" + "".join(map(re.escape, firsts)) + "]" if firsts else "(?!)")
+        seconds = sorted({name[1] for name in self.names if len(name) > 1})
+        self._row = _index_table(firsts)
+        self._col = _index_table(seconds)
+        self._single = np.zeros(_CODE_POINTS, dtype=bool)
+        self._single[[ord(name) for name in self.names if len(name) == 1]] = True
+        self._pair = np.zeros((len(firsts) + 1, len(seconds) + 1), dtype=bool)
+        for name in self.names:
+            if len(name) > 1:
+                self._pair[self._row[ord(name[0])], self._col[ord(name[1])]] = True
 
     def ancestors(self, region_id: str) -> list[str]:
         return list(self._chain(region_id))
@@ -156,6 +183,38 @@ class Gazetteer:
                 i += 1
         return out
 
+    def names_in_each(self, texts: list[str]) -> list[list[str]]:
+        """``names_in`` of every text, in one pass over all of them.
+
+        numpy picks the positions where a name can begin: its first two characters
+        begin some name, or it is a one-character name. That is about one in ten of
+        the positions whose first character alone would qualify (``names_in`` visits
+        all of those), so the Python loop below sees far fewer."""
+        out: list[list[str]] = [[] for _ in texts]
+        if not texts or not self.names:
+            return out
+        joined = "\x00".join(texts)  # no name holds a \x00: none is found across two texts
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        rows = self._row[codes]
+        at = np.flatnonzero(rows)
+        second = self._col[np.append(codes[1:], 0)[at]]
+        at = at[self._pair[rows[at], second] | self._single[codes[at]]]
+        text_of = np.searchsorted(np.cumsum([len(t) + 1 for t in texts]), at, side="right")
+        lengths, names = self.lengths, self.names
+        end = 0  # found names never overlap: the next one starts at or after the last one's end
+        for i, k in zip(at.tolist(), text_of.tolist()):
+            if i < end:
+                continue
+            for n in lengths.get(joined[i : i + 2], ()):  # names of two or more characters, longest first
+                if joined[i : i + n] in names:
+                    break
+            else:
+                n = 1 if joined[i] in names else 0
+            if n:
+                out[k].append(joined[i : i + n])
+                end = i + n
+        return out
+
     def mentions(self, text: str, doc_region: str, year: int | None = None) -> list[str]:
         """Region ids named in ``text``.
 
@@ -164,10 +223,31 @@ class Gazetteer:
         units resolves to the one that existed in ``year`` and lies inside the
         document's region (or, failing that, its city), or to none.
         """
-        text = compact(text)
-        city = self.home_city(doc_region)
-        found: list[str] = []
-        for name in self.names_in(text):
+        return self.mentions_each([text], doc_region, [year])[0]
+
+    def mentions_each(self, texts: list[str], doc_region: str, years: list[int | None]) -> list[list[str]]:
+        """``mentions`` of each text (with the year of each) in a document of ``doc_region``."""
+        compacted = [compact(text) for text in texts]
+        deixis = self.deixis(doc_region)
+        out = []
+        for text, year, names in zip(compacted, years, self.names_in_each(compacted)):
+            found: list[str] = []
+            for name in names:
+                for rid in self._resolve(name, doc_region, year):
+                    if rid not in found:
+                        found.append(rid)
+            for word, rid in deixis.items():
+                if word in text and rid not in found:
+                    found.append(rid)
+            out.append(found)
+        return out
+
+    def _resolve(self, name: str, doc_region: str, year: int | None) -> tuple[str, ...]:
+        """The units a name means in a document of ``doc_region`` about ``year`` (see ``mentions``), memoised."""
+        key = (name, doc_region, year)
+        ids = self._resolved.get(key)
+        if ids is None:
+            city = self.home_city(doc_region)
             candidates = [
                 c for c in self.names[name]
                 if c.level not in LOCAL_LEVELS or city in self._chain(c.id)
@@ -177,13 +257,8 @@ class Gazetteer:
             if len(candidates) > 1:
                 inside = [c for c in candidates if doc_region in self._chain(c.id)]
                 candidates = inside if len(inside) == 1 else []
-            for c in candidates:
-                if c.id not in found:
-                    found.append(c.id)
-        for word, rid in self.deixis(doc_region).items():
-            if word in text and rid not in found:
-                found.append(rid)
-        return found
+            ids = self._resolved[key] = tuple(c.id for c in candidates)
+        return ids
 
 
 # ---------------------------------------------------------------------------
@@ -195,29 +270,47 @@ class Gazetteer:
 class Taxonomy:
     topics: list[Topic]
     by_category: dict[str, str] = field(init=False)
+    # (topic id, cue word) by the word's first character: a word can occur only where that character does
+    _cues: dict[str, list[tuple[str, str]]] = field(init=False, repr=False)
+    _firsts: frozenset[str] = field(init=False, repr=False)
+    _empty_cues: list[tuple[str, str]] = field(init=False, repr=False)  # an empty word is "in" every text
+    _title_topic: dict[str, str | None] = field(init=False, repr=False, default_factory=dict)  # from_path, memoised
 
     def __post_init__(self) -> None:
         self.by_category = {}
         for t in self.topics:
             for c in t.categories:
                 self.by_category.setdefault(compact(c), t.id)
+        self._cues, self._empty_cues = {}, []
+        for t in self.topics:
+            for kw in t.keywords:
+                if kw:
+                    self._cues.setdefault(kw[0], []).append((t.id, kw))
+                else:
+                    self._empty_cues.append((t.id, kw))
+        self._firsts = frozenset(self._cues)
 
     def from_path(self, path: tuple[str, ...]) -> list[str]:
         """Topics from the yearbook's own labels, innermost first."""
         out = []
         for title in reversed(path):
-            tid = self.by_category.get(compact(title))
+            if title not in self._title_topic:
+                self._title_topic[title] = self.by_category.get(compact(title))
+            tid = self._title_topic[title]
             if tid and tid not in out:
                 out.append(tid)
         return out[:2]
 
     def from_text(self, text: str, limit: int = 3) -> list[str]:
-        scores = Counter()
-        for t in self.topics:
-            for kw in t.keywords:
+        """Topics by their cue words: each occurrence scores the word's length."""
+        scores: dict[str, int] = {}
+        for first in self._firsts.intersection(text):  # only words whose first character is in the text
+            for tid, kw in self._cues[first]:
                 n = text.count(kw)
                 if n:
-                    scores[t.id] += n * len(kw)
+                    scores[tid] = scores.get(tid, 0) + n * len(kw)
+        for tid, _ in self._empty_cues:
+            scores[tid] = scores.get(tid, 0)
         return [tid for tid, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
@@ -241,14 +334,15 @@ def _label(doc: Document, gazetteer: Gazetteer, taxonomy: Taxonomy, classifier: 
     return the records whose topics the classifier must predict."""
     home = doc.source.region
     default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
+    nodes = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section))]
+    titles = [n.title if isinstance(n, (Entry, Section)) else "" for n in nodes]
+    texts = [n.full_text for n in nodes]
+    years = [n.date.start.year if isinstance(n, Event) else default_year for n in nodes]
+    # the place names of the whole document at once (one numpy pass, see Gazetteer.names_in_each)
+    places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
     pending: Pending = []
-    for node in doc.root.walk():
-        if not isinstance(node, (Event, Entry, Section)):
-            continue
-        title = node.title if isinstance(node, (Entry, Section)) else ""
-        text = node.full_text
-        year = node.date.start.year if isinstance(node, Event) else default_year
-        node.regions = _unique([home, *gazetteer.mentions(f"{title} {text}", home, year)])
+    for node, title, text, named in zip(nodes, titles, texts, places):
+        node.regions = _unique([home, *named])
         if isinstance(node, Entry):
             labelled = taxonomy.from_path(node.path)
         elif isinstance(node, Section):

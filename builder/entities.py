@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .config import ConfigError, load_yaml
@@ -67,6 +68,10 @@ class EntityRules:
     people_pattern: re.Pattern[str] = field(init=False)
     series_patterns: dict[str, tuple[re.Pattern[str], ...]] = field(init=False)
     organisation_forms: tuple[tuple[str, str], ...] = field(init=False)  # (form, name), longest form first
+    # one search that tells whether any series pattern / organisation form occurs at all (most texts
+    # name none); None where the patterns cannot be joined into one without changing their meaning
+    any_series: re.Pattern[str] | None = field(init=False)
+    any_organisation: re.Pattern[str] | None = field(init=False)
 
     def __post_init__(self) -> None:
         offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
@@ -78,6 +83,19 @@ class EntityRules:
         self.organisation_forms = tuple(sorted(
             ((form, name) for name, aliases in self.organisations.items() for form in (name, *aliases)),
             key=lambda fn: -len(fn[0])))
+        self.any_series = _any_of([p for ps in self.series_patterns.values() for p in ps])
+        self.any_organisation = _any_of([re.compile(re.escape(form)) for form, _ in self.organisation_forms])
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """A pattern matching wherever one of ``patterns`` does, if they can be joined safely: a group
+    could be the target of a backreference, whose number would change in the joined pattern."""
+    if not patterns or any(p.groups or p.flags != re.UNICODE for p in patterns):
+        return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    except re.error:  # e.g. a global flag such as (?i), which must stand at the start
+        return None
 
 
 _OFFICE_STOP = re.compile(r"[，。；：、“”（）()《》\s]|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|共|同|时任")
@@ -138,15 +156,19 @@ _ORG_CANON = {
     "政协": "委员会", "委员会": "委员会", "人民政府": "人民政府", "委员会常务委员会": "委员会常务委员会",
 }
 _KIND_CANON = {"全会": "全体会议", "全委会": "全体会议", "全体（扩大）会议": "全体会议", "常委会议": "常务委员会会议"}
+# Every character either pattern above can match: CJK, numerals, digits and the brackets of 全体（扩大）会议.
+# Neither pattern looks behind or ahead, so a meeting's name never spans any other character
+# (punctuation, Latin letters …): each stretch of these characters can be searched on its own.
+_MEETING_STRETCH = re.compile(rf"[\u4e00-\u9fff{NUM}\d（）]+")
 _PLACE = re.compile(r"^(?:中国共产党|中共|中国人民政治协商会议|政协|共青团)?(?P<place>.*?(?:[区市县省])?)委?$")
 
 
 _LEADING_JUNK = re.compile(r"^(?:关于|召开|举行|了|在|的|和|及|与|对|为|经|于|由|出席|参加|列席|筹备|传达)+")
 
 
-def _canon_body(body: str, org: str, known: frozenset[str]) -> str:
+def _canon_body(body: str, org: str, known: frozenset[str], also: frozenset[str] = frozenset()) -> str:
     """``中共<place>``, ``政协<place>`` or ``<place>``, where place is the longest known
-    place name the body ends with, a bare 市/区/县 (resolved later), or nothing."""
+    place name (in ``known`` or ``also``) the body ends with, a bare 市/区/县 (resolved later), or nothing."""
     body = body.strip("，。、")
     party = "中国共产党" in body or "中共" in body or bool(re.search(r"[区市县省]委$", body))
     cppcc = "政治协商会议" in body or "政协" in body or org == "政协"
@@ -154,7 +176,7 @@ def _canon_body(body: str, org: str, known: frozenset[str]) -> str:
     place = _PLACE.match(body).group("place") if body else ""  # type: ignore[union-attr]
     place = re.sub(r"^.*?[省市](?=[\u4e00-\u9fff]+[区县]$)", "", place)  # 抚顺市望花区 → 望花区
     place = _LEADING_JUNK.sub("", place)
-    suffix = next((place[i:] for i in range(len(place)) if place[i:] in known), "")
+    suffix = next((place[i:] for i in range(len(place)) if place[i:] in known or place[i:] in also), "")
     if not suffix and place[-1:] in ("市", "区", "县", "省"):
         suffix = place[-1]  # an unknown or bare 市/区: resolved to the document's own unit
     if party:
@@ -164,22 +186,41 @@ def _canon_body(body: str, org: str, known: frozenset[str]) -> str:
     return suffix
 
 
+def _meeting_stretches(text: str) -> list[tuple[int, int]]:
+    """Where in ``text`` a meeting's name can be: the stretches of _MEETING_STRETCH with 届 and 次."""
+    return [m.span() for m in _MEETING_STRETCH.finditer(text) if "届" in m.group() and "次" in m.group()]
+
+
+def _meeting_matches(pattern: re.Pattern[str], text: str, stretches: list[tuple[int, int]]) -> list[re.Match[str]]:
+    """``pattern.finditer(text)``, searching only the stretches that can hold a meeting's name.
+
+    Matches never cross a stretch's ends, so searching each one as if the text ended
+    there (``endpos``) finds exactly the matches of the whole text: the patterns
+    try up to 21 starting characters at every position, which made this the slowest
+    finder, and most of a long text lies in stretches without 届 and 次."""
+    return [m for start, end in stretches for m in pattern.finditer(text, start, end)]
+
+
 def find_meetings(text: str, places: dict[str, str] | None = None,
-                  known: frozenset[str] = frozenset()) -> list[Mention]:
+                  known: frozenset[str] = frozenset(), *, compacted: bool = False) -> list[Mention]:
     """Meetings named in ``text`` with their surface forms unified.
 
     ``known`` are place names (the gazetteer's); ``places`` resolves a bare
     市/区/县 (``市十六届人大四次会议``) to the
     document's own unit, e.g. ``{"市": "辽阳市"}``; ``""`` names the document's
     region for a body with no place at all (``政协十届二次全体会议``).
+    ``compacted``: the caller has removed the whitespace already.
     """
-    text = compact(text)
+    if not compacted:
+        text = compact(text)
     if "届" not in text or "次" not in text:  # both patterns need them: most texts name no meeting
         return []
+    stretches = _meeting_stretches(text)
     places = places or {}
+    own_places = frozenset(places.values())
     out: list[Mention] = []
     for pattern in (_BODY_FULL, _BODY_SHORT):
-        for m in pattern.finditer(text):
+        for m in _meeting_matches(pattern, text, stretches):
             term, n = cn_number(m.group("term")), cn_number(m.group("n"))
             if not term or not n:
                 continue
@@ -187,7 +228,7 @@ def find_meetings(text: str, places: dict[str, str] | None = None,
             raw_body = m.group("body")
             if m.group("kind") in ("全会", "全委会") and not org and not raw_body.startswith(("政协", "中共", "中国共产党")):
                 raw_body = "中共" + raw_body  # 全会 is a Party committee's plenary session
-            body = _canon_body(raw_body, org, known | frozenset(places.values()))
+            body = _canon_body(raw_body, org, known, own_places)  # not known | …: a copy of every name per match
             for short, full in places.items():
                 if body in (short, f"中共{short}", f"政协{short}") or (not short and body in ("", "中共", "政协")):
                     body = body[: len(body) - len(short)] + full
@@ -222,8 +263,9 @@ def _cn(n: int) -> str:
 # ---------------------------------------------------------------------------
 
 
-def find_people(text: str, rules: EntityRules) -> list[Mention]:
-    text = compact(text)
+def find_people(text: str, rules: EntityRules, *, compacted: bool = False) -> list[Mention]:
+    if not compacted:
+        text = compact(text)
     out: list[Mention] = []
     for m in rules.people_pattern.finditer(text):
         name = m.group("name")
@@ -238,8 +280,11 @@ def find_people(text: str, rules: EntityRules) -> list[Mention]:
     return out
 
 
-def find_series(text: str, rules: EntityRules) -> list[Mention]:
-    text = compact(text)
+def find_series(text: str, rules: EntityRules, *, compacted: bool = False) -> list[Mention]:
+    if not compacted:
+        text = compact(text)
+    if rules.any_series is not None and not rules.any_series.search(text):
+        return []
     out = []
     for name, patterns in rules.series_patterns.items():
         for p in patterns:
@@ -250,9 +295,12 @@ def find_series(text: str, rules: EntityRules) -> list[Mention]:
     return out
 
 
-def find_organisations(text: str, rules: EntityRules) -> list[Mention]:
+def find_organisations(text: str, rules: EntityRules, *, compacted: bool = False) -> list[Mention]:
     """Organisations by name or alias (the longest form wins where forms overlap)."""
-    text = compact(text)
+    if not compacted:
+        text = compact(text)
+    if rules.any_organisation is not None and not rules.any_organisation.search(text):
+        return []
     out: list[Mention] = []
     taken: list[tuple[int, int]] = []
     for form, name in rules.organisation_forms:
@@ -301,15 +349,27 @@ def parse_directory(body: str, text: str) -> list[Tenure]:
 _NAME_END = r"(?=[，、。；：（()）”\s]|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|的|$)"
 
 
-def find_known_people(text: str, names: frozenset[str]) -> list[Mention]:
+def find_known_people(text: str, names: frozenset[str], *, compacted: bool = False) -> list[Mention]:
     """Names from an authority list (领导名录), found without an office before them;
     the name must end where punctuation or the text does."""
-    text = compact(text)
-    out = []
-    for name in sorted(names):
-        if name in text and re.search(re.escape(name) + _NAME_END, text):
-            out.append(Mention("person", name, name, name))
-    return out
+    if not names:  # most sources' regions have no directory
+        return []
+    if not compacted:
+        text = compact(text)
+    by_first, firsts = _known_names_by_first(names)
+    found = [name for first in (*firsts.intersection(text), "") for name, pattern in by_first.get(first, ())
+             if name in text and pattern.search(text)]
+    return [Mention("person", name, name, name) for name in sorted(found)]
+
+
+@lru_cache(maxsize=256)
+def _known_names_by_first(names: frozenset[str]) -> tuple[dict[str, list[tuple[str, re.Pattern[str]]]], frozenset[str]]:
+    """A list's names with their patterns (compiled once, not for every text), by first character
+    ("" for an empty name), and those characters: only names whose first character is in a text can be in it."""
+    out: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for name in names:
+        out.setdefault(name[:1], []).append((name, re.compile(re.escape(name) + _NAME_END)))
+    return out, frozenset(out) - {""}
 
 
 def entity_id(kind: str, key: str, date: str = "") -> str:

@@ -38,8 +38,12 @@ def record_dict(r: Record) -> dict[str, object]:
     }
 
 
+# one encoder for every record: json.dumps with options builds a new one per call
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _compact(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(data)
 
 
 def readable_json(data: object) -> str:
@@ -62,14 +66,13 @@ def readable_json(data: object) -> str:
 
 def _csv(rows: list[dict[str, object]]) -> str:
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        for key in ("regions", "topics"):
-            flat[key] = ";".join(row[key])  # type: ignore[arg-type]
-        flat["path"] = " / ".join(row["path"])  # type: ignore[arg-type]
-        writer.writerow(flat)
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    joined = {"regions": ";".join, "topics": ";".join, "path": " / ".join}
+    writer.writerows(  # one call for all rows; the cells are CSV_FIELDS of each record
+        [joined[key](row[key]) if key in joined else row[key] for key in CSV_FIELDS]  # type: ignore[operator]
+        for row in rows
+    )
     return "\ufeff" + buf.getvalue()  # BOM so spreadsheet programs read UTF-8
 
 

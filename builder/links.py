@@ -29,6 +29,7 @@ from .entities import (
     find_series,
     parse_directory,
 )
+from .normalise import compact
 from .records import Record
 
 SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
@@ -145,10 +146,13 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
         region: frozenset(t.name for ts in by_name.values() for t in ts) for region, by_name in directory.items()
     }
     mentions_later: list[tuple[Record, Mention]] = []
+    places_of: dict[str, dict[str, str]] = {}  # by region: the few regions of the sources
     for record in cited:
-        text = f"{record.title}。{record.text}"
-        places = places_for(source_regions[record.source_id], gazetteer)
-        for mention in find_meetings(text, places, known):
+        text = compact(f"{record.title}。{record.text}")  # once for all the finders
+        region = source_regions[record.source_id]
+        if region not in places_of:
+            places_of[region] = places_for(region, gazetteer)
+        for mention in find_meetings(text, places_of[region], known, compacted=True):
             if not _is_subject(record, mention):
                 mentions_later.append((record, mention))
                 continue
@@ -163,11 +167,11 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
                 sessions.append(entity)
                 entities[entity.id] = entity
             attach(entity, record, mention)
-        people = find_people(text, rules)
-        region = source_regions[record.source_id]
-        people += [m for m in find_known_people(text, known_people.get(region, frozenset()))
+        people = find_people(text, rules, compacted=True)
+        people += [m for m in find_known_people(text, known_people.get(region, frozenset()), compacted=True)
                    if all(p.key != m.key for p in people)]
-        for mention in [*people, *find_series(text, rules), *find_organisations(text, rules)]:
+        for mention in [*people, *find_series(text, rules, compacted=True),
+                        *find_organisations(text, rules, compacted=True)]:
             eid = entity_id(mention.kind, mention.key)
             entity = entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
             attach(entity, record, mention)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .citation import cite
+from .citation import cite_in, document_reference
 from .models import Document, Entry, Event, Node, Section
 
 
@@ -116,6 +116,7 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
 
     for page in pages:
         add_nodes(page.nodes, page, ())
+    document = document_reference(doc.source)
     for record in out:
-        record.citation = cite(doc.source, path=record.path, line=record.line, url=record.url)
+        record.citation = cite_in(document, path=record.path, line=record.line, url=record.url)
     return out

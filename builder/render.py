@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -16,6 +17,7 @@ from markupsafe import Markup, escape
 
 from .chart import MonthCounts, month_topic_chart
 from .config import SiteConfig
+from .fragments import MD_SPECIAL, Fragments
 from .gazetteer import region_labels
 from .links import KIND_DIRS, Entity, Links
 from .maps import children_by_parent, locator_map
@@ -36,13 +38,12 @@ PRECISION_NAMES = {
 }
 FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date": "日期", "editor": "编者"}
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$"})  # each gets a backslash
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n\n\n+")  # runs of 3+ newlines; the literal prefix lets re skip ahead fast
 
 
 def md_heading(text: str) -> Markup:
     """Escape text for use in a Markdown heading or link label: literal, never markup."""
-    return Markup(str(escape(text)).translate(_MD_SPECIAL))
+    return Markup(str(escape(text)).translate(MD_SPECIAL))
 
 
 def yaml_str(text: str) -> Markup:
@@ -75,9 +76,9 @@ class Renderer:
             "source_of": {s.id: s for s in self.cfg.sources},
             "source_titles": {s.id: s.title for s in self.cfg.sources},
             "kind_names": KIND_NAMES,
-            "record_links": lambda _id: NO_LINKS,
             "pager": None,
         }
+        self.fragments = Fragments(self.common)  # record HTML; link_records adds the cross-links
         self.written: list[Path] = []
         self.region_by_id = {r.id: r for r in self.cfg.regions}
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
@@ -85,9 +86,7 @@ class Renderer:
 
     def write(self, rel: str, template: str, **context: object) -> None:
         assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
-        depth = rel.count("/")
-        root = "../" * depth
-        text = self.env.get_template(template).render({**self.common, "root": root, **context})
+        text = self.env.get_template(template).render({**self.common, "root": _root(rel), **context})
         text = _BLANK_LINES.sub("\n\n", text)
         path = self.docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -97,7 +96,9 @@ class Renderer:
     # -- source reading pages -------------------------------------------------
 
     def source_page(self, page: Page, parts: list[dict], stats: dict[str, int]) -> None:
-        self.write(page.path, "source.md.j2", page=page, parts=parts, stats=stats)
+        depth = 2 if page.doc.source.genre != "yearbook" or not parts else 3  # of the first headings
+        tree = Markup(self.fragments.tree(page.nodes, depth, _root(page.path)))
+        self.write(page.path, "source.md.j2", page=page, parts=parts, stats=stats, tree=tree)
 
     def sources_index(self, docs: list[Document], pages: dict[str, list[Page]], stats: dict) -> None:
         items = [
@@ -123,9 +124,10 @@ class Renderer:
         all_years = sorted(set(by_year) | {y for d in docs for y in d.source.years})
         for year in all_years:
             events = sorted(by_year.get(year, []), key=lambda r: r.sort_key)
-            months: dict[str, list[dict]] = defaultdict(list)
+            by_source = {r.source_id for r in events}
+            months: dict[str, list[Record]] = defaultdict(list)
             for r in events:
-                months[_month_label(r, year)].append({**r.__dict__, "date_label": _date_label(r)})
+                months[_month_label(r, year)].append(r)
             other = [
                 {"title": d.source.title, "url": f"sources/{d.source.id}/"}
                 for d in docs
@@ -134,12 +136,13 @@ class Renderer:
             chart = month_topic_chart(self.env, _month_counts(year, events), self.common["topic_names"])
             flat = [(label, item) for label, items in sorted(months.items(), key=_month_order) for item in items]
             for pager, chunk in paginate(f"years/{year}", flat, YEAR_PAGE_SIZE):
-                grouped: dict[str, list[dict]] = {}
+                grouped: dict[str, list[Record]] = {}
                 for label, item in chunk:
                     grouped.setdefault(label, []).append(item)
+                root = _root(pager.path)
                 self.write(
-                    pager.path, "year.md.j2", year=year, events=events,
-                    by_source={r.source_id for r in events}, months=list(grouped.items()),
+                    pager.path, "year.md.j2", year=year, events=events, by_source=by_source,
+                    months=[(label, Markup(self.fragments.year_events(items, root))) for label, items in grouped.items()],
                     other_sources=other, chart=chart if pager.number == 1 else "", pager=pager,
                 )
         items = [
@@ -155,21 +158,30 @@ class Renderer:
     def facet_pages(self, kind: str, records: list[Record]) -> None:
         names = self.common["region_names"] if kind == "regions" else self.common["topic_names"]
         attr = "regions" if kind == "regions" else "topics"
-        members: dict[str, list[Record]] = defaultdict(list)
+        members: dict[str, list[Record]] = defaultdict(list)  # in record order (the intro counts them so)
         for r in records:
             for key in getattr(r, attr):
                 members[key].append(r)
+        # one sort for all pages: a stable sort of the whole list, split by key, orders each
+        # key's records as sorting them one key at a time would
+        listed: dict[str, list[Record]] = defaultdict(list)
+        for r in sorted(records, key=lambda r: (min(r.years) if r.years else 9999, r.date, r.source_id, r.line)):
+            for key in getattr(r, attr):
+                listed[key].append(r)
         self.with_page = {k for k, v in members.items() if v}  # link only regions that have a page
         items = []
         for key, name in names.items():
             recs = members.get(key, [])
             if not recs:
                 continue
-            ordered = sorted(recs, key=lambda r: (min(r.years) if r.years else 9999, r.date, r.source_id, r.line))
-            for pager, chunk in paginate(f"{kind}/{key}", ordered):
-                intro = self._facet_intro(kind, key, recs, up="../" if pager.number == 1 else "../../")
-                self.write(pager.path, "listing.md.j2", title=name, groups=_group_records(chunk), intro=intro,
-                           pager=pager)
+            intros: dict[str, Markup] = {}  # page 1 and the later pages differ only in their relative links
+            for pager, chunk in paginate(f"{kind}/{key}", listed[key]):
+                up = "../" if pager.number == 1 else "../../"
+                if up not in intros:
+                    intros[up] = self._facet_intro(kind, key, recs, up=up)
+                root = _root(pager.path)
+                groups = [(label, Markup(self.fragments.listing(group, root))) for label, group in _group_records(chunk)]
+                self.write(pager.path, "listing.md.j2", title=name, groups=groups, intro=intros[up], pager=pager)
             items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
         title = "地区" if kind == "regions" else "主题"
         intro = (
@@ -222,20 +234,8 @@ class Renderer:
     # -- people, meetings, series, organisations ---------------------------------
 
     def link_records(self, links: Links, records: list[Record]) -> None:
-        """Make cross-links available to the record macros of every page."""
-        by_id = {r.id: r for r in records}
-
-        def info(record_id: str) -> dict[str, object]:
-            record = by_id.get(record_id)
-            return {
-                "entities": [links.entities[e] for e in links.by_record.get(record_id, ())],
-                "same_day": [by_id[o] for o in links.same_day.get(record_id, ())],
-                "same_day_total": links.same_day_total.get(record_id, 0),
-                "related": [by_id[o] for o in links.related.get(record_id, ())],
-                "citation": record.citation if record else "",
-            }
-
-        self.common["record_links"] = info
+        """Show cross-links and citations under the records of the reading pages."""
+        self.fragments = Fragments(self.common, links, records)
 
     def entity_pages(self, links: Links, records: list[Record]) -> dict[str, int]:
         by_id = {r.id: r for r in records}
@@ -246,7 +246,8 @@ class Renderer:
             items = [by_id[r] for r in entity.records]
             history = org_history.get(entity.name, ()) if entity.kind == "organisation" else ()
             for pager, chunk in paginate(entity.url.rstrip("/"), items):
-                self.write(pager.path, "entity.md.j2", entity=entity, items=chunk, history=history, pager=pager)
+                self.write(pager.path, "entity.md.j2", entity=entity, history=history, pager=pager,
+                           records=Markup(self.fragments.entity_records(chunk, _root(pager.path))))
             listing[entity.kind].append(entity)
             counts[entity.kind] += 1
         for kind, directory in KIND_DIRS.items():
@@ -275,7 +276,6 @@ class Renderer:
         self.write("data/index.md", "data.md.j2", files=files)
 
 
-NO_LINKS: dict[str, object] = {"entities": [], "same_day": [], "same_day_total": 0, "related": [], "citation": ""}
 ENTITY_INTROS = {
     "person": "文中以职务相称的人物（如“区委书记宋晓东”）。未以职务出现的私人（困难户、当事人等）不立页面。",
     "meeting": "会议按机关、届次、会次统一写法（如“十二届九次全会”即“第十二届委员会第九次全体会议”），并按日期区分同名会议。",
@@ -299,6 +299,27 @@ class Pager:
     def href(self, n: int) -> str:
         here = "" if self.number == 1 else "../"
         return here if n == 1 else f"{here}p{n}/"
+
+    def links(self) -> Markup:
+        """Every page's number, each followed by a space, linked but for this page's.
+
+        Made here rather than in pager.md.j2: a listing of n pages draws n numbers
+        on each of its n pages, twice, and a template loop made that the slowest part."""
+        n = self.number
+        links = _page_links(self.count, n == 1)
+        return Markup("".join(links[: n - 1]) + f"<strong>{n}</strong> " + "".join(links[n:]))
+
+
+@lru_cache(maxsize=64)
+def _page_links(count: int, first: bool) -> tuple[str, ...]:
+    """The link to each page of a listing of ``count`` pages, from its first page or from the others."""
+    pager = Pager("", 1 if first else 2, count)
+    return tuple(f'<a href="{pager.href(n)}">{n}</a> ' for n in range(1, count + 1))
+
+
+def _root(rel: str) -> str:
+    """From a page (a docs-relative path) back to the site root."""
+    return "../" * rel.count("/")
 
 
 def paginate(base: str, items: list, size: int = PAGE_SIZE) -> list[tuple[Pager, list]]:
@@ -348,10 +369,6 @@ def _month_order(item: tuple[str, list]) -> int:
     if label.endswith("月"):
         return int(label[:-1])
     return 13 if label == "全年" else 14
-
-
-def _date_label(r: Record) -> str:
-    return r.date.replace("/", " — ")
 
 
 def _group_records(recs: list[Record]) -> list[tuple[str, list[Record]]]:
