@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 
 from .chart import MonthCounts, month_topic_chart
 from .config import SiteConfig
-from .fragments import MD_SPECIAL, Fragments
+from .fragments import Fragments
 from .gazetteer import region_labels
 from .links import KIND_DIRS, Entity, Links
 from .maps import children_by_parent, locator_map
@@ -41,9 +41,15 @@ FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date":
 _BLANK_LINES = re.compile(r"\n\n\n+")  # runs of 3+ newlines; the literal prefix lets re skip ahead fast
 
 
+MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$"})  # each gets a backslash
+# translate looks up every character of a non-ASCII string: run it only where there is something to escape
+_HAS_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$]")
+
+
 def md_heading(text: str) -> Markup:
     """Escape text for use in a Markdown heading or link label: literal, never markup."""
-    return Markup(str(escape(text)).translate(MD_SPECIAL))
+    text = str(escape(text))
+    return Markup(text.translate(MD_SPECIAL) if _HAS_MD_SPECIAL.search(text) else text)
 
 
 def yaml_str(text: str) -> Markup:
@@ -78,7 +84,7 @@ class Renderer:
             "kind_names": KIND_NAMES,
             "pager": None,
         }
-        self.fragments = Fragments(self.common)  # record HTML; link_records adds the cross-links
+        self.fragments = Fragments(self.env, self.common)  # record HTML; link_records adds the cross-links
         self.written: list[Path] = []
         self.region_by_id = {r.id: r for r in self.cfg.regions}
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
@@ -235,7 +241,7 @@ class Renderer:
 
     def link_records(self, links: Links, records: list[Record]) -> None:
         """Show cross-links and citations under the records of the reading pages."""
-        self.fragments = Fragments(self.common, links, records)
+        self.fragments = Fragments(self.env, self.common, links, records)
 
     def entity_pages(self, links: Links, records: list[Record]) -> dict[str, int]:
         by_id = {r.id: r for r in records}
