@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -28,6 +27,7 @@ GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "pe
                   "organisations", "entities")
 KIND_NAMES = {"person": "人物", "meeting": "会议", "series": "系列活动", "organisation": "机构"}
 # records per listing page: pages must not grow with the archive; a full page stays under ~55 KB of HTML
+PAGER_AROUND = 2  # page numbers shown on each side of the current one
 PAGE_SIZE = 60
 YEAR_PAGE_SIZE = 40  # year pages show each event's whole text
 
@@ -306,21 +306,18 @@ class Pager:
         here = "" if self.number == 1 else "../"
         return here if n == 1 else f"{here}p{n}/"
 
-    def links(self) -> Markup:
-        """Every page's number, each followed by a space, linked but for this page's.
-
-        Made here rather than in pager.md.j2: a listing of n pages draws n numbers
-        on each of its n pages, twice, and a template loop made that the slowest part."""
-        n = self.number
-        links = _page_links(self.count, n == 1)
-        return Markup("".join(links[: n - 1]) + f"<strong>{n}</strong> " + "".join(links[n:]))
-
-
-@lru_cache(maxsize=64)
-def _page_links(count: int, first: bool) -> tuple[str, ...]:
-    """The link to each page of a listing of ``count`` pages, from its first page or from the others."""
-    pager = Pager("", 1 if first else 2, count)
-    return tuple(f'<a href="{pager.href(n)}">{n}</a> ' for n in range(1, count + 1))
+    def window(self, around: int = PAGER_AROUND) -> list[int | None]:
+        """The page numbers the pager shows: the first and last two, and ``around`` on
+        each side of this one; None where numbers are left out. A pager of every
+        number would grow with the archive (320 numbers, twice, on each page of a
+        19,000-record topic at 30×)."""
+        keep = {1, 2, self.count - 1, self.count, *range(self.number - around, self.number + around + 1)}
+        out: list[int | None] = []
+        for n in sorted(k for k in keep if 1 <= k <= self.count):
+            if out and n - (out[-1] or 0) > 1:
+                out.append(None)
+            out.append(n)
+        return out
 
 
 def _root(rel: str) -> str:

@@ -156,3 +156,21 @@ def test_missing_jieba_stops_the_build(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setitem(sys.modules, "jieba", None)
     with pytest.raises(BuildError, match="jieba is not installed"):
         require_jieba()
+
+
+def test_pager_shows_a_window_of_page_numbers():
+    from builder.render import Pager
+
+    assert Pager("t", 1, 3).window() == [1, 2, 3]
+    assert Pager("t", 1, 40).window() == [1, 2, 3, None, 39, 40]
+    assert Pager("t", 20, 40).window() == [1, 2, None, 18, 19, 20, 21, 22, None, 39, 40]
+    assert Pager("t", 5, 40).window() == [1, 2, 3, 4, 5, 6, 7, None, 39, 40]
+    # the number of links does not grow with the listing
+    assert len(Pager("t", 500, 1000).window()) == len(Pager("t", 50, 100).window())
+
+
+def test_pager_links_previous_and_next(built):
+    _, _, site = built
+    second = (site / "years" / "2020" / "p2" / "index.html").read_text("utf-8")
+    nav = re.search(r'<nav class="fz-pager".*?</nav>', second, re.S).group(0)
+    assert 'rel="prev"' in nav and "<strong>2</strong>" in nav
