@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -315,6 +317,8 @@ class Taxonomy:
 
 
 Pending = list[tuple[Event | Entry | Section, str]]  # records waiting for the classifier, with its input
+Labelled = tuple[list[Event | Entry | Section], list[str], list[str]]  # records of a document, their titles and texts
+TopicsLater = Callable[[], dict[str, list[str]]]  # waits for the classifier; see _predict_topics_later
 
 
 def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxonomy,
@@ -332,25 +336,32 @@ def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxon
 def _label(doc: Document, gazetteer: Gazetteer, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> Pending:
     """Regions and heading or cue-word topics of every record of ``doc`` (ids assigned);
     return the records whose topics the classifier must predict."""
-    home = doc.source.region
-    default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
+    labelled = _records_of(doc)
+    pending = _label_topics(labelled, taxonomy, classifier)
+    _label_regions(doc, labelled, gazetteer)
+    return pending
+
+
+def _records_of(doc: Document) -> Labelled:
+    """The records of ``doc`` (events, 条目, sections) in order, with their titles and texts."""
     nodes = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section))]
     titles = [n.title if isinstance(n, (Entry, Section)) else "" for n in nodes]
-    texts = [n.full_text for n in nodes]
-    years = [n.date.start.year if isinstance(n, Event) else default_year for n in nodes]
-    # the place names of the whole document at once (one numpy pass, see Gazetteer.names_in_each)
-    places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
+    return nodes, titles, [n.full_text for n in nodes]
+
+
+def _label_topics(labelled: Labelled, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> Pending:
+    """Heading or cue-word topics of these records (the cheap part of ``_label``); return
+    those whose topics the classifier must predict, which are left as they are."""
     pending: Pending = []
-    for node, title, text, named in zip(nodes, titles, texts, places):
-        node.regions = _unique([home, *named])
+    for node, title, text in zip(*labelled):
         if isinstance(node, Entry):
-            labelled = taxonomy.from_path(node.path)
+            topics = taxonomy.from_path(node.path)
         elif isinstance(node, Section):
-            labelled = taxonomy.from_path((node.title,))
+            topics = taxonomy.from_path((node.title,))
         else:
-            labelled = []
-        if labelled:
-            node.topics = labelled
+            topics = []
+        if topics:
+            node.topics = topics
         elif classifier is not None and classifier.trained and (text or title):
             pending.append((node, example_text(title, text)))
         else:
@@ -358,10 +369,42 @@ def _label(doc: Document, gazetteer: Gazetteer, taxonomy: Taxonomy, classifier: 
     return pending
 
 
+def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> None:
+    """Regions of these records of ``doc``: the place names of the whole document at once
+    (one numpy pass, see Gazetteer.names_in_each), the expensive part of ``_label``."""
+    nodes, titles, texts = labelled
+    home = doc.source.region
+    default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
+    years = [n.date.start.year if isinstance(n, Event) else default_year for n in nodes]
+    places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
+    for node, named in zip(nodes, places):
+        node.regions = _unique([home, *named])
+
+
 def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> None:
-    predicted = classifier.predict([t for _, t in pending], top=1) if pending and classifier else []
-    for (node, text), topics in zip(pending, predicted):
-        node.topics = _unique([*topics, *taxonomy.from_text(text)[:1]])
+    _predict_topics_later(pending, taxonomy, classifier)()
+
+
+def _predict_topics_later(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None,
+                          pool: Executor | None = None) -> TopicsLater:
+    """Start predicting the topics of ``pending`` (the model's work in ``pool``, or now without
+    one); the result waits for the predictions, sets them on the records and returns them by
+    record id. Calling it again returns the same answer."""
+    if not pending or classifier is None:
+        return dict
+    later = classifier.predict_later([t for _, t in pending], top=1, pool=pool)
+    cues = [taxonomy.from_text(text)[:1] for _, text in pending]  # while the model works
+    done: list[dict[str, list[str]]] = []  # the answer, once there
+
+    def apply() -> dict[str, list[str]]:
+        if not done:
+            predicted = {}
+            for (node, _), topics, cue in zip(pending, later(), cues):
+                node.topics = predicted[node.id] = _unique([*topics, *cue])
+            done.append(predicted)
+        return done[0]
+
+    return apply
 
 
 def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
@@ -383,8 +426,17 @@ def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[st
     return texts, labels
 
 
-def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | None = None) -> None:
-    """Enrich every document: train the topic classifier once, then label all records."""
+def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | None = None,
+                     pool: Executor | None = None) -> TopicsLater:
+    """Enrich every document: train the topic classifier once, then label all records.
+
+    Without ``pool`` every record is labelled when this returns. With one, the
+    classifier's work (reading or training the model, scoring the texts whose
+    prediction is not cached) runs in ``pool`` while the regions are found here,
+    and the topics it predicts are set only when the returned callable is called
+    (it waits for them). Either way that callable returns the predicted topics by
+    record id: the very lists set as those records' ``topics``.
+    """
     gazetteer = Gazetteer(cfg.regions)
     taxonomy = Taxonomy(cfg.topics)
     for doc in docs:
@@ -394,10 +446,18 @@ def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | No
         keep = sorted(range(len(texts)), key=lambda i: short_hash(texts[i], length=12))[:MAX_EXAMPLES]
         texts, labels = [texts[i] for i in sorted(keep)], [labels[i] for i in sorted(keep)]
     classifier = TopicClassifier().fit_cached(texts, labels, cache_dir)
+    labelled = [_records_of(doc) for doc in docs]  # ids are assigned above
     pending: Pending = []
-    for doc in docs:  # ids are assigned above
-        pending += _label(doc, gazetteer, taxonomy, classifier)
-    _predict_topics(pending, taxonomy, classifier)  # one batch: the model is read (if at all) once
+    for records in labelled:
+        pending += _label_topics(records, taxonomy, classifier)
+    # one batch (the model is read, if at all, once), started before the regions: they are
+    # the slow part of labelling and need no topics
+    topics_later = _predict_topics_later(pending, taxonomy, classifier, pool)
+    for doc, records in zip(docs, labelled):
+        _label_regions(doc, records, gazetteer)
+    if pool is None:
+        topics_later()
+    return topics_later
 
 
 def _unique(items: list[str]) -> list[str]:

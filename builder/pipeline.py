@@ -9,6 +9,9 @@ Rules that keep builds fast and repeatable:
 * documents are parsed in parallel (one process per core) and cached by
   content hash (builder/parsecache.py): a rebuild after a one-line correction
   re-parses only that document;
+* the topic classifier imports its libraries, trains and predicts in a process
+  of its own (started with the build) while regions, records and cross-links
+  are made in this one: the enrich stage waits only for what is left of it;
 * the search index is written while MkDocs builds the pages (two cores, two
   processes): the ``index`` and ``mkdocs`` timings overlap, and
   ``Archive.wall_seconds`` is the whole build;
@@ -20,6 +23,7 @@ Rules that keep builds fast and repeatable:
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import resource
 import shutil
@@ -29,6 +33,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,20 +136,35 @@ def load_and_parse(config_dir: Path, sources_dir: Path, *, cache_dir: Path | Non
     return archive
 
 
-def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
-    """Ids, regions, topics (classifier; ``cache_dir`` keeps trained models), then records and cross-links."""
-    enrich_documents(archive.documents, archive.cfg, cache_dir)
-    for doc in archive.documents:
-        pages = source_pages(doc)
-        archive.pages[doc.source.id] = pages
-        archive.records.extend(build_records(doc, pages))
-    archive.links = build_links(
-        archive.records,
-        archive.cfg.entities,
-        Gazetteer(archive.cfg.regions),
-        {s.id: s.region for s in archive.cfg.sources},
-        {s.id: s.content_year or (s.years[0] if s.years else None) for s in archive.cfg.sources},
-    )
+def enrich_archive(archive: Archive, cache_dir: Path | None = None, pool: Executor | None = None) -> None:
+    """Ids, regions, topics (classifier; ``cache_dir`` keeps trained models), then records and cross-links.
+
+    With ``pool`` (a process) the classifier trains and predicts there while the
+    regions, records and cross-links are made here; none of those reads topics,
+    and the predicted ones are set on the records once they are all built.
+    """
+    try:
+        topics_later = enrich_documents(archive.documents, archive.cfg, cache_dir, pool=pool)
+        for doc in archive.documents:
+            pages = source_pages(doc)
+            archive.pages[doc.source.id] = pages
+            archive.records.extend(build_records(doc, pages))
+        archive.links = build_links(
+            archive.records,
+            archive.cfg.entities,
+            Gazetteer(archive.cfg.regions),
+            {s.id: s.region for s in archive.cfg.sources},
+            {s.id: s.content_year or (s.years[0] if s.years else None) for s in archive.cfg.sources},
+        )
+        predicted = topics_later()  # waits for the classifier (done already without a pool)
+    except BrokenExecutor as exc:
+        raise BuildError(f"the topic classifier's process stopped: {exc} (its error, if any, is printed above; "
+                         "a script that calls build() must do so under `if __name__ == \"__main__\":`)") from exc
+    # a record was built with its node's topics list; a prediction set later is a new list
+    for record in archive.records:
+        topics = predicted.get(record.id)
+        if topics is not None:
+            record.topics = topics
 
 
 def clear_generated(docs_dir: Path) -> None:
@@ -297,25 +317,48 @@ def build(
     ``mkdocs.yml`` for the last stage (the offline bundle uses this).
     """
     wall = time.perf_counter()
-    console = console or Console(stderr=True)
-    require_jieba()
-    docs_dir = project_dir / "docs"
-    # MkDocs warms up on the other core now and builds once the pages are written
-    mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config) if run_site else None
-    # the classifier's libraries load while the documents are parsed in worker processes
-    threading.Thread(target=preload_classifier, daemon=True).start()
+    # The topic classifier trains and predicts in a process of its own, while the rest of
+    # enrich runs here; it imports scikit-learn and scipy (about a second) first thing, while
+    # the documents are parsed. "spawn": a fork would copy this process's threads and state.
+    classifier_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    mkdocs = None
     try:
-        archive = _run_stages(project_dir, sources_dir, config_dir, docs_dir, console, mkdocs, cache)
+        classifier_pool.submit(preload_classifier)
+        console = console or Console(stderr=True)
+        require_jieba()
+        docs_dir = project_dir / "docs"
+        # MkDocs warms up on the other core now and builds once the pages are written
+        mkdocs = MkDocsRun(project_dir, out_dir, config_file=mkdocs_config) if run_site else None
+        archive = _run_stages(project_dir, sources_dir, config_dir, docs_dir, console, mkdocs, cache,
+                              classifier_pool)
     except BaseException:
         if mkdocs is not None:
             mkdocs.stop()
+        # a failed build should end now, not when the classifier's import or training does
+        _terminate_workers(classifier_pool)
         raise
+    finally:
+        classifier_pool.shutdown(wait=False, cancel_futures=True)  # its work is done, or no longer wanted
     archive.wall_seconds = time.perf_counter() - wall
     return archive
 
 
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the processes of ``pool`` at once, whatever they are doing.
+
+    Python 3.14 has ``terminate_workers`` for this; before it the processes are
+    reachable only through the pool's private ``_processes`` (skipped if that is gone).
+    Waiting futures then fail with BrokenProcessPool: nothing hangs."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+
+
 def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir: Path, console: Console,
-                mkdocs: MkDocsRun | None, cache: bool) -> Archive:
+                mkdocs: MkDocsRun | None, cache: bool, classifier_pool: Executor | None = None) -> Archive:
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据 index"]
@@ -325,7 +368,7 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
         archive = load_and_parse(config_dir, sources_dir, cache_dir=project_dir / CACHE_DIR if cache else None)
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):
-            enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None)
+            enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None, classifier_pool)
             archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):

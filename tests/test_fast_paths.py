@@ -86,6 +86,11 @@ def test_squeeze_spaces_and_compact(text: str) -> None:
     assert compact(text) == re.sub(r"\s+", "", text)
 
 
+def test_compact_removes_what_regex_whitespace_matches_at_every_code_point() -> None:
+    every = "".join(map(chr, range(0x110000)))  # surrogates included: a str may hold them
+    assert compact(every) == re.sub(r"\s+", "", every)
+
+
 @SETTINGS
 @given(TEXT)
 def test_piece_positions(text: str) -> None:
