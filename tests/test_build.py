@@ -172,5 +172,5 @@ def test_pager_shows_a_window_of_page_numbers():
 def test_pager_links_previous_and_next(built):
     _, _, site = built
     second = (site / "years" / "2020" / "p2" / "index.html").read_text("utf-8")
-    nav = re.search(r'<nav class="fz-pager".*?</nav>', second, re.S).group(0)
+    nav = re.search(r'<nav class="fz-pager".*?</nav>', second, re.DOTALL).group(0)
     assert 'rel="prev"' in nav and "<strong>2</strong>" in nav
