@@ -36,7 +36,7 @@ import numpy as np
 
 from .parsecache import write_atomic
 
-MODEL_VERSION = "3"  # bump when the features or the model change: cached models are then retrained
+MODEL_VERSION = "4"  # bump when the features or the model change: cached models are then retrained
 PREDICTIONS_VERSION = "2"  # bump when ``predict`` changes: cached predictions are then recomputed
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
 MAX_FEATURES = 50_000
@@ -134,17 +134,27 @@ class CharGrams:
 
 @dataclass
 class Model:
-    """What is trained (and cached): the features and the SVM over them."""
+    """What is trained (and cached): the features and the SVM's weights.
+
+    Scoring is one sparse product (``decision_function``), so a rebuild that
+    scores a few changed texts with a cached model needs neither scikit-learn
+    nor a second process."""
 
     features: CharGrams
-    svm: object
+    classes: list[str]
+    coef: np.ndarray  # one row of weights per class (one row in all for two classes, as liblinear gives it)
+    intercept: np.ndarray
 
-    @property
-    def classes(self) -> list[str]:
-        return [str(c) for c in self.svm.classes_]  # type: ignore[attr-defined]
+    @classmethod
+    def of(cls, features: CharGrams, svm: object) -> Model:
+        return cls(features, [str(c) for c in svm.classes_], svm.coef_, svm.intercept_)  # type: ignore[attr-defined]
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
-        return self.svm.decision_function(self.features.transform(texts))  # type: ignore[attr-defined]
+        """A score per text and class (what scikit-learn's ``decision_function`` gives)."""
+        scores = self.features.transform(texts) @ self.coef.T + self.intercept
+        if len(self.classes) == 2:  # one score for the second class against the first
+            scores = np.column_stack([-scores[:, 0], scores[:, 0]])
+        return np.asarray(scores)
 
 
 def example_text(title: str, text: str) -> str:
@@ -191,8 +201,8 @@ class TopicClassifier:
         from sklearn.svm import LinearSVC
 
         features = CharGrams()
-        svm = LinearSVC(C=3.0, class_weight="balanced", random_state=0, tol=SVM_TOLERANCE).fit(features.fit_transform(texts), labels)
-        return Model(features, svm)
+        svm = LinearSVC(C=3.0, class_weight="balanced", random_state=0, tol=SVM_TOLERANCE)
+        return Model.of(features, svm.fit(features.fit_transform(texts), labels))
 
     def fit_cached(self, texts: list[str], labels: list[str], cache_dir: Path | None) -> TopicClassifier:
         """``fit``, or the model trained on exactly these examples before (a rebuild
@@ -227,6 +237,10 @@ class TopicClassifier:
         self._unloaded = None
         return self.model
 
+    def _must_train(self) -> bool:
+        return (self._unloaded is not None and self.cache_dir is not None
+                and not (self.cache_dir / f"{self.digest}.pickle").exists())
+
     @property
     def trained(self) -> bool:
         return self.model is not None or self._unloaded is not None
@@ -240,19 +254,21 @@ class TopicClassifier:
 
     def predict_later(self, texts: Iterable[str], *, top: int = 2, margin: float = 0.25,
                       pool: Executor | None = None) -> Callable[[], list[list[str]]]:
-        """``predict``, with the model's work (reading or training it, scoring texts not
-        in the cache) started in ``pool`` now; call the result for the predictions."""
+        """``predict``; call the result for the predictions. When the model must be
+        trained first, training and scoring start in ``pool`` now; a model already
+        trained or cached scores here (a sparse product, no scikit-learn)."""
         texts = list(texts)
         if not texts or not self.trained:
             return lambda: [[] for _ in texts]
-        if self.cache_dir is None:
-            return _later(pool, _score, self, texts, top, margin)
+        if self.cache_dir is None:  # trained by fit()
+            return _later(None, _score, self, texts, top, margin)
         salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, str(top), repr(margin)])
         keys = [hashlib.sha256(f"{salt}\x1e{t}".encode()).hexdigest()[:32] for t in texts]
         path = self.cache_dir / f"{self.digest}.predictions.json"
         cached = _read_predictions(path)
         missing = {k: t for k, t in zip(keys, texts) if k not in cached}
-        scored = _later(pool, _score, self, list(missing.values()), top, margin) if missing else None
+        where = pool if self._must_train() else None
+        scored = _later(where, _score, self, list(missing.values()), top, margin) if missing else None
 
         def result() -> list[list[str]]:
             if scored is not None:

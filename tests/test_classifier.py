@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from builder.classify import CharGrams, TopicClassifier, example_text
 from builder.enrich import Taxonomy, assign_ids
@@ -75,3 +79,31 @@ def test_char_grams_keep_the_most_frequent_and_batch_the_same(monkeypatch):
     whole = full.fit_transform(texts)
     monkeypatch.setattr(classify, "BATCH_CHARS", 5)
     assert abs(full.transform(texts) - whole).max() < 1e-12
+
+
+TWO = ["农业生产丰收", "农田水利建设", "粮食产量增加", "学校教育改革", "教师队伍建设", "学生入学"]
+TWO_LABELS = ["farm", "farm", "farm", "school", "school", "school"]
+
+
+def test_scores_are_scikit_learns_and_two_topics_work():
+    from sklearn.svm import LinearSVC
+
+    clf = TopicClassifier(min_examples=4).fit(TWO, TWO_LABELS)
+    assert clf.predict(["水利农田", "学校学生"], top=1) == [["farm"], ["school"]]
+    model = clf.model
+    svm = LinearSVC(C=3.0, class_weight="balanced", random_state=0, tol=1e-2)
+    svm.fit(model.features.transform(TWO), TWO_LABELS)
+    theirs = svm.decision_function(model.features.transform(["水利农田"]))[0]
+    assert model.decision_function(["水利农田"])[0].tolist() == pytest.approx([-theirs, theirs])
+
+
+def test_a_cached_model_scores_without_scikit_learn(tmp_path):
+    """A rebuild that scores one changed text reads the model; it imports no scikit-learn."""
+    TopicClassifier(min_examples=4).fit_cached(TWO, TWO_LABELS, tmp_path).predict(["农业"], top=1)
+    script = (
+        "import sys; from pathlib import Path; from builder.classify import TopicClassifier\n"
+        f"clf = TopicClassifier(min_examples=4).fit_cached({TWO!r}, {TWO_LABELS!r}, Path({str(tmp_path)!r}))\n"
+        "print(clf.predict(['学校新学生'], top=1), 'sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[['school']] False"
