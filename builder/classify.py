@@ -44,6 +44,7 @@ SVM_TOLERANCE = 1e-2  # liblinear's default is 1e-4: the same held-out accuracy 
 BATCH_CHARS = 1 << 21  # characters turned into features at once (bounds memory at any archive size)
 _SPACES = re.compile(r"\s\s+")
 _CODE_BITS = 21  # every code point + 1 fits in 21 bits, so a 3-gram key fits in 63
+Weights = tuple[np.ndarray, np.ndarray, np.ndarray]  # (record, column, weight) of each gram that occurs
 
 
 def preload() -> None:
@@ -80,65 +81,81 @@ class CharGrams:
             rows.append(owner[:m][within])
         return np.concatenate(rows), np.concatenate(keys)
 
-    def _weights(self, rows: np.ndarray, cols: np.ndarray, n_rows: int) -> object:
-        """Sublinear TF × IDF, rows scaled to unit length (a scipy CSR matrix)."""
+    @staticmethod
+    def _pairs(rows: np.ndarray, cols: np.ndarray, n_cols: int) -> Weights:
+        """Each (record, column) that occurs once, in record order, with its count."""
+        pairs, counts = np.unique(rows * max(n_cols, 1) + cols, return_counts=True)
+        rows, cols = np.divmod(pairs, max(n_cols, 1))
+        return rows, cols, counts
+
+    def _weights(self, pairs: Weights) -> Weights:
+        """Sublinear TF × IDF of each (record, gram) pair, each record scaled to unit length."""
+        rows, cols, counts = pairs
+        values = (1.0 + np.log(counts)) * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=values * values))
+        return rows, cols, values / norms[rows]
+
+    @staticmethod
+    def _matrix(weights: Weights, n_rows: int, n_cols: int) -> object:
         from scipy import sparse
 
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_rows, len(self.vocabulary)))
-        matrix.sum_duplicates()
-        matrix.data = (1.0 + np.log(matrix.data)) * self.idf[matrix.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sparse.diags(1.0 / norms) @ matrix
+        rows, cols, values = weights
+        return sparse.csr_matrix((values, (rows, cols)), shape=(n_rows, n_cols))
 
     def fit_transform(self, texts: list[str]) -> object:
-        from scipy import sparse
-
+        """Learn the vocabulary and IDF from ``texts``; their weights as a scipy CSR matrix (for training)."""
         rows, keys = self._grams(texts)
         unique, cols = np.unique(keys, return_inverse=True)
-        present = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(unique)))
-        present.sum_duplicates()  # one entry per (record, gram)
-        df = np.bincount(present.indices, minlength=len(unique))
+        rows, cols, counts = self._pairs(rows, cols, len(unique))
+        df = np.bincount(cols, minlength=len(unique))
         keep = np.arange(len(unique))
         if len(unique) > self.max_features:  # the most frequent grams; ties by key, so the choice is fixed
-            total = np.bincount(cols, minlength=len(unique))
+            total = np.bincount(cols, weights=counts, minlength=len(unique))
             keep = np.sort(np.lexsort((unique, -total))[: self.max_features])
         self.vocabulary = unique[keep]
         self.idf = np.log((1.0 + len(texts)) / (1.0 + df[keep])) + 1.0
         column = np.full(len(unique), -1, dtype=np.int64)
         column[keep] = np.arange(len(keep))
         cols = column[cols]
-        return self._weights(rows[cols >= 0], cols[cols >= 0], len(texts))
+        kept = cols >= 0
+        weights = self._weights((rows[kept], cols[kept], counts[kept]))
+        return self._matrix(weights, len(texts), len(self.vocabulary))
 
     def transform(self, texts: list[str]) -> object:
-        from scipy import sparse
+        """The weights of ``texts`` as a scipy CSR matrix."""
+        return self._matrix(self.weights(texts), len(texts), len(self.vocabulary))
 
-        parts, batch, size = [], [], 0
-        for text in texts:
-            batch.append(text)
+    def weights(self, texts: list[str]) -> Weights:
+        """(record, column, weight) of every known gram in ``texts``, with numpy alone,
+        ``BATCH_CHARS`` characters at a time."""
+        parts: list[Weights] = []
+        start, size = 0, 0
+        for end, text in enumerate(texts, 1):
             size += len(text)
-            if size >= BATCH_CHARS:
-                parts.append(self._transform(batch))
-                batch, size = [], 0
-        if batch or not parts:
-            parts.append(self._transform(batch))
-        return parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
+            if size >= BATCH_CHARS or end == len(texts):
+                rows, cols, values = self._known(texts[start:end])
+                parts.append((rows + start, cols, values))
+                start, size = end, 0
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        rows, cols, values = zip(*parts)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(values)
 
-    def _transform(self, texts: list[str]) -> object:
+    def _known(self, texts: list[str]) -> Weights:
         rows, keys = self._grams(texts)
         cols = np.searchsorted(self.vocabulary, keys)
         cols[cols == len(self.vocabulary)] = 0
         known = self.vocabulary[cols] == keys if len(self.vocabulary) else np.zeros(len(keys), dtype=bool)
-        return self._weights(rows[known], cols[known], len(texts))
+        return self._weights(self._pairs(rows[known], cols[known], len(self.vocabulary)))
 
 
 @dataclass
 class Model:
     """What is trained (and cached): the features and the SVM's weights.
 
-    Scoring is one sparse product (``decision_function``), so a rebuild that
-    scores a few changed texts with a cached model needs neither scikit-learn
-    nor a second process."""
+    Scoring is a weighted sum per class over the grams that occur, with numpy
+    alone (``decision_function``): a rebuild that scores a few changed texts
+    with a cached model imports neither scikit-learn nor scipy."""
 
     features: CharGrams
     classes: list[str]
@@ -150,11 +167,13 @@ class Model:
         return cls(features, [str(c) for c in svm.classes_], svm.coef_, svm.intercept_)  # type: ignore[attr-defined]
 
     def decision_function(self, texts: list[str]) -> np.ndarray:
-        """A score per text and class (what scikit-learn's ``decision_function`` gives)."""
-        scores = self.features.transform(texts) @ self.coef.T + self.intercept
+        """A score per text and class (what scikit-learn's ``decision_function`` gives), with numpy alone."""
+        rows, cols, values = self.features.weights(texts)
+        scores = np.column_stack([np.bincount(rows, weights=values * w[cols], minlength=len(texts)) for w in self.coef])
+        scores += self.intercept
         if len(self.classes) == 2:  # one score for the second class against the first
             scores = np.column_stack([-scores[:, 0], scores[:, 0]])
-        return np.asarray(scores)
+        return scores
 
 
 def example_text(title: str, text: str) -> str:
