@@ -60,6 +60,7 @@ from .search_plugin import LATER, copy_index
 
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
+TEMPLATE_CACHE_DIR = ".fangzhi-cache/templates"
 
 
 class BuildError(Exception):
@@ -177,9 +178,10 @@ def clear_generated(docs_dir: Path) -> None:
     threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}).start()
 
 
-def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None) -> None:
+def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None,
+                   cache_dir: Path | None = None) -> None:
     clear_generated(docs_dir)
-    renderer = Renderer(archive.cfg, docs_dir)
+    renderer = Renderer(archive.cfg, docs_dir, cache_dir)
     renderer.common["provenance"] = archive.provenance
     stats = {}
     for doc in archive.documents:
@@ -372,7 +374,7 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
             archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
-            render_archive(archive, docs_dir, config_dir)
+            render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None)
         progress.update(task, advance=1, description=steps[3])
         if mkdocs is None:
             with archive.stage("index"):

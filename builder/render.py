@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from .chart import MonthCounts, month_topic_chart
@@ -60,9 +60,15 @@ def yaml_str(text: str) -> Markup:
 class Renderer:
     cfg: SiteConfig
     docs_dir: Path
+    cache_dir: Path | None = None  # compiled templates are kept here between builds
 
     def __post_init__(self) -> None:
+        bytecode = None
+        if self.cache_dir is not None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(self.cache_dir))  # keyed by each template's source
         self.env = Environment(
+            bytecode_cache=bytecode,
             loader=PackageLoader("builder", "templates"),
             autoescape=True,
             undefined=StrictUndefined,
