@@ -372,8 +372,8 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
 
 def _predict_topics_later(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None,
                           pool: Executor | None = None) -> TopicsLater:
-    """Start predicting the topics of ``pending`` (the model's work in ``pool``, or now without
-    one); the result waits for the predictions, sets them on the records and returns them by
+    """Start predicting the topics of ``pending`` (a model that must be trained first is trained
+    and scores in ``pool``; see ``TopicClassifier.predict_later``); the result waits for the predictions, sets them on the records and returns them by
     record id. Calling it again returns the same answer."""
     if not pending or classifier is None:
         return dict
@@ -415,10 +415,9 @@ def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | No
                      pool: Executor | None = None) -> TopicsLater:
     """Enrich every document: train the topic classifier once, then label all records.
 
-    Without ``pool`` every record is labelled when this returns. With one, the
-    classifier's work (reading or training the model, scoring the texts whose
-    prediction is not cached) runs in ``pool`` while the regions are found here,
-    and the topics it predicts are set only when the returned callable is called
+    Without ``pool`` every record is labelled when this returns. With one, a
+    model that must be trained is trained (and scores the texts whose prediction
+    is not cached) in ``pool`` while the regions are found here, and the topics are set only when the returned callable is called
     (it waits for them). Either way that callable returns the predicted topics by
     record id: the very lists set as those records' ``topics``.
     """

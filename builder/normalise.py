@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, count
 
@@ -177,18 +177,24 @@ def _zero_continues(text: str, m: re.Match[str], next_text: str) -> bool:
     return m.group(0) == "0" and after_han and bool(_UNIT_START.match(next_text))
 
 
-def _fix_at(text: str, starts: list[int], next_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
-    """``fix_line`` given the positions where a match may start (``_candidates``)."""
-    out: list[str] = []
-    changes: list[tuple[int, str, str, str]] = []
-    pos = length = scan = 0
+def _gated_matches(text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """What ``_OCR_RE.finditer(text)`` gives, trying only at ``starts`` (``_candidates``)."""
+    scan = 0
     for start in starts:
         if start < scan:  # inside the previous match, as for finditer
             continue
         m = _OCR_RE.match(text, start)
-        if m is None:
-            continue
-        scan = m.end()
+        if m is not None:
+            scan = m.end()
+            yield m
+
+
+def _apply(text: str, matches: Iterable[re.Match[str]], next_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """The fixed text and its changes for these matches of ``_OCR_RE`` (see ``fix_line``)."""
+    out: list[str] = []
+    changes: list[tuple[int, str, str, str]] = []
+    pos = length = 0
+    for m in matches:
         rule = OCR_RULES[int(m.lastgroup[1:])]  # type: ignore[index]
         if rule.name == "ocr-stop" and _zero_continues(text, m, next_text):
             continue
@@ -203,6 +209,11 @@ def _fix_at(text: str, starts: list[int], next_text: str) -> tuple[str, list[tup
         return text, []
     out.append(text[pos:])
     return "".join(out), changes
+
+
+def _fix_at(text: str, starts: list[int], next_text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """``fix_line`` given the positions where a match may start (``_candidates``)."""
+    return _apply(text, _gated_matches(text, starts), next_text)
 
 
 def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:

@@ -9,9 +9,10 @@ Rules that keep builds fast and repeatable:
 * documents are parsed in parallel (one process per core) and cached by
   content hash (builder/parsecache.py): a rebuild after a one-line correction
   re-parses only that document;
-* the topic classifier imports its libraries, trains and predicts in a process
-  of its own (started with the build) while regions, records and cross-links
-  are made in this one: the enrich stage waits only for what is left of it;
+* the topic classifier, when its model must be trained, imports its libraries,
+  trains and predicts in a process of its own (started with the build) while
+  regions, records and cross-links are made in this one; a cached model scores
+  here with numpy alone;
 * the search index is written while MkDocs builds the pages (two cores, two
   processes): the ``index`` and ``mkdocs`` timings overlap, and
   ``Archive.wall_seconds`` is the whole build;
@@ -319,9 +320,9 @@ def build(
     ``mkdocs.yml`` for the last stage (the offline bundle uses this).
     """
     wall = time.perf_counter()
-    # The topic classifier trains and predicts in a process of its own, while the rest of
-    # enrich runs here; it imports scikit-learn and scipy (about a second) first thing, while
-    # the documents are parsed. "spawn": a fork would copy this process's threads and state.
+    # A model that must be trained is trained (and scores) in a process of its own while the
+    # rest of enrich runs here; it imports scikit-learn and scipy (about a second) first thing,
+    # while the documents are parsed. "spawn": a fork would copy this process's threads and state.
     classifier_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
     mkdocs = None
     try:

@@ -18,9 +18,8 @@ from builder.ledger import Piece, whitespace_summary
 from builder.models import Document, Line, Section, Source
 from builder.normalise import (
     _OCR_RE,
-    OCR_RULES,
     WIDE_CHAR,
-    _zero_continues,
+    _apply,
     compact,
     fix_line,
     fix_lines,
@@ -37,25 +36,8 @@ _PLAIN_NEAR_WIDE = re.compile(rf"(?<={WIDE_CHAR}){_SPACE}|{_SPACE}(?={WIDE_CHAR}
 
 
 def plain_fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
-    """``fix_line`` as first written: every match of ``finditer``."""
-    out: list[str] = []
-    changes: list[tuple[int, str, str, str]] = []
-    pos = length = 0
-    for m in _OCR_RE.finditer(text):
-        rule = OCR_RULES[int(m.lastgroup[1:])]  # type: ignore[index]
-        if rule.name == "ocr-stop" and _zero_continues(text, m, next_text):
-            continue
-        after = rule.replace(m.group(0))
-        out.append(text[pos : m.start()])
-        length += m.start() - pos
-        changes.append((length, m.group(0), after, rule.name))
-        out.append(after)
-        length += len(after)
-        pos = m.end()
-    if not changes:
-        return text, []
-    out.append(text[pos:])
-    return "".join(out), changes
+    """``fix_line`` as first written: every match of ``finditer`` (no gate)."""
+    return _apply(text, _OCR_RE.finditer(text), next_text)
 
 
 @SETTINGS
