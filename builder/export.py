@@ -9,10 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from .config import SiteConfig
-from .links import KIND_DIRS, Links
+from .links import KIND_DIRS, Entity, Links
 from .records import Record
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
@@ -76,22 +79,53 @@ def _csv(rows: list[dict[str, object]]) -> str:
     return "\ufeff" + buf.getvalue()  # BOM so spreadsheet programs read UTF-8
 
 
-def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path, links: Links | None = None
-               ) -> list[dict[str, object]]:
-    """Write events/entries/sections/sources/regions/topics/entity files; return a listing."""
+@dataclass(frozen=True)
+class DataFile:
+    """One download in ``data/``: its line on the Data page, and its text, made when it is written.
+
+    The build writes the downloads while MkDocs builds the pages (they are
+    files for readers, not pages MkDocs looks at; builder/search_plugin.py)."""
+
+    name: str
+    desc: str
+    count: int
+    content: Callable[[], str] = field(repr=False, compare=False)
+
+    def listing(self) -> dict[str, object]:
+        return {"name": self.name, "desc": self.desc, "count": self.count}
+
+
+def write_files(files: list[DataFile], data_dir: Path) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    files: list[dict[str, object]] = []
-    for kind, name, desc in (
-        ("event", "events", "大事（大事记各条）"),
-        ("entry", "entries", "条目（年鉴【】条目）"),
-        ("section", "sections", "章节正文（报告、年鉴综述等不属条目的段落）"),
-    ):
-        rows = [record_dict(r) for r in records if r.type == kind]
-        (data_dir / f"{name}.json").write_text(readable_json(rows), encoding="utf-8")
-        (data_dir / f"{name}.csv").write_text(_csv(rows), encoding="utf-8")
-        files.append({"name": f"{name}.json", "desc": desc, "count": len(rows)})
-        files.append({"name": f"{name}.csv", "desc": desc + "（CSV）", "count": len(rows)})
-    sources = [
+    for f in files:
+        (data_dir / f.name).write_text(f.content(), encoding="utf-8")
+
+
+def _records_json(rows: Callable[[], list[dict[str, object]]]) -> str:
+    return readable_json(rows())
+
+
+def _records_csv(rows: Callable[[], list[dict[str, object]]]) -> str:
+    return _csv(rows())
+
+
+def _record_rows(records: list[Record]) -> list[dict[str, object]]:
+    return [record_dict(r) for r in records]
+
+
+def _mentions(records: list[Record]) -> dict[tuple[str, str], list[str]]:
+    mentions: dict[tuple[str, str], list[str]] = {}
+    for r in records:
+        if r.type in ("event", "entry"):
+            for g in r.regions:
+                mentions.setdefault(("region", g), []).append(r.id)
+            for t in r.topics:
+                mentions.setdefault(("topic", t), []).append(r.id)
+    return mentions
+
+
+def _sources_rows(cfg: SiteConfig) -> list[dict[str, object]]:
+    return [
         {
             "id": s.id, "file": s.file, "title": s.title, "genre": s.genre, "region": s.region,
             "years": list(s.years), "lines": list(s.lines) if s.lines else None, "date": s.date,
@@ -100,35 +134,60 @@ def write_data(records: list[Record], cfg: SiteConfig, data_dir: Path, links: Li
         }
         for s in cfg.sources
     ]
-    mentions: dict[tuple[str, str], list[str]] = {}
-    for r in records:
-        if r.type in ("event", "entry"):
-            for g in r.regions:
-                mentions.setdefault(("region", g), []).append(r.id)
-            for t in r.topics:
-                mentions.setdefault(("topic", t), []).append(r.id)
-    regions = [
+
+
+def _regions_rows(cfg: SiteConfig, mentions: Callable[[], dict[tuple[str, str], list[str]]]) -> list[dict[str, object]]:
+    by = mentions()
+    return [
         {"id": g.id, "name": g.name, "level": g.level, "parent": g.parent, "code": g.code, "aliases": list(g.aliases),
          "valid_from": g.valid_from, "valid_to": g.valid_to, "history": list(g.history),
-         "url": f"regions/{g.id}/" if ("region", g.id) in mentions else "",
-         "records": mentions.get(("region", g.id), [])}
+         "url": f"regions/{g.id}/" if ("region", g.id) in by else "",
+         "records": by.get(("region", g.id), [])}
         for g in cfg.regions
     ]
-    topics = [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": mentions.get(("topic", t.id), [])}
-              for t in cfg.topics]
-    tables = [("sources", sources, "文献"), ("regions", regions, "地区（含官方区划代码；records 为提到它的大事与条目）"),
-              ("topics", topics, "主题")]
+
+
+def _topics_rows(cfg: SiteConfig, mentions: Callable[[], dict[tuple[str, str], list[str]]]) -> list[dict[str, object]]:
+    by = mentions()
+    return [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": by.get(("topic", t.id), [])}
+            for t in cfg.topics]
+
+
+def _entity_rows(entities: list[Entity]) -> list[dict[str, object]]:
+    return [
+        {"id": e.id, "name": e.name, "url": e.url, "records": e.records, **({"date": e.date} if e.kind == "meeting"
+                                                                             else {}),
+         **{k: v for k, v in sorted(e.attrs.items())}}
+        for e in entities
+    ]
+
+
+ENTITY_TABLES = {"people": "人物（以职务相称者）", "meetings": "会议（按届次与日期）", "series": "系列活动", "organisations": "机构"}
+
+
+def data_files(records: list[Record], cfg: SiteConfig, links: Links | None = None) -> list[DataFile]:
+    """The events/entries/sections/sources/regions/topics/entity downloads (written by ``write_files``)."""
+    files: list[DataFile] = []
+    for kind, name, desc in (
+        ("event", "events", "大事（大事记各条）"),
+        ("entry", "entries", "条目（年鉴【】条目）"),
+        ("section", "sections", "章节正文（报告、年鉴综述等不属条目的段落）"),
+    ):
+        of_kind = [r for r in records if r.type == kind]
+        rows = cache(partial(_record_rows, of_kind))  # one list for the JSON and the CSV
+        files.append(DataFile(f"{name}.json", desc, len(of_kind), partial(_records_json, rows)))
+        files.append(DataFile(f"{name}.csv", desc + "（CSV）", len(of_kind), partial(_records_csv, rows)))
+    mentions = cache(partial(_mentions, records))
+    tables = [
+        ("sources", len(cfg.sources), partial(_sources_rows, cfg), "文献"),
+        ("regions", len(cfg.regions), partial(_regions_rows, cfg, mentions),
+         "地区（含官方区划代码；records 为提到它的大事与条目）"),
+        ("topics", len(cfg.topics), partial(_topics_rows, cfg, mentions), "主题"),
+    ]
     if links is not None:
         for kind, directory in KIND_DIRS.items():
-            rows = [
-                {"id": e.id, "name": e.name, "url": e.url, "records": e.records, **({"date": e.date} if kind == "meeting"
-                                                                                     else {}),
-                 **{k: v for k, v in sorted(e.attrs.items())}}
-                for e in sorted(links.entities.values(), key=lambda e: (e.name, e.date, e.id)) if e.kind == kind
-            ]
-            tables.append((directory, rows, {"people": "人物（以职务相称者）", "meetings": "会议（按届次与日期）",
-                                             "series": "系列活动", "organisations": "机构"}[directory]))
-    for name, rows, desc in tables:
-        (data_dir / f"{name}.json").write_text(readable_json(rows), encoding="utf-8")
-        files.append({"name": f"{name}.json", "desc": desc, "count": len(rows)})
+            entities = sorted((e for e in links.entities.values() if e.kind == kind), key=lambda e: (e.name, e.date, e.id))
+            tables.append((directory, len(entities), partial(_entity_rows, entities), ENTITY_TABLES[directory]))
+    for name, count, rows, desc in tables:
+        files.append(DataFile(f"{name}.json", desc, count, partial(_records_json, rows)))
     return files

@@ -36,10 +36,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import accumulate
-from pathlib import Path
 
-from .export import readable_json
+from .export import DataFile, readable_json
 from .models import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
 from .normalise import OCR_RULES, unfix_line
 
@@ -48,9 +48,9 @@ __all__ = [
     "Piece",
     "account",
     "document_ledger",
+    "ledger_files",
     "verify_conservation",
     "whitespace_summary",
-    "write_ledger",
 ]
 
 MARKUP_ANYWHERE = frozenset("*")
@@ -454,16 +454,24 @@ def whitespace_summary(doc: Document, source_lines: list[Line]) -> dict[str, int
     }
 
 
-def write_ledger(docs: list[Document], data_dir: Path, texts: dict[str, str] | None = None) -> list[dict]:
-    """Write ``ledger.json`` and ``ledger.csv``; return the Data page listing.
+def ledger_files(docs: list[Document], texts: dict[str, str] | None = None) -> list[DataFile]:
+    """``ledger.json`` and ``ledger.csv`` for the Data page (written by ``export.write_files``).
 
     ``texts`` (file name -> decoded text) adds the whitespace counts per document.
     """
-    from .load import document_lines
-
-    data_dir.mkdir(parents=True, exist_ok=True)
     ledgers = {doc.source.id: document_ledger(doc) for doc in docs}
     entries = [e for doc in docs for e in ledgers[doc.source.id]]
+    return [
+        DataFile("ledger.json", "校勘账：删改的每一处原文（文献、行号、原文、改后、规则）", len(entries),
+                 partial(_ledger_json, docs, ledgers, entries, texts)),
+        DataFile("ledger.csv", "校勘账（CSV）", len(entries), partial(_ledger_csv, entries)),
+    ]
+
+
+def _ledger_json(docs: list[Document], ledgers: dict[str, list[LedgerEntry]], entries: list[LedgerEntry],
+                 texts: dict[str, str] | None) -> str:
+    from .load import document_lines
+
     data: dict[str, object] = {
         "rules": RULE_NAMES,
         "summary": {sid: dict(sorted(Counter(e.rule for e in es).items())) for sid, es in ledgers.items()},
@@ -474,16 +482,13 @@ def write_ledger(docs: list[Document], data_dir: Path, texts: dict[str, str] | N
             d.source.id: d.whitespace or whitespace_summary(d, document_lines(d.source, texts[d.source.file]))
             for d in docs if d.source.file in texts
         }
-    (data_dir / "ledger.json").write_text(
-        readable_json(data), encoding="utf-8"
-    )
+    return readable_json(data)
+
+
+def _ledger_csv(entries: list[LedgerEntry]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["source", "line", "rule", "before", "after", "note"])
     for e in entries:
         writer.writerow([e.source, e.line, e.rule, e.before, e.after, e.note])
-    (data_dir / "ledger.csv").write_text("\ufeff" + buf.getvalue(), encoding="utf-8")
-    return [
-        {"name": "ledger.json", "desc": "校勘账：删改的每一处原文（文献、行号、原文、改后、规则）", "count": len(entries)},
-        {"name": "ledger.csv", "desc": "校勘账（CSV）", "count": len(entries)},
-    ]
+    return "\ufeff" + buf.getvalue()

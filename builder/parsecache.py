@@ -3,8 +3,8 @@
 Rules:
 
 * A document's cache key is the SHA-256 of everything its parse depends on:
-  the ``Source`` record, the document's lines (numbers and text), the reviewed
-  corrections for that source, and the code of the ``builder`` package. Edit
+  the ``Source`` record (with the document's line range), the text of its
+  file, the reviewed corrections for that source, and the code of the ``builder`` package. Edit
   one line of one source and only that document's key changes, so a rebuild
   re-parses only that document; change the parser and every key changes.
 * Entries are pickles under ``<cache_dir>/<key[:2]>/<key>.pickle``, written
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .models import Correction, Document, Line, Source
+from .load import document_lines
+from .models import Correction, Document, Source
 from .parse import parse_document
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,31 +45,23 @@ def code_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class ParseJob:
-    """One document to parse: its source record, its lines and its corrections."""
+    """One document to parse: its source record, its file's decoded text and its corrections.
+
+    The worker cuts the document's lines out of the text (``document_lines``), so
+    that work is spread over the cores too; ``name`` (the file's path) is for errors."""
 
     source: Source
-    lines: tuple[Line, ...]
+    text: str
     corrections: tuple[Correction, ...] = ()
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # sent to a worker as plain numbers and strings: pickling tens of thousands of
-        # Line objects one by one took longer than the smaller documents' whole parse
-        nos = [line.no for line in self.lines]
-        texts = [line.text for line in self.lines]
-        return _restore_job, (self.source, nos, texts, self.corrections)
+    name: str = ""
 
     def key(self) -> str:
         h = hashlib.sha256()
         h.update(code_fingerprint().encode())
-        h.update(repr(self.source).encode())
+        h.update(repr(self.source).encode())  # includes the document's line range
         h.update(repr(self.corrections).encode())
-        # one update of the whole text hashes the same bytes as one update per line
-        h.update("".join([f"{line.no}\x1f{line.text}\x1e" for line in self.lines]).encode())
+        h.update(self.text.encode("utf-8", "surrogatepass"))
         return h.hexdigest()
-
-
-def _restore_job(source: Source, nos: list[int], texts: list[str], corrections: tuple[Correction, ...]) -> ParseJob:
-    return ParseJob(source, tuple(map(Line, nos, texts)), corrections)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -80,11 +73,13 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def run_job(job: ParseJob) -> Document:
-    """Parse one document (top-level so a worker process can run it), with its whitespace counts for the ledger."""
+    """Cut the document's lines and parse them (top-level so a worker process can run
+    it), with its whitespace counts for the ledger."""
     from .ledger import whitespace_summary
 
-    doc = parse_document(job.source, list(job.lines), job.corrections)
-    doc.whitespace = whitespace_summary(doc, list(job.lines))
+    lines = document_lines(job.source, job.text, name=job.name)
+    doc = parse_document(job.source, lines, job.corrections)
+    doc.whitespace = whitespace_summary(doc, lines)
     return doc
 
 
@@ -123,6 +118,14 @@ class ParseCache:
             pass  # a read-only cache folder only costs speed
 
 
+def _size(job: ParseJob) -> int:
+    """About how long the document is (its share of its file's characters)."""
+    if job.source.lines is None:
+        return len(job.text)
+    first, last = job.source.lines
+    return len(job.text) * (last - first + 1) // max(1, job.text.count("\n") + 1)
+
+
 def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None = None) -> tuple[list[Document], ParseStats]:
     """Parse every job (cached ones are loaded), in parallel; results in job order."""
     stats = ParseStats()
@@ -133,7 +136,7 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
     if len(todo) >= 2 and workers > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
             # biggest first, so one long document does not start last
-            order = sorted(todo, key=lambda i: -len(jobs[i].lines))
+            order = sorted(todo, key=lambda i: -_size(jobs[i]))
             results = dict(zip(order, pool.map(run_job, [jobs[i] for i in order])))
     else:
         results = {i: run_job(jobs[i]) for i in todo}

@@ -13,8 +13,9 @@ Rules that keep builds fast and repeatable:
   trains and predicts in a process of its own (started with the build) while
   regions, records and cross-links are made in this one; a cached model scores
   here with numpy alone;
-* the search index is written while MkDocs builds the pages (two cores, two
-  processes): the ``index`` and ``mkdocs`` timings overlap, and
+* the search index and the downloads (files for readers, which MkDocs does not
+  process) are written while MkDocs builds the pages (two cores, two processes):
+  the ``index``/``downloads`` and ``mkdocs`` timings overlap, and
   ``Archive.wall_seconds`` is the whole build;
 * every stage's wall time and the peak RSS so far are recorded in
   ``Archive.timings`` (printed by bench/bench.py);
@@ -45,10 +46,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from .classify import preload as preload_classifier
 from .config import ConfigError, SiteConfig, load_config
 from .enrich import Gazetteer, enrich_documents
-from .export import write_data
-from .ledger import write_ledger
+from .export import DataFile, data_files, write_files
+from .ledger import ledger_files
 from .links import Links, build_links
-from .load import document_lines, read_source_text
+from .load import read_source_text
 from .mkdocs_worker import GO
 from .models import Document
 from .parsecache import ParseCache, ParseJob, ParseStats, parse_all
@@ -57,7 +58,7 @@ from .provenance import Provenance, provenance, publish_raw_texts, source_date_e
 from .records import Page, Record, build_records, source_pages
 from .render import GENERATED_DIRS, Renderer, section_parts
 from .search_index import write_search_index
-from .search_plugin import LATER, copy_index
+from .search_plugin import LATER, copy_late
 
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
@@ -106,6 +107,7 @@ class Archive:
     parse_stats: ParseStats = field(default_factory=ParseStats)
     timings: list[StageTiming] = field(default_factory=list)
     links: Links | None = None
+    downloads: list[DataFile] = field(default_factory=list)  # listed by render, written during MkDocs
     wall_seconds: float = 0.0  # the whole build; stages may overlap (index runs during mkdocs)
 
     @contextmanager
@@ -116,7 +118,8 @@ class Archive:
 
 
 def load_and_parse(config_dir: Path, sources_dir: Path, *, cache_dir: Path | None = None) -> Archive:
-    """Stages 1–3: read config and sources (load), cut each document's lines (normalise), parse.
+    """Stages 1–3: read config and sources (load); then each parse worker cuts its
+    document's lines out of the file's text (normalise) and parses them.
 
     ``cache_dir`` enables the parse cache (builder/parsecache.py).
     """
@@ -127,12 +130,13 @@ def load_and_parse(config_dir: Path, sources_dir: Path, *, cache_dir: Path | Non
             if source.file not in archive.texts:
                 archive.texts[source.file] = read_source_text(source, sources_dir)
     archive.timings[-1].seconds = time.perf_counter() - start  # config + source files
-    with archive.stage("normalise"):
-        jobs = []
-        for source in archive.cfg.sources:
-            lines = document_lines(source, archive.texts[source.file], name=str(sources_dir / source.file))
-            corrections = tuple(c for c in archive.cfg.corrections if c.source == source.id)
-            jobs.append(ParseJob(source, tuple(lines), corrections))
+    with archive.stage("normalise"):  # the lines themselves are cut in the parse workers
+        jobs = [
+            ParseJob(source, archive.texts[source.file],
+                     tuple(c for c in archive.cfg.corrections if c.source == source.id),
+                     name=str(sources_dir / source.file))
+            for source in archive.cfg.sources
+        ]
     with archive.stage("parse"):
         archive.documents, archive.parse_stats = parse_all(jobs, ParseCache(cache_dir))
     return archive
@@ -203,11 +207,10 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     renderer.facet_pages("topics", archive.records)
     if archive.links is not None:
         renderer.entity_pages(archive.links, archive.records)
-    files = write_data(archive.records, archive.cfg, docs_dir / "data", archive.links)
-    files += write_ledger(archive.documents, docs_dir / "data", archive.texts)  # issue 3: the ledger
-    renderer.data_page(files)
+    archive.downloads = data_files(archive.records, archive.cfg, archive.links)
+    archive.downloads += ledger_files(archive.documents, archive.texts)  # issue 3: the ledger
+    renderer.data_page([f.listing() for f in archive.downloads])
     renderer.search_page()
-    publish_raw_texts(archive.texts, docs_dir)
     write_permalinks(archive, renderer, config_dir)
 
 
@@ -224,6 +227,12 @@ def write_permalinks(archive: Archive, renderer: Renderer, config_dir: Path | No
 
 def index_archive(archive: Archive, docs_dir: Path) -> None:
     write_search_index(archive.records, archive.cfg, docs_dir / "data" / "search")
+
+
+def write_downloads(archive: Archive, docs_dir: Path) -> None:
+    """The data downloads listed on the Data page, and the source texts as published."""
+    write_files(archive.downloads, docs_dir / "data")
+    publish_raw_texts(archive.texts, docs_dir)
 
 
 def mkdocs_problems(log: str) -> str:
@@ -284,7 +293,7 @@ class MkDocsRun:
         if code != 0:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise BuildError("mkdocs build --strict failed; the previous site is untouched:\n" + mkdocs_problems(log))
-        copy_index(docs_dir, self.tmp)
+        copy_late(docs_dir, self.tmp)
         old = self.out_dir.with_name(self.out_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.out_dir.exists():
@@ -364,9 +373,9 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
                 mkdocs: MkDocsRun | None, cache: bool, classifier_pool: Executor | None = None) -> Archive:
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
-        steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据 index"]
+        steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据与下载 index"]
         if mkdocs is not None:
-            steps = [*steps[:3], "检索数据与 MkDocs 构建 index + mkdocs", "MkDocs 构建"]
+            steps = [*steps[:3], "检索数据、下载与 MkDocs 构建 index + mkdocs", "MkDocs 构建"]
         task = progress.add_task(steps[0], total=len(steps))
         archive = load_and_parse(config_dir, sources_dir, cache_dir=project_dir / CACHE_DIR if cache else None)
         progress.update(task, advance=1, description=steps[1])
@@ -380,11 +389,16 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
         if mkdocs is None:
             with archive.stage("index"):
                 index_archive(archive, docs_dir)
+            with archive.stage("downloads"):
+                write_downloads(archive, docs_dir)
             progress.update(task, advance=1)
             return archive
-        mkdocs.go()  # MkDocs builds the pages on one core while the index is written on the other
+        # MkDocs builds the pages on one core while the index and downloads are written on the other
+        mkdocs.go()
         with archive.stage("index"):
             index_archive(archive, docs_dir)
+        with archive.stage("downloads"):
+            write_downloads(archive, docs_dir)
         progress.update(task, advance=1, description=steps[4])
         mkdocs.finish(docs_dir)
         archive.timings.append(StageTiming("mkdocs", mkdocs.seconds, peak_rss_mb(children=True)))

@@ -16,11 +16,14 @@ corpus that is most of MkDocs' time and memory). As a safety net it also drops
 any text left in the written index.
 
 ``fangzhi-search-index``: the split index (``docs/data/search/``, tens of
-thousands of small files at scale) is not a page or asset MkDocs needs to look
-at; the plugin takes it out of MkDocs' file list and copies it into the site
-after the build. ``fangzhi build`` writes the index *while* MkDocs builds the
-pages (environment ``FANGZHI_SEARCH_INDEX=later``) and adds it to the site
-itself before the site is swapped in (builder/pipeline.py).
+thousands of small files at scale), the published source texts
+(``data/raw/``) and the downloads (``data/*.json``, ``data/*.csv``) are files
+for readers, not pages or assets MkDocs needs to look at (``is_late``); the
+plugin takes them out of MkDocs' file list and copies them into the site after
+the build. ``fangzhi build`` writes them *while* MkDocs builds the pages
+(environment ``FANGZHI_SEARCH_INDEX=later``) and adds them to the site itself
+before the site is swapped in (builder/pipeline.py). Pages link to them with
+HTML links, which MkDocs does not check against its file list.
 """
 
 from __future__ import annotations
@@ -38,7 +41,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from .provenance import RAW_DIR
+
+DATA_DIR = "data"
 INDEX_DIR = "data/search"
+LATE_DIRS = (INDEX_DIR, RAW_DIR)
+DOWNLOAD_SUFFIXES = (".json", ".csv")
 LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
 
 
@@ -84,26 +92,45 @@ class TitleOnlySearchIndex(BasePlugin):
         path.write_text(json.dumps(titles_only(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def copy_index(docs_dir: Path, site_dir: Path) -> None:
-    """The split index from the docs into the site (hard links where the file system allows)."""
-    src = docs_dir / INDEX_DIR
-    if not src.is_dir():
-        return
-    dest = site_dir / INDEX_DIR
-    shutil.rmtree(dest, ignore_errors=True)
+def is_late(src_uri: str) -> bool:
+    """A file the build writes while MkDocs runs: the split index, the raw texts, a download in data/."""
+    if src_uri.startswith(tuple(d + "/" for d in LATE_DIRS)):
+        return True
+    folder, _, name = src_uri.rpartition("/")
+    return folder == DATA_DIR and name.endswith(DOWNLOAD_SUFFIXES)
+
+
+def copy_late(docs_dir: Path, site_dir: Path) -> None:
+    """The files ``is_late`` names, from the docs into the site (hard links where the file system allows)."""
+    for name in LATE_DIRS:
+        src = docs_dir / name
+        if src.is_dir():
+            dest = site_dir / name
+            shutil.rmtree(dest, ignore_errors=True)
+            shutil.copytree(src, dest, copy_function=_link_or_copy)
+    data = docs_dir / DATA_DIR
+    for path in sorted(data.iterdir()) if data.is_dir() else []:
+        if path.is_file() and is_late(f"{DATA_DIR}/{path.name}"):
+            dest = site_dir / DATA_DIR / path.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            _link_or_copy(path, dest)
+
+
+def _link_or_copy(src: str | Path, dest: str | Path) -> None:
+    """Hard link the file ``src`` at ``dest``, or copy it where the file system cannot link."""
     try:
-        shutil.copytree(src, dest, copy_function=os.link)
+        os.link(src, dest)
     except OSError:
-        shutil.rmtree(dest, ignore_errors=True)
-        shutil.copytree(src, dest)
+        shutil.copyfile(src, dest)
 
 
 class SplitSearchIndex(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for file in [f for f in files if f.src_uri.startswith(INDEX_DIR + "/")]:
+        for file in [f for f in files if is_late(f.src_uri)]:
             files.remove(file)
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if os.environ.get(LATER) != "later":
-            copy_index(Path(config.docs_dir), Path(config.site_dir))
+            copy_late(Path(config.docs_dir), Path(config.site_dir))
