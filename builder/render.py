@@ -190,7 +190,7 @@ class Renderer:
             for pager, chunk in paginate(f"{kind}/{key}", listed[key]):
                 up = "../" if pager.number == 1 else "../../"
                 if up not in intros:
-                    intros[up] = self._facet_intro(kind, key, recs, up=up)
+                    intros[up] = self._facet_intro(kind, key, recs, up=up, with_map=pager.number == 1)
                 root = _root(pager.path)
                 groups = [(label, Markup(self.fragments.listing(group, root))) for label, group in _group_records(chunk)]
                 self.write(pager.path, "listing.md.j2", title=name, groups=groups, intro=intros[up], pager=pager)
@@ -203,9 +203,10 @@ class Renderer:
         )
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
 
-    def _facet_intro(self, kind: str, key: str, recs: list[Record], up: str = "../") -> Markup:
+    def _facet_intro(self, kind: str, key: str, recs: list[Record], up: str = "../", with_map: bool = True) -> Markup:
         """Counts, and for a region its place in the hierarchy, code, history and map.
-        ``up`` leads from the page to the folder of its siblings."""
+        ``up`` leads from the page to the folder of its siblings. The map is drawn on a
+        listing's first page only (``with_map``): it is the largest part of a region's intro."""
         counts = defaultdict(int)
         for r in recs:
             counts[r.type] += 1
@@ -233,7 +234,7 @@ class Renderer:
                 f"（{escape(region.level)}）</p>"
                 + f'<p class="fz-region-facts">{" · ".join(facts)}</p>'
                 + history
-                + str(locator_map(region, self.region_by_id, self.map_children))
+                + (str(locator_map(region, self.region_by_id, self.map_children)) if with_map else "")
                 + (f'<p class="fz-below">下辖：{below}</p>' if below else "")
                 + f"<p>{text}</p>"
             )

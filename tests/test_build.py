@@ -174,3 +174,23 @@ def test_pager_links_previous_and_next(built):
     second = (site / "years" / "2020" / "p2" / "index.html").read_text("utf-8")
     nav = re.search(r'<nav class="fz-pager".*?</nav>', second, re.DOTALL).group(0)
     assert 'rel="prev"' in nav and "<strong>2</strong>" in nav
+
+
+def test_region_map_is_drawn_on_the_first_page_of_its_listing_only(built):
+    _, _, site = built
+    first = (site / "regions" / "liaoyang" / "index.html").read_text("utf-8")
+    second = (site / "regions" / "liaoyang" / "p2" / "index.html").read_text("utf-8")
+    assert first.count('<figure class="fz-map">') == 1
+    assert '<figure class="fz-map">' not in second
+    assert 'class="fz-hierarchy"' in second  # the rest of the intro stays
+
+
+def test_downloads_are_in_the_site_and_linked_from_the_data_page(built):
+    archive, project, site = built
+    page = (site / "data" / "index.html").read_text("utf-8")
+    for f in archive.downloads:
+        assert f'href="{f.name}"' in page
+        assert (site / "data" / f.name).stat().st_size > 0
+        assert (site / "data" / f.name).read_bytes() == (project / "docs" / "data" / f.name).read_bytes()
+    raw = sorted(p.name for p in (site / "data" / "raw").iterdir())
+    assert len(raw) == len({s.file for s in archive.cfg.sources})
