@@ -4,16 +4,21 @@
     python bench/bench.py --scales 1 10   # a quicker run
 
 Each scale runs in its own process (so peak RSS is that scale's) and prints,
-per stage (load, normalise, parse, enrich, render, index, mkdocs), the
-seconds and the peak RSS so far; then pages, total and median page HTML
-bytes, the search index bytes, and — measured in the same run — a plain
+per stage (load, normalise, parse, enrich, render, index, downloads, mkdocs),
+the seconds and the peak RSS so far; then pages, total and median page HTML
+bytes (and per kind of page), the search index bytes, and — measured in the same run — a plain
 ``mkdocs build`` of the same generated Markdown without our stages, with
 the ratios the targets are stated in. Finally it rebuilds after a one-line
 correction to one source (caches warm, MkDocs included) and prints the
 time, the share of our stages in it, and what was re-parsed.
 
-The index stage runs while MkDocs builds the pages (builder/pipeline.py), so
-stage times overlap: "ours" is the build's wall time minus MkDocs' own, i.e.
+The parse workers cut each document's lines themselves, so the ``normalise``
+stage row is only the main process' share (building the jobs); "normalise Σ"
+and "parse Σ" are the seconds the workers spent on each, summed over
+documents (two workers: about twice the wall time).
+
+The index and downloads stages run while MkDocs builds the pages
+(builder/pipeline.py), so stage times overlap: "ours" is the build's wall time minus MkDocs' own, i.e.
 the time the build spends in our stages beyond what MkDocs needs anyway.
 MkDocs' process starts with the build and warms up (imports, jieba's
 dictionary, about 0.9 s) while our stages run, so "mkdocs" counts from the
@@ -62,7 +67,10 @@ class ScaleResult:
     total_bytes: int = 0
     median_bytes: int = 0
     max_bytes: int = 0
+    kinds: dict[str, list[int]] = field(default_factory=dict)  # top folder → [pages, median bytes, largest]
     index_bytes: int = 0
+    worker_normalise_s: float = 0.0  # summed over documents, in the parse workers
+    worker_parse_s: float = 0.0
     ours_s: float = 0.0
     mkdocs_s: float = 0.0
     plain_s: float = 0.0
@@ -120,7 +128,14 @@ def run_scale(n: int) -> ScaleResult:
         res.mkdocs_s = sum(t.seconds for t in archive.timings if t.stage == "mkdocs")
         res.ours_s = archive.wall_seconds - res.mkdocs_s
         res.peak_rss_mb = max(t.peak_rss_mb for t in archive.timings)
-        sizes = [p.stat().st_size for p in site.rglob("*.html")]
+        res.worker_normalise_s = archive.parse_stats.normalise_seconds
+        res.worker_parse_s = archive.parse_stats.parse_seconds
+        by_kind: dict[str, list[int]] = {}
+        for p in site.rglob("*.html"):
+            rel = p.relative_to(site).parts
+            by_kind.setdefault(rel[0] if len(rel) > 1 else "(top)", []).append(p.stat().st_size)
+        res.kinds = {k: [len(v), int(statistics.median(v)), max(v)] for k, v in sorted(by_kind.items())}
+        sizes = [size for v in by_kind.values() for size in v]
         res.pages, res.total_bytes = len(sizes), sum(sizes)
         res.median_bytes, res.max_bytes = int(statistics.median(sizes)), max(sizes)
         index_files = [p for p in (site / "search").rglob("*") if p.is_file() and p.suffix != ".html"]
@@ -152,6 +167,8 @@ def report(results: list[ScaleResult]) -> None:
         cells = "".join(f"{r.stages[i]['seconds']:>12.2f} s ({r.stages[i]['peak_rss_mb']:>5.0f})" for r in results)
         print(f"{name:<10}{cells}")
     rows = [
+        ("normalise Σ s", lambda r: f"{r.worker_normalise_s:.2f}"),  # in the parse workers, summed over documents
+        ("parse Σ s", lambda r: f"{r.worker_parse_s:.2f}"),
         ("pages (HTML)", lambda r: f"{r.pages}"),
         ("total HTML MB", lambda r: f"{r.total_bytes / 1e6:.1f}"),
         ("median page KB", lambda r: f"{r.median_bytes / 1e3:.1f}"),
@@ -172,6 +189,14 @@ def report(results: list[ScaleResult]) -> None:
         ("  load+parse s", lambda r: f"{sum(t['seconds'] for t in r.rebuild_stages if t['stage'] in PARSE):.2f}"),
         ("  cold l+p s", lambda r: f"{sum(t['seconds'] for t in r.stages if t['stage'] in PARSE):.2f}"),
     ]
+    print("\n== page HTML by kind (top folder): pages, median KB, largest KB")
+    kinds = sorted({k for r in results for k, v in r.kinds.items() if v[0] >= 10},
+                   key=lambda k: -results[-1].kinds.get(k, [0])[0])
+    print(f"{'kind':<16}" + "".join(f"{f'{r.scale}×':>22}" for r in results))
+    for kind in kinds:
+        cells = "".join(f"{n:>7} {med / 1e3:>6.1f} {top / 1e3:>6.0f}  " for n, med, top in
+                        (r.kinds.get(kind, [0, 0, 0]) for r in results))
+        print(f"{kind:<16}" + cells)
     print("\n== totals")
     print(f"{'':<16}" + "".join(f"{f'{r.scale}×':>12}" for r in results))
     for label, fn in rows:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -72,21 +73,27 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def run_job(job: ParseJob) -> Document:
-    """Cut the document's lines and parse them (top-level so a worker process can run
-    it), with its whitespace counts for the ledger."""
+def run_job(job: ParseJob) -> tuple[Document, float, float]:
+    """Cut the document's lines (normalise) and parse them (top-level so a worker
+    process can run it), with its whitespace counts for the ledger; also the
+    seconds each of the two steps took."""
     from .ledger import whitespace_summary
 
+    start = time.perf_counter()
     lines = document_lines(job.source, job.text, name=job.name)
+    cut = time.perf_counter()
     doc = parse_document(job.source, lines, job.corrections)
     doc.whitespace = whitespace_summary(doc, lines)
-    return doc
+    return doc, cut - start, time.perf_counter() - cut
 
 
 @dataclass
 class ParseStats:
     parsed: list[str] = field(default_factory=list)  # source ids parsed in this run
     cached: list[str] = field(default_factory=list)  # source ids taken from the cache
+    # seconds the workers spent cutting lines (normalise) and parsing, summed over documents
+    normalise_seconds: float = 0.0
+    parse_seconds: float = 0.0
 
 
 @dataclass
@@ -140,9 +147,11 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
             results = dict(zip(order, pool.map(run_job, [jobs[i] for i in order])))
     else:
         results = {i: run_job(jobs[i]) for i in todo}
-    for i, doc in results.items():
+    for i, (doc, normalise_s, parse_s) in results.items():
         docs[i] = doc
         cache.put(keys[i], doc)
+        stats.normalise_seconds += normalise_s
+        stats.parse_seconds += parse_s
     for i, job in enumerate(jobs):
         (stats.parsed if i in results else stats.cached).append(job.source.id)
     return [d for d in docs if d is not None], stats
