@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 
 from .config import SiteConfig
@@ -174,10 +174,10 @@ def data_files(records: list[Record], cfg: SiteConfig, links: Links | None = Non
         ("section", "sections", "章节正文（报告、年鉴综述等不属条目的段落）"),
     ):
         of_kind = [r for r in records if r.type == kind]
-        rows = cache(partial(_record_rows, of_kind))  # one list for the JSON and the CSV
+        rows = partial(_record_rows, of_kind)  # made for each file as it is written, then let go
         files.append(DataFile(f"{name}.json", desc, len(of_kind), partial(_records_json, rows)))
         files.append(DataFile(f"{name}.csv", desc + "（CSV）", len(of_kind), partial(_records_csv, rows)))
-    mentions = cache(partial(_mentions, records))
+    mentions = partial(_mentions, records)
     tables = [
         ("sources", len(cfg.sources), partial(_sources_rows, cfg), "文献"),
         ("regions", len(cfg.regions), partial(_regions_rows, cfg, mentions),

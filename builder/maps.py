@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from jinja2 import Environment
+from markupsafe import Markup
 
 from .models import Region
 
@@ -113,9 +114,10 @@ def children_by_parent(regions: Iterable[Region]) -> dict[str, list[Region]]:
     return out
 
 
-def locator_map(region: Region, regions: Mapping[str, Region],
+def locator_map(env: Environment, region: Region, regions: Mapping[str, Region],
                 children: Mapping[str, list[Region]] | None = None) -> Markup:
-    """The region highlighted among its siblings inside its parent, or nothing without boundary data.
+    """The region highlighted among its siblings inside its parent (templates/map.svg.j2),
+    or nothing without boundary data.
 
     ``children`` (``children_by_parent(regions.values())``) saves a scan of all regions per map."""
     unit = region
@@ -131,16 +133,9 @@ def locator_map(region: Region, regions: Mapping[str, Region],
         children = children_by_parent(regions.values())
     siblings = [r for r in children.get(parent.id, ()) if r.code and r.id != unit.id
                 and r.level in tier] if parent else []
-    shapes = [f'<path d="{_shape(frame_code, frame_code)}" class="fz-map-frame"/>']
-    for s in sorted(siblings, key=lambda r: r.code):
-        if _rings(six(s.code)):
-            shapes.append(f'<path d="{_shape(six(s.code), frame_code)}" class="fz-map-other"><title>{escape(s.name)}'
-                          "</title></path>")
-    shapes.append(f'<path d="{_shape(six(unit.code), frame_code)}" class="fz-map-this"><title>{escape(unit.name)}'
-                  "</title></path>")
-    where = f"{escape(parent.name)}中的{escape(unit.name)}" if parent else escape(unit.name)
-    note = "" if unit is region else f"（{escape(region.name)}位于{escape(unit.name)}）"
-    svg = (f'<figure class="fz-map"><svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 {width + 4:.0f} '
-           f'{height + 4:.0f}" width="{width + 4:.0f}" role="img"><title>{where}</title>{"".join(shapes)}</svg>'
-           f"<figcaption>{where}{note}</figcaption></figure>")
-    return Markup(svg)
+    others = [(s.name, _shape(six(s.code), frame_code)) for s in sorted(siblings, key=lambda r: r.code)
+              if _rings(six(s.code))]
+    return Markup(env.get_template("map.svg.j2").render(
+        region=region, unit=unit, parent=parent, width=width, height=height, others=others,
+        frame=_shape(frame_code, frame_code), this=_shape(six(unit.code), frame_code),
+    ))

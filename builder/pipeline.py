@@ -13,6 +13,9 @@ Rules that keep builds fast and repeatable:
   trains and predicts in a process of its own (started with the build) while
   regions, records and cross-links are made in this one; a cached model scores
   here with numpy alone;
+* the pages are written by two processes: a forked copy of this one (which
+  has the archive without pickling it) writes the reading, year and topic
+  pages while this one writes the regions and entities;
 * the search index and the downloads (files for readers, which MkDocs does not
   process) are written while MkDocs builds the pages (two cores, two processes):
   the ``index``/``downloads`` and ``mkdocs`` timings overlap, and
@@ -34,10 +37,12 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from rich.console import Console
@@ -173,19 +178,65 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None, pool: Execut
             record.topics = topics
 
 
-def clear_generated(docs_dir: Path) -> None:
-    """Move the generated folders out of the way at once and delete them in the background."""
+def clear_generated(docs_dir: Path) -> Callable[[], None]:
+    """Move the generated folders out of the way at once; the result deletes them in the background."""
     trash = Path(tempfile.mkdtemp(prefix=".fangzhi-old-", dir=docs_dir.parent))
     for name in GENERATED_DIRS:
         if (docs_dir / name).exists():
             (docs_dir / name).rename(trash / name)
     # not a daemon: the process waits for it before it exits
-    threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}).start()
+    return threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}).start
+
+
+@contextmanager
+def in_forked_process(fn: Callable[[], None], what: str) -> Iterator[None]:
+    """Run ``fn`` in a forked copy of this process, which has everything built so far
+    (nothing is pickled), while the ``with`` block runs here; the block's end waits for
+    it and raises its error, if any, as a BuildError that names ``what`` it was doing.
+    An error here stops it. Without ``fork`` (not Linux) ``fn`` runs here first."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        fn()
+        yield
+        return
+    ctx = multiprocessing.get_context("fork")
+    reader, writer = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            fn()
+            writer.send("")
+        except Exception:  # noqa: BLE001 - whatever it is, the parent reports it
+            writer.send(traceback.format_exc())
+        finally:
+            os._exit(0)  # none of the parent's clean-up (threads, streams, atexit) in the copy
+
+    proc = ctx.Process(target=child, daemon=True)
+    proc.start()
+    writer.close()
+    try:
+        yield
+    except BaseException:
+        proc.terminate()
+        proc.join()
+        raise
+    try:
+        error = reader.recv()
+    except EOFError:  # it died before it could say
+        error = None
+    finally:
+        reader.close()
+    proc.join()
+    if error is None:
+        error = f"it stopped with exit code {proc.exitcode}"
+    if error:
+        raise BuildError(f"{what} (in a second process) failed:\n{error}")
 
 
 def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None,
                    cache_dir: Path | None = None) -> None:
-    clear_generated(docs_dir)
+    """Write every page's Markdown: the reading, year and topic pages in a forked copy of
+    this process (the second core), the regions, entities and the rest here."""
+    delete_old = clear_generated(docs_dir)
     renderer = Renderer(archive.cfg, docs_dir, cache_dir)
     renderer.common["provenance"] = archive.provenance
     stats = {}
@@ -197,21 +248,28 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
         }
     if archive.links is not None:
         renderer.link_records(archive.links, archive.records)
+    with in_forked_process(partial(_reading_pages, renderer, archive, stats),
+                           "writing the reading, year and topic pages"):
+        renderer.facet_pages("regions", archive.records)
+        if archive.links is not None:
+            renderer.entity_pages(archive.links, archive.records)
+        archive.downloads = data_files(archive.records, archive.cfg, archive.links)
+        archive.downloads += ledger_files(archive.documents, archive.texts)  # issue 3: the ledger
+        renderer.data_page([f.listing() for f in archive.downloads])
+        renderer.search_page()
+    write_permalinks(archive, renderer, config_dir)  # a notice only where no page is now
+    delete_old()
+
+
+def _reading_pages(renderer: Renderer, archive: Archive, stats: dict[str, dict[str, int]]) -> None:
+    """Each source's reading pages, the list of sources, the year pages and the topic pages."""
     for doc in archive.documents:
         pages = archive.pages[doc.source.id]
         for page in pages:
             renderer.source_page(page, section_parts(page, pages), stats[doc.source.id])
     renderer.sources_index(archive.documents, archive.pages, stats)
     renderer.year_pages(archive.records, archive.documents)
-    renderer.facet_pages("regions", archive.records)
     renderer.facet_pages("topics", archive.records)
-    if archive.links is not None:
-        renderer.entity_pages(archive.links, archive.records)
-    archive.downloads = data_files(archive.records, archive.cfg, archive.links)
-    archive.downloads += ledger_files(archive.documents, archive.texts)  # issue 3: the ledger
-    renderer.data_page([f.listing() for f in archive.downloads])
-    renderer.search_page()
-    write_permalinks(archive, renderer, config_dir)
 
 
 def write_permalinks(archive: Archive, renderer: Renderer, config_dir: Path | None) -> None:

@@ -56,6 +56,27 @@ def yaml_str(text: str) -> Markup:
     return Markup('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
+def template_env(cache_dir: Path | None = None) -> Environment:
+    """The templates in builder/templates, compiled ones kept under ``cache_dir``."""
+    bytecode = None
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = FileSystemBytecodeCache(str(cache_dir))  # keyed by each template's source
+    env = Environment(
+        bytecode_cache=bytecode,
+        loader=PackageLoader("builder", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a build: skip the per-use freshness check
+    )
+    env.filters["mdh"] = md_heading
+    env.filters["yaml"] = yaml_str
+    return env
+
+
 @dataclass
 class Renderer:
     cfg: SiteConfig
@@ -63,22 +84,7 @@ class Renderer:
     cache_dir: Path | None = None  # compiled templates are kept here between builds
 
     def __post_init__(self) -> None:
-        bytecode = None
-        if self.cache_dir is not None:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(self.cache_dir))  # keyed by each template's source
-        self.env = Environment(
-            bytecode_cache=bytecode,
-            loader=PackageLoader("builder", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            auto_reload=False,  # templates do not change during a build: skip the per-use freshness check
-        )
-        self.env.filters["mdh"] = md_heading
-        self.env.filters["yaml"] = yaml_str
+        self.env = template_env(self.cache_dir)
         self.common = {
             "genre_names": GENRE_NAMES,
             "precision_names": PRECISION_NAMES,
@@ -91,7 +97,6 @@ class Renderer:
             "pager": None,
         }
         self.fragments = Fragments(self.env, self.common)  # record HTML; link_records adds the cross-links
-        self.written: list[Path] = []
         self.region_by_id = {r.id: r for r in self.cfg.regions}
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
         self.map_children = children_by_parent(self.region_by_id.values())  # for the maps (by id, as drawn)
@@ -103,7 +108,6 @@ class Renderer:
         path = self.docs_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        self.written.append(path)
 
     # -- source reading pages -------------------------------------------------
 
@@ -204,45 +208,31 @@ class Renderer:
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
 
     def _facet_intro(self, kind: str, key: str, recs: list[Record], up: str = "../", with_map: bool = True) -> Markup:
-        """Counts, and for a region its place in the hierarchy, code, history and map.
-        ``up`` leads from the page to the folder of its siblings. The map is drawn on a
-        listing's first page only (``with_map``): it is the largest part of a region's intro."""
-        counts = defaultdict(int)
-        for r in recs:
-            counts[r.type] += 1
-        text = f"大事 {counts['event']} 条 · 条目 {counts['entry']} 条 · 章节 {counts['section']} 个。"
+        """Counts, and for a region its place in the hierarchy, code, history and map
+        (templates/facet_intro.html.j2). ``up`` leads from the page to the folder of its
+        siblings. The map is drawn on a listing's first page only (``with_map``): it is the
+        largest part of a region's intro."""
+        counts = Counter(r.type for r in recs)
+        context: dict[str, object] = {"counts": {t: counts[t] for t in ("event", "entry", "section")}, "up": up,
+                                      "with_page": self.with_page, "region": None}
         if kind == "regions":
             region = self.region_by_id[key]
             chain = []
             parent = region.parent
             while parent:
-                p = self.region_by_id[parent]
-                chain.insert(0, f'<a href="{up}{p.id}/">{escape(p.name)}</a>' if p.id in self.with_page else str(escape(p.name)))
-                parent = p.parent
-            children = [g for g in self.region_children.get(key, ()) if g.id in self.with_page]
-            below = "、".join(f'<a href="{up}{c.id}/">{escape(c.name)}</a>' for c in children)
-            facts = [f"区划代码 {escape(region.code)}" if region.code else "现行区划代码中无此单位"]
-            if region.valid_from or region.valid_to:
-                facts.append(f"存续 {escape(region.valid_from or '？')}—{escape(region.valid_to or '')}")
-            if region.successor:
-                successor = self.region_by_id[region.successor]
-                facts.append(f'后为<a href="{up}{successor.id}/">{escape(successor.name)}</a>' if successor.id in self.with_page
-                             else f"后为{escape(successor.name)}")
-            history = "".join(f'<p class="fz-history">{escape(h)}</p>' for h in region.history)
-            text = (
-                f'<p class="fz-hierarchy">{" › ".join(chain)}{" › " if chain else ""}<strong>{escape(region.name)}</strong>'
-                f"（{escape(region.level)}）</p>"
-                + f'<p class="fz-region-facts">{" · ".join(facts)}</p>'
-                + history
-                + (str(locator_map(region, self.region_by_id, self.map_children)) if with_map else "")
-                + (f'<p class="fz-below">下辖：{below}</p>' if below else "")
-                + f"<p>{text}</p>"
+                chain.insert(0, self.region_by_id[parent])
+                parent = chain[0].parent
+            context.update(
+                region=region, chain=chain,
+                below=[g for g in self.region_children.get(key, ()) if g.id in self.with_page],
+                successor=self.region_by_id[region.successor] if region.successor else None,
+                map=locator_map(self.env, region, self.region_by_id, self.map_children) if with_map else "",
             )
-            return Markup(text)
-        related = Counter(t for r in recs for t in r.topics if t != key)
-        names = self.common["topic_names"]
-        links = "、".join(f'<a href="{up}{t}/">{escape(names[t])}</a>（{n}）' for t, n in related.most_common(6))
-        return Markup(f"<p>{text}</p>" + (f'<p class="fz-related-topics">相关主题：{links}</p>' if links else ""))
+        else:
+            names = self.common["topic_names"]
+            related = Counter(t for r in recs for t in r.topics if t != key)
+            context["related"] = [(t, names[t], n) for t, n in related.most_common(6)]
+        return Markup(self.env.get_template("facet_intro.html.j2").render(context))
 
     # -- people, meetings, series, organisations ---------------------------------
 

@@ -40,7 +40,7 @@ from builder.entities import (
 )
 from builder.maps import children_by_parent, locator_map
 from builder.models import Region, Topic
-from builder.render import md_heading
+from builder.render import md_heading, template_env
 
 REPO = Path(__file__).resolve().parent.parent
 REGIONS = load_regions(REPO / "site_config" / "regions.yml")
@@ -252,7 +252,8 @@ def test_maps_with_a_children_index_are_the_maps_without():
     children = children_by_parent(by_id.values())
     for rid in ("guta", "guta-gucheng", "wanghua", "jinzhou", "liaoning"):
         if rid in by_id:
-            assert locator_map(by_id[rid], by_id, children) == locator_map(by_id[rid], by_id)
+            env = template_env()
+            assert locator_map(env, by_id[rid], by_id, children) == locator_map(env, by_id[rid], by_id)
 
 
 @settings(max_examples=300, deadline=None, database=None)
