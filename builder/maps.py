@@ -63,7 +63,7 @@ def _rings(code6: str) -> tuple[tuple[tuple[float, float], ...], ...]:
     for polygon in polygons:
         ring = polygon[0]
         step = max(1, len(ring) // MAX_POINTS)
-        out.append(tuple((float(x), float(y)) for x, y in ring[::step]))
+        out.append(tuple(map(tuple, ring[::step])))  # GeoJSON positions [x, y] as (x, y)
     return tuple(out)
 
 
