@@ -440,6 +440,11 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
         with archive.stage("enrich"):
             enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None, classifier_pool)
             archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
+        if classifier_pool is not None:
+            # its work is done (or was not needed: a cached model): end it, and its thread here,
+            # before the pages are written by a forked copy of this process
+            _terminate_workers(classifier_pool)
+            classifier_pool.shutdown(wait=True, cancel_futures=True)
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None)
