@@ -101,11 +101,11 @@ def write_files(files: list[DataFile], data_dir: Path) -> None:
         (data_dir / f.name).write_text(f.content(), encoding="utf-8")
 
 
-def _records_json(rows: Callable[[], list[dict[str, object]]]) -> str:
+def _json_of(rows: Callable[[], list[dict[str, object]]]) -> str:
     return readable_json(rows())
 
 
-def _records_csv(rows: Callable[[], list[dict[str, object]]]) -> str:
+def _csv_of(rows: Callable[[], list[dict[str, object]]]) -> str:
     return _csv(rows())
 
 
@@ -136,8 +136,8 @@ def _sources_rows(cfg: SiteConfig) -> list[dict[str, object]]:
     ]
 
 
-def _regions_rows(cfg: SiteConfig, mentions: Callable[[], dict[tuple[str, str], list[str]]]) -> list[dict[str, object]]:
-    by = mentions()
+def _regions_rows(cfg: SiteConfig, records: list[Record]) -> list[dict[str, object]]:
+    by = _mentions(records)
     return [
         {"id": g.id, "name": g.name, "level": g.level, "parent": g.parent, "code": g.code, "aliases": list(g.aliases),
          "valid_from": g.valid_from, "valid_to": g.valid_to, "history": list(g.history),
@@ -147,8 +147,8 @@ def _regions_rows(cfg: SiteConfig, mentions: Callable[[], dict[tuple[str, str], 
     ]
 
 
-def _topics_rows(cfg: SiteConfig, mentions: Callable[[], dict[tuple[str, str], list[str]]]) -> list[dict[str, object]]:
-    by = mentions()
+def _topics_rows(cfg: SiteConfig, records: list[Record]) -> list[dict[str, object]]:
+    by = _mentions(records)
     return [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": by.get(("topic", t.id), [])}
             for t in cfg.topics]
 
@@ -175,19 +175,18 @@ def data_files(records: list[Record], cfg: SiteConfig, links: Links | None = Non
     ):
         of_kind = [r for r in records if r.type == kind]
         rows = partial(_record_rows, of_kind)  # made for each file as it is written, then let go
-        files.append(DataFile(f"{name}.json", desc, len(of_kind), partial(_records_json, rows)))
-        files.append(DataFile(f"{name}.csv", desc + "（CSV）", len(of_kind), partial(_records_csv, rows)))
-    mentions = partial(_mentions, records)
+        files.append(DataFile(f"{name}.json", desc, len(of_kind), partial(_json_of, rows)))
+        files.append(DataFile(f"{name}.csv", desc + "（CSV）", len(of_kind), partial(_csv_of, rows)))
     tables = [
         ("sources", len(cfg.sources), partial(_sources_rows, cfg), "文献"),
-        ("regions", len(cfg.regions), partial(_regions_rows, cfg, mentions),
+        ("regions", len(cfg.regions), partial(_regions_rows, cfg, records),
          "地区（含官方区划代码；records 为提到它的大事与条目）"),
-        ("topics", len(cfg.topics), partial(_topics_rows, cfg, mentions), "主题"),
+        ("topics", len(cfg.topics), partial(_topics_rows, cfg, records), "主题"),
     ]
     if links is not None:
         for kind, directory in KIND_DIRS.items():
             entities = sorted((e for e in links.entities.values() if e.kind == kind), key=lambda e: (e.name, e.date, e.id))
             tables.append((directory, len(entities), partial(_entity_rows, entities), ENTITY_TABLES[directory]))
     for name, count, rows, desc in tables:
-        files.append(DataFile(f"{name}.json", desc, count, partial(_records_json, rows)))
+        files.append(DataFile(f"{name}.json", desc, count, partial(_json_of, rows)))
     return files

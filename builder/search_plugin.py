@@ -46,6 +46,7 @@ from .provenance import RAW_DIR
 DATA_DIR = "data"
 INDEX_DIR = "data/search"
 LATE_DIRS = (INDEX_DIR, RAW_DIR)
+_LATE_PREFIXES = tuple(d + "/" for d in LATE_DIRS)
 DOWNLOAD_SUFFIXES = (".json", ".csv")
 LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
 
@@ -94,7 +95,7 @@ class TitleOnlySearchIndex(BasePlugin):
 
 def is_late(src_uri: str) -> bool:
     """A file the build writes while MkDocs runs: the split index, the raw texts, a download in data/."""
-    if src_uri.startswith(tuple(d + "/" for d in LATE_DIRS)):
+    if src_uri.startswith(_LATE_PREFIXES):
         return True
     folder, _, name = src_uri.rpartition("/")
     return folder == DATA_DIR and name.endswith(DOWNLOAD_SUFFIXES)
