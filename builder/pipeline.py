@@ -304,9 +304,10 @@ class MkDocsRun:
 
     The process starts with the build and warms up (imports, jieba's dictionary,
     the config) while our stages run; ``go`` starts the page build once the pages
-    are written, and it runs while our last stage (the index) works. ``finish``
-    waits for it, adds the search index (see builder/search_plugin.py) and swaps
-    the new site in atomically: a failed build leaves the previous site untouched.
+    are written, and it runs while our last stages (index, downloads) work. ``finish``
+    waits for it, adds the files written meanwhile (``copy_late``, see
+    builder/search_plugin.py) and swaps the new site in atomically: a failed build
+    leaves the previous site untouched.
     """
 
     def __init__(self, project_dir: Path, out_dir: Path, *, config_file: Path | None = None) -> None:
@@ -404,31 +405,31 @@ def build(
     except BaseException:
         if mkdocs is not None:
             mkdocs.stop()
-        # a failed build should end now, not when the classifier's import or training does
-        _terminate_workers(classifier_pool)
         raise
     finally:
-        classifier_pool.shutdown(wait=False, cancel_futures=True)  # its work is done, or no longer wanted
+        # a failed build ends now, not when the classifier's import or training does
+        _stop_workers(classifier_pool)
     archive.wall_seconds = time.perf_counter() - wall
     return archive
 
 
-def _terminate_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the processes of ``pool`` at once, whatever they are doing.
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the processes of ``pool`` at once, whatever they are doing, and its thread.
 
     Python 3.14 has ``terminate_workers`` for this; before it the processes are
     reachable only through the pool's private ``_processes`` (skipped if that is gone).
-    Waiting futures then fail with BrokenProcessPool: nothing hangs."""
+    Waiting futures then fail with BrokenProcessPool: nothing hangs. Stopping twice is harmless."""
     terminate = getattr(pool, "terminate_workers", None)
     if terminate is not None:
         terminate()
-        return
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        proc.terminate()
+    else:
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir: Path, console: Console,
-                mkdocs: MkDocsRun | None, cache: bool, classifier_pool: Executor | None = None) -> Archive:
+                mkdocs: MkDocsRun | None, cache: bool, classifier_pool: ProcessPoolExecutor | None = None) -> Archive:
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=not console.is_terminal) as progress:
         steps = ["读取与解析 load/parse", "标注 enrich", "生成页面 render", "检索数据与下载 index"]
@@ -443,28 +444,21 @@ def _run_stages(project_dir: Path, sources_dir: Path, config_dir: Path, docs_dir
         if classifier_pool is not None:
             # its work is done (or was not needed: a cached model): end it, and its thread here,
             # before the pages are written by a forked copy of this process
-            _terminate_workers(classifier_pool)
-            classifier_pool.shutdown(wait=True, cancel_futures=True)
+            _stop_workers(classifier_pool)
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None)
         progress.update(task, advance=1, description=steps[3])
-        if mkdocs is None:
-            with archive.stage("index"):
-                index_archive(archive, docs_dir)
-            with archive.stage("downloads"):
-                write_downloads(archive, docs_dir)
-            progress.update(task, advance=1)
-            return archive
-        # MkDocs builds the pages on one core while the index and downloads are written on the other
-        mkdocs.go()
+        if mkdocs is not None:
+            mkdocs.go()  # MkDocs builds the pages on one core while the index and downloads are written on the other
         with archive.stage("index"):
             index_archive(archive, docs_dir)
         with archive.stage("downloads"):
             write_downloads(archive, docs_dir)
-        progress.update(task, advance=1, description=steps[4])
-        mkdocs.finish(docs_dir)
-        archive.timings.append(StageTiming("mkdocs", mkdocs.seconds, peak_rss_mb(children=True)))
+        if mkdocs is not None:
+            progress.update(task, advance=1, description=steps[4])
+            mkdocs.finish(docs_dir)
+            archive.timings.append(StageTiming("mkdocs", mkdocs.seconds, peak_rss_mb(children=True)))
         progress.update(task, advance=1)
     return archive
 

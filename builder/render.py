@@ -41,9 +41,10 @@ FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date":
 _BLANK_LINES = re.compile(r"\n\n\n+")  # runs of 3+ newlines; the literal prefix lets re skip ahead fast
 
 
-MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|~$"})  # each gets a backslash
+_MD_CHARS = "\\`*_{}[]()#+-.!|~$"
+MD_SPECIAL = str.maketrans({c: "\\" + c for c in _MD_CHARS})  # each gets a backslash
 # translate looks up every character of a non-ASCII string: run it only where there is something to escape
-_HAS_MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~$]")
+_HAS_MD_SPECIAL = re.compile("[" + re.escape(_MD_CHARS) + "]")
 
 
 def md_heading(text: str) -> Markup:
