@@ -54,7 +54,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.scale import make_scaled_corpus
 from builder.pipeline import build
-from builder.render import GENERATED_DIRS
+from builder.render.pages import GENERATED_DIRS
 
 PARSE = ("load", "normalise", "parse")
 TARGETS = {"ours_share": 0.25, "linear_30x": 33.0, "rss_mb_30x": 2048, "median_kb": 60}

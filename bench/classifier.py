@@ -15,8 +15,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from builder.classify import TopicClassifier, example_text
-from builder.enrich import Taxonomy, assign_ids
+from builder.enrich.annotate import Taxonomy, assign_ids
+from builder.enrich.classify import TopicClassifier, example_text
 from builder.pipeline import load_and_parse
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,8 +42,8 @@ sys.path.insert(0, str(REPO))
 
 from bench.scale import make_scaled_corpus
 from builder.pipeline import build
-from builder.render import GENERATED_DIRS
-from builder.search_index import write_search_index
+from builder.render.pages import GENERATED_DIRS
+from builder.search.index import write_search_index
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]

@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 from rich.console import Console
 
-from .pipeline import Archive, build
+from builder.pipeline import Archive, build
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # href="…/" (relative, no scheme, not a bare anchor) with optional ?query and #anchor

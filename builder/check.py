@@ -39,12 +39,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import ConfigError, SiteConfig, _records, load_config
-from .corrections import apply_corrections
-from .load import document_lines, read_source_text
-from .models import Block, Correction, Document, Entry, Event, Line, Region
-from .normalise import CJK_CHAR, fix_lines
-from .parse import parse_document
+from builder.config import ConfigError, SiteConfig, load_config
+from builder.config.loader import _records
+from builder.model.document import Block, Correction, Document, Entry, Event, Line, Region
+from builder.parse import parse_document
+from builder.sources.corrections import apply_corrections
+from builder.sources.load import document_lines, read_source_text
+from builder.sources.normalise import CJK_CHAR, fix_lines
 
 ERROR, WARNING = "error", "warning"
 ERROR_KINDS = frozenset({"impossible-date", "stale-correction", "text-lost"})

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from .config import ConfigError
-from .models import Block, Document, Entry, Event, Section, Source
+from builder.config import ConfigError
+from builder.model.document import Block, Document, Entry, Event, Section, Source
 
 
 def _fail(message: str) -> None:
@@ -24,7 +24,7 @@ def _fail(message: str) -> None:
 @contextmanager
 def _stop_on_errors() -> Iterator[None]:
     """A configuration or build problem ends the command with its one-line reason (exit 2)."""
-    from .pipeline import BuildError
+    from builder.pipeline import BuildError
 
     try:
         yield
@@ -47,7 +47,7 @@ def main() -> None:
 @click.option("--config", type=click.Path(file_okay=False), help="Folder of site_config YAML (default site_config/).")
 @click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 def build(sources: str | None, config: str | None, out: str) -> None:
-    from .pipeline import build as run_build
+    from builder.pipeline import build as run_build
 
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
@@ -62,7 +62,7 @@ def build(sources: str | None, config: str | None, out: str) -> None:
 @click.option("--config", type=click.Path(file_okay=False))
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
-    from .pipeline import build as run_build
+    from builder.pipeline import build as run_build
 
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
@@ -77,7 +77,7 @@ def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
 @click.option("--out", default="fangzhi-offline.zip", show_default=True, type=click.Path(dir_okay=False),
               help="The zip to write.")
 def bundle(sources: str | None, config: str | None, out: str) -> None:
-    from .bundle import make_bundle
+    from builder.bundle import make_bundle
 
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
@@ -89,8 +89,8 @@ def bundle(sources: str | None, config: str | None, out: str) -> None:
 @click.option("--sources", type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(file_okay=False))
 def permalinks(sources: str | None, config: str | None) -> None:
-    from .permalinks import current_permalinks, load_permalinks, save_permalinks
-    from .pipeline import enrich_archive, load_and_parse
+    from builder.pipeline import enrich_archive, load_and_parse
+    from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
 
     _, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
@@ -111,11 +111,11 @@ def permalinks(sources: str | None, config: str | None) -> None:
 @click.option("--year", type=int, help="Year of undated entries (e.g. a yearbook's content year).")
 @click.option("--region", default="", help="Region the text is about (a region id or name).")
 def parse(file: str, genre: str, year: int | None, region: str) -> None:
-    from .enrich import assign_ids
-    from .load import decode
-    from .normalise import split_lines
-    from .parse import parse_document
-    from .parse.detect import detect_genre
+    from builder.enrich.annotate import assign_ids
+    from builder.parse import parse_document
+    from builder.parse.detect import detect_genre
+    from builder.sources.load import decode
+    from builder.sources.normalise import split_lines
 
     path = Path(file)
     try:
@@ -169,7 +169,7 @@ def check(sources: str | None, config: str | None, errors_only: bool) -> None:
     """Errors: impossible dates, stale corrections, lost text. Warnings: date order, duplicate
     events, unknown region names, suspected OCR errors, TOC sections the body lacks, cut-off
     documents. Reviewed findings in site_config/check.yml are accepted. See builder/check.py."""
-    from .check import run_check
+    from builder.check import run_check
 
     _, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():

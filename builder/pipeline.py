@@ -48,22 +48,22 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .classify import preload as preload_classifier
-from .config import ConfigError, SiteConfig, load_config
-from .enrich import Gazetteer, enrich_documents
-from .export import DataFile, data_files, write_files
-from .ledger import ledger_files
-from .links import Links, build_links
-from .load import read_source_text
-from .mkdocs_worker import GO
-from .models import Document
-from .parsecache import ParseCache, ParseJob, ParseStats, parse_all
-from .permalinks import current_permalinks, load_permalinks, retired, retired_pages, write_retired
-from .provenance import Provenance, provenance, publish_raw_texts, source_date_epoch
-from .records import Page, Record, build_records, source_pages
-from .render import GENERATED_DIRS, Renderer, section_parts
-from .search_index import write_search_index
-from .search_plugin import LATER, copy_late
+from builder.config import ConfigError, SiteConfig, load_config
+from builder.enrich.annotate import Gazetteer, enrich_documents
+from builder.enrich.classify import preload as preload_classifier
+from builder.enrich.links import Links, build_links
+from builder.enrich.records import Page, Record, build_records, source_pages
+from builder.model.document import Document
+from builder.parse.cache import ParseCache, ParseJob, ParseStats, parse_all
+from builder.publish.mkdocs_worker import GO
+from builder.publish.plugins import LATER, copy_late
+from builder.render.downloads import ledger_files
+from builder.render.export import DataFile, data_files, write_files
+from builder.render.pages import GENERATED_DIRS, Renderer, section_parts
+from builder.render.permalinks import current_permalinks, load_permalinks, retired, retired_pages, write_retired
+from builder.search.index import write_search_index
+from builder.sources.load import read_source_text
+from builder.sources.provenance import Provenance, provenance, publish_raw_texts, source_date_epoch
 
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"

@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
-# Install everything Fangzhi needs on a fresh machine (idempotent).
-#   bash scripts/setup.sh          Python packages (the site build)
+# Install everything Fangzhi needs on a fresh Debian machine (idempotent).
+#   bash scripts/setup.sh          a project virtual environment in .venv/ with the site build
 #   bash scripts/setup.sh --test   + test tools and Debian's Chromium for the browser tests
+#
+# Debian's own Python is "externally managed" (PEP 668): nothing is installed into it. Everything
+# goes into .venv/, made with the first python3 on PATH (python3-venv is installed when missing).
+# Afterwards: . .venv/bin/activate   (or call .venv/bin/fangzhi directly)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ "${1:-}" = "--test" ]; then
-  if [ ! -x /usr/bin/chromium ]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then $SUDO apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
+
+PY="${FANGZHI_PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -c 'import venv, ensurepip' 2>/dev/null; then
+    ver=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install python3-venv "python${ver}-venv" || apt_install python3-venv
   fi
-  python3 -m pip install -q -e '.[test]'
-else
-  python3 -m pip install -q -e .
+  "$PY" -m venv .venv
+fi
+VPY=.venv/bin/python
+stamp=.venv/.fangzhi-installed
+want="$(cat pyproject.toml)${1:-}"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  "$VPY" -m pip install -q --upgrade pip >/dev/null
+  if [ "${1:-}" = "--test" ]; then
+    "$VPY" -m pip install -q -e '.[test]'
+  else
+    "$VPY" -m pip install -q -e .
+  fi
+  printf '%s' "$want" > "$stamp"
+fi
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
 fi

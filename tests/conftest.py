@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.render import GENERATED_DIRS
+from builder.render.pages import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"

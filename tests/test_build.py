@@ -159,7 +159,7 @@ def test_missing_jieba_stops_the_build(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_pager_shows_a_window_of_page_numbers():
-    from builder.render import Pager
+    from builder.render.pages import Pager
 
     assert Pager("t", 1, 3).window() == [1, 2, 3]
     assert Pager("t", 1, 40).window() == [1, 2, 3, None, 39, 40]

@@ -6,7 +6,7 @@ from collections import Counter
 
 from jinja2 import Environment, PackageLoader
 
-from builder.chart import MonthCounts, month_topic_chart
+from builder.render.chart import MonthCounts, month_topic_chart
 
 
 def test_chart_is_inline_svg_with_a_bar_per_month():

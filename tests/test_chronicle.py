@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import Block, Dropped, Event, Line, PartialDate, Section, Source
-from builder.normalise import compact, split_lines
+from builder.model.document import Block, Dropped, Event, Line, PartialDate, Section, Source
 from builder.parse.chronicle import parse_chronicle, parse_events
+from builder.sources.normalise import compact, split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -283,7 +283,7 @@ def test_two_dated_events_run_together_on_one_line() -> None:
 
 
 def test_era_name_dates_in_prose_are_found_but_do_not_start_events() -> None:
-    from builder.dates import find_dates
+    from builder.parse.dates import find_dates
 
     found = find_dates("该寺始建于清嘉庆三年（1798年），民国十年（1921年）重修。")
     assert [d.start.year for d in found] == [1798, 1921]

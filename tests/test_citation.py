@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.citation import cite
-from builder.config import load_sources
+from builder.config.site import load_sources
+from builder.enrich.citation import cite
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = {s.id: s for s in load_sources(REPO / "site_config" / "sources.yml")}

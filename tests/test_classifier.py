@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.classify import CharGrams, TopicClassifier, example_text
-from builder.enrich import Taxonomy, assign_ids
+from builder.enrich.annotate import Taxonomy, assign_ids
+from builder.enrich.classify import CharGrams, TopicClassifier, example_text
 from builder.pipeline import load_and_parse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,7 +101,7 @@ def test_a_cached_model_scores_without_scikit_learn(tmp_path):
     """A rebuild that scores one changed text reads the model; it imports no scikit-learn."""
     TopicClassifier(min_examples=4).fit_cached(TWO, TWO_LABELS, tmp_path).predict(["农业"], top=1)
     script = (
-        "import sys; from pathlib import Path; from builder.classify import TopicClassifier\n"
+        "import sys; from pathlib import Path; from builder.enrich.classify import TopicClassifier\n"
         f"clf = TopicClassifier(min_examples=4).fit_cached({TWO!r}, {TWO_LABELS!r}, Path({str(tmp_path)!r}))\n"
         "print(clf.predict(['学校新学生'], top=1), 'sklearn' in sys.modules)\n"
     )

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.classify import preload
-from builder.models import Entry, Event, Section
+from builder.enrich.classify import preload
+from builder.model.document import Entry, Event, Section
 from builder.pipeline import Archive, BuildError, enrich_archive, load_and_parse
 
 from .conftest import REPO

@@ -8,12 +8,13 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.config import ConfigError, load_corrections
-from builder.corrections import apply_corrections
-from builder.ledger import verify_conservation
-from builder.models import Correction, Source
-from builder.normalise import fix_lines, split_lines
+from builder.config import ConfigError
+from builder.config.site import load_corrections
+from builder.model.document import Correction, Source
 from builder.parse import parse_document
+from builder.sources.corrections import apply_corrections
+from builder.sources.ledger import verify_conservation
+from builder.sources.normalise import fix_lines, split_lines
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = Source(id="x-dsj", file="x.txt", title="测试", genre="chronicle", region="guta", years=(2001,))

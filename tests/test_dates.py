@@ -1,11 +1,11 @@
-"""Tests for builder.dates: the chronicle date-token grammar."""
+"""Tests for builder.parse.dates: the chronicle date-token grammar."""
 
 from __future__ import annotations
 
 import pytest
 
-from builder.dates import find_dates, match_date, parse_date, validate
-from builder.models import PartialDate as P
+from builder.model.document import PartialDate as P
+from builder.parse.dates import find_dates, match_date, parse_date, validate
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import Line
-from builder.normalise import split_lines
+from builder.model.document import Line
 from builder.parse.detect import detect_genre, genre_scores
+from builder.sources.normalise import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 

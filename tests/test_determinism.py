@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from builder.pipeline import CACHE_DIR, build
-from builder.render import GENERATED_DIRS
+from builder.render.pages import GENERATED_DIRS
 
 from .conftest import REPO
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.entities import cn_number, entity_id, find_meetings, find_people, find_series, load_entity_rules
+from builder.config.entities import load_entity_rules
+from builder.enrich.entities import cn_number, entity_id, find_meetings, find_people, find_series
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -64,7 +65,7 @@ def test_series(rules):
 
 
 def test_organisations_by_any_form(rules):
-    from builder.entities import find_organisations
+    from builder.enrich.entities import find_organisations
 
     found = find_organisations("原古塔区国家税务局开出发票；团区委与共青团锦州市古塔区委员会", rules)
     assert [m.name for m in found] == ["共青团古塔区委员会", "古塔区税务局"] or {m.name for m in found} == {
@@ -73,7 +74,7 @@ def test_organisations_by_any_form(rules):
 
 
 def test_leader_directory_is_an_authority_list(rules):
-    from builder.entities import find_known_people, parse_directory
+    from builder.enrich.entities import find_known_people, parse_directory
 
     tenures = parse_directory("中共望花区委员会（12人）",
                               "书记：陈万松（2021.06—）副书记：张泰（2021.07—）王长军（2021.06—）常委：刘铁（2021.07—2022.07）")

@@ -14,9 +14,9 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.ledger import Piece, whitespace_summary
-from builder.models import Document, Line, Section, Source
-from builder.normalise import (
+from builder.model.document import Document, Line, Section, Source
+from builder.sources.ledger import Piece, whitespace_summary
+from builder.sources.normalise import (
     _OCR_RE,
     WIDE_CHAR,
     _apply,

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from builder.ledger import verify_conservation
-from builder.load import document_lines
-from builder.models import Event, Line, Source
-from builder.normalise import fix_line, fix_lines, split_lines, unfix_line
+from builder.model.document import Event, Line, Source
 from builder.parse import parse_document
+from builder.sources.ledger import verify_conservation
+from builder.sources.load import document_lines
+from builder.sources.normalise import fix_line, fix_lines, split_lines, unfix_line
 
 
 @pytest.mark.parametrize(("text", "fixed", "rules"), [
@@ -49,7 +49,7 @@ def test_fixes_undo_exactly() -> None:
     text = "最 后■站 O，北 L6千米处 and 二O三五 5.1%。；"
     fixed, changes = fix_line(text)
     assert fixed != text
-    from builder.models import Fix
+    from builder.model.document import Fix
 
     assert unfix_line(fixed, [Fix(1, c, b, a, r) for c, b, a, r in changes]) == text
 

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import load_regions
-from builder.enrich import Gazetteer
-from builder.entities import load_entity_rules
-from builder.links import build_links
-from builder.records import Record
+from builder.config.entities import load_entity_rules
+from builder.config.site import load_regions
+from builder.enrich.annotate import Gazetteer
+from builder.enrich.links import build_links
+from builder.enrich.records import Record
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from builder.config import load_regions
-from builder.maps import locator_map
-from builder.render import template_env
+from builder.config.site import load_regions
+from builder.render.maps import locator_map
+from builder.render.pages import template_env
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = template_env()

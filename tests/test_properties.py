@@ -10,11 +10,11 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.ledger import verify_conservation
-from builder.models import Source
-from builder.normalise import split_lines
+from builder.model.document import Source
 from builder.parse import parse_document
 from builder.parse.detect import detect_genre
+from builder.sources.ledger import verify_conservation
+from builder.sources.normalise import split_lines
 
 PIECES = [
     "2012 年", "2013年", "2016.4．4 ", "2012.12.24—27 ", "2019.9.20、10.14、11.14 ", "2021 年初 ", "3月", "## 5月",

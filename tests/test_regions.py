@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import ConfigError, load_regions
-from builder.enrich import Gazetteer
+from builder.config import ConfigError
+from builder.config.site import load_regions
+from builder.enrich.annotate import Gazetteer
 
 REPO = Path(__file__).resolve().parent.parent
 

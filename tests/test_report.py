@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from builder.models import Block, Document, Line, Section, Source
-from builder.normalise import compact, join_wrapped, split_lines
+from builder.model.document import Block, Document, Line, Section, Source
 from builder.parse.report import (
     ends_sentence,
     is_boilerplate,
     parse_report,
     parse_report_body,
 )
+from builder.sources.normalise import compact, join_wrapped, split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 HUIBIAN = "liaoning-zhengfu-gongzuo-baogao-huibian-2012-xiace.txt"

@@ -22,7 +22,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.search_index import (
+from builder.publish.plugins import headings_only, titles_only
+from builder.search.index import (
     IndexSettings,
     decode_varints,
     fold,
@@ -32,7 +33,6 @@ from builder.search_index import (
     varints,
     write_search_index,
 )
-from builder.search_plugin import headings_only, titles_only
 from tests.conftest import _QuietHandler
 
 
@@ -252,7 +252,7 @@ def _reference_lists(folded: list[tuple[str, str]]) -> dict[str, list[int]]:
 @given(st.lists(st.tuples(st.text("甲乙丙1", max_size=6), st.text("甲乙丙丁1", max_size=40)), max_size=12),
        st.integers(min_value=1, max_value=40))
 def test_posting_lists_match_the_obvious_computation(folded, limit):
-    from builder.search_index import gram_lists
+    from builder.search.index import gram_lists
 
     got = gram_lists(folded, limit)
     want = _reference_lists(folded)

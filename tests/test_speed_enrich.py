@@ -24,10 +24,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
-from builder.classify import TopicClassifier
-from builder.config import load_regions
-from builder.enrich import Gazetteer, Taxonomy
-from builder.entities import (
+from builder.config.site import load_regions
+from builder.enrich.annotate import Gazetteer, Taxonomy
+from builder.enrich.classify import TopicClassifier
+from builder.enrich.entities import (
     _BODY_FULL,
     _BODY_SHORT,
     _NAME_END,
@@ -38,9 +38,9 @@ from builder.entities import (
     find_series,
     load_entity_rules,
 )
-from builder.maps import children_by_parent, locator_map
-from builder.models import Region, Topic
-from builder.render import md_heading, template_env
+from builder.model.document import Region, Topic
+from builder.render.maps import children_by_parent, locator_map
+from builder.render.pages import md_heading, template_env
 
 REPO = Path(__file__).resolve().parent.parent
 REGIONS = load_regions(REPO / "site_config" / "regions.yml")

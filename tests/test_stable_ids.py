@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.permalinks import current_permalinks, load_permalinks, retired, save_permalinks, write_retired
 from builder.pipeline import Archive, enrich_archive, load_and_parse
+from builder.render.permalinks import current_permalinks, load_permalinks, retired, save_permalinks, write_retired
 
 from .conftest import REPO
 

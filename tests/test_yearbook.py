@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from builder.models import Block, Document, Entry, Event, Section, Source
-from builder.normalise import split_lines
+from builder.model.document import Block, Document, Entry, Event, Section, Source
 from builder.parse.yearbook import parse_yearbook
+from builder.sources.normalise import split_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,23 +16,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import Correction, Document, Line, Source
+from builder.model.document import Correction, Document, Line, Source
+from builder.parse.chronicle import parse_chronicle
+from builder.parse.report import parse_report
+from builder.parse.yearbook import parse_yearbook
+from builder.sources.corrections import apply_corrections
+from builder.sources.ledger import account
+from builder.sources.normalise import fix_lines
+
+PARSERS = {"chronicle": parse_chronicle, "yearbook": parse_yearbook, "report": parse_report}
 
 
 def _parse(source: Source, lines: list[Line]) -> Document:
-    if source.genre == "chronicle":
-        from .chronicle import parse_chronicle
-
-        return parse_chronicle(source, lines)
-    if source.genre == "yearbook":
-        from .yearbook import parse_yearbook
-
-        return parse_yearbook(source, lines)
-    if source.genre == "report":
-        from .report import parse_report
-
-        return parse_report(source, lines)
-    raise ValueError(f"unknown genre {source.genre!r}")
+    parser = PARSERS.get(source.genre)
+    if parser is None:
+        raise ValueError(f"unknown genre {source.genre!r}")
+    return parser(source, lines)
 
 
 def parse_document(source: Source, lines: list[Line], corrections: Sequence[Correction] = ()) -> Document:
@@ -41,10 +40,6 @@ def parse_document(source: Source, lines: list[Line], corrections: Sequence[Corr
     ``corrections`` are the reviewed errata (those of other sources are
     ignored); one that no longer matches raises ``ConfigError``.
     """
-    from ..corrections import apply_corrections
-    from ..ledger import account
-    from ..normalise import fix_lines
-
     if source.lines:
         lo, hi = source.lines
         lines = [ln for ln in lines if lo <= ln.no <= hi]

@@ -39,8 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..dates import DateMatch, match_date, validate
-from ..models import (
+from builder.model.document import (
     Block,
     DateSpec,
     Document,
@@ -51,7 +50,8 @@ from ..models import (
     Section,
     Source,
 )
-from ..normalise import is_blank, join_wrapped
+from builder.parse.dates import DateMatch, match_date, validate
+from builder.sources.normalise import is_blank, join_wrapped
 
 __all__ = ["parse_chronicle", "parse_events"]
 

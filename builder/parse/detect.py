@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Genre, Line
+from builder.model.document import Genre, Line
 
 _HEAD_LINES = 400  # book vocabulary is looked for in the front matter
 

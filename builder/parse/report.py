@@ -48,8 +48,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import Block, Document, Dropped, Line, Section, Source
-from ..normalise import join_wrapped
+from builder.model.document import Block, Document, Dropped, Line, Section, Source
+from builder.sources.normalise import join_wrapped
 
 BOILERPLATE = "web-boilerplate"
 

@@ -57,8 +57,10 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..models import Block, Document, Dropped, Entry, Line, Section, Source
-from ..normalise import CJK_CHAR, compact, join_wrapped
+from builder.model.document import Block, Document, Dropped, Entry, Line, Section, Source
+from builder.parse.chronicle import parse_events
+from builder.parse.report import parse_report_body
+from builder.sources.normalise import CJK_CHAR, compact, join_wrapped
 
 # ---------------------------------------------------------------------------
 # Shared patterns and helpers
@@ -524,8 +526,6 @@ class _OcrParser:
                 self._fill(node, body, _path(part) if node is part else _path(part, node))
 
     def _chronicle(self, section: Section, body: list[_CLine]) -> None:
-        from .chronicle import parse_events
-
         lines = [Line(c.no, c.text) for c in body]
         nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,))
         section.children.extend(nodes)
@@ -796,8 +796,6 @@ class _MarkdownParser:
         return any(t.startswith("——") for t in texts)
 
     def _report(self, part: Section, title: str, chunk: list[Line]) -> None:
-        from .report import parse_report_body
-
         section = Section(title, "report", chunk[0].no)
         part.children.append(section)
         nodes, dropped = parse_report_body(chunk[1:], source=self.source)
@@ -805,8 +803,6 @@ class _MarkdownParser:
         self.doc.dropped.extend(dropped)
 
     def _chronicle(self, section: Section, lines: list[Line]) -> None:
-        from .chronicle import parse_events
-
         nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,))
         section.children.extend(nodes)
         self.doc.dropped.extend(dropped)

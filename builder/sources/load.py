@@ -12,9 +12,9 @@ import codecs
 import re
 from pathlib import Path
 
-from .config import ConfigError
-from .models import Line, Source
-from .normalise import split_lines
+from builder.config import ConfigError
+from builder.model.document import Line, Source
+from builder.sources.normalise import split_lines
 
 # control characters other than \n \r \t \f (a sign of a binary file)
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")

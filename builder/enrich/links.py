@@ -15,9 +15,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import islice
 
-from .dates import find_dates
-from .enrich import Gazetteer
-from .entities import (
+from builder.enrich.annotate import Gazetteer
+from builder.enrich.entities import (
     EntityRules,
     Mention,
     Tenure,
@@ -29,8 +28,9 @@ from .entities import (
     find_series,
     parse_directory,
 )
-from .normalise import compact
-from .records import Record
+from builder.enrich.records import Record
+from builder.parse.dates import find_dates
+from builder.sources.normalise import compact
 
 SAME_MEETING_DAYS = 7  # two records of one session name within a week are one meeting
 SAME_DAY_SHOWN = 5  # same-day records listed under a record (all are counted): pages must not grow with the archive

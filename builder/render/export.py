@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .config import SiteConfig
-from .links import KIND_DIRS, Entity, Links
-from .records import Record
+from builder.config import SiteConfig
+from builder.enrich.links import KIND_DIRS, Entity, Links
+from builder.enrich.records import Record
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
 CSV_FIELDS = ["id", "source", "date", "precision", "title", "text", "regions", "topics", "url", "line", "path"]

@@ -27,18 +27,25 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .load import document_lines
-from .models import Correction, Document, Source
-from .parse import parse_document
+from builder.files import write_atomic
+from builder.model.document import Correction, Document, Source
+from builder.parse import parse_document
+from builder.sources.ledger import whitespace_summary
+from builder.sources.load import document_lines
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+# what a parse result depends on: this stage and the ones below it (the import-linter layers)
+PARSE_CODE = ("parse", "sources", "config", "model", "files.py")
 
 
 @cache
 def code_fingerprint() -> str:
-    """Hash of the builder package's Python code: a code change invalidates every entry."""
+    """Hash of the code a parse depends on: a change there invalidates every entry; a change
+    in a later stage (enrich, render, …) does not."""
     h = hashlib.sha256()
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    paths = [p for part in PARSE_CODE for p in ((PACKAGE_DIR / part).rglob("*.py") if part.isidentifier()
+                                               else [PACKAGE_DIR / part])]
+    for path in sorted(paths):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()
@@ -65,20 +72,10 @@ class ParseJob:
         return h.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` so that a reader (or a parallel build) never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
 def run_job(job: ParseJob) -> tuple[Document, float, float]:
     """Cut the document's lines (normalise) and parse them (top-level so a worker
     process can run it), with its whitespace counts for the ledger; also the
     seconds each of the two steps took."""
-    from .ledger import whitespace_summary
-
     start = time.perf_counter()
     lines = document_lines(job.source, job.text, name=job.name)
     cut = time.perf_counter()

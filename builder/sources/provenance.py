@@ -19,7 +19,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import SiteConfig
+from builder.config import SiteConfig
 
 RAW_DIR = "data/raw"
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .parsecache import write_atomic
+from builder.files import write_atomic
 
 MODEL_VERSION = "4"  # bump when the features or the model change: cached models are then retrained
 PREDICTIONS_VERSION = "2"  # bump when ``predict`` changes: cached predictions are then recomputed

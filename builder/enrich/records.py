@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .citation import cite_in, document_reference
-from .models import Document, Entry, Event, Node, Section
+from builder.enrich.citation import cite_in, document_reference
+from builder.model.document import Document, Entry, Event, Node, Section
 
 
 @dataclass

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .records import Page, Record
+from builder.enrich.records import Page, Record
 
 FILE_NAME = "permalinks.tsv"
 HEADER = "# id\turl\tlabel — every record and page ever published; maintained by `fangzhi permalinks`\n"

@@ -30,25 +30,19 @@ original on hover.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import accumulate
 
-from .export import DataFile, readable_json
-from .models import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
-from .normalise import OCR_RULES, unfix_line
+from builder.model.document import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
+from builder.sources.normalise import OCR_RULES, unfix_line
 
 __all__ = [
     "LedgerEntry",
     "Piece",
     "account",
     "document_ledger",
-    "ledger_files",
     "verify_conservation",
     "whitespace_summary",
 ]
@@ -452,43 +446,3 @@ def whitespace_summary(doc: Document, source_lines: list[Line]) -> dict[str, int
         "spaces_in_lines": spaces,
         "spaces_on_pages": kept,
     }
-
-
-def ledger_files(docs: list[Document], texts: dict[str, str] | None = None) -> list[DataFile]:
-    """``ledger.json`` and ``ledger.csv`` for the Data page (written by ``export.write_files``).
-
-    ``texts`` (file name -> decoded text) adds the whitespace counts per document.
-    """
-    ledgers = {doc.source.id: document_ledger(doc) for doc in docs}
-    entries = [e for doc in docs for e in ledgers[doc.source.id]]
-    return [
-        DataFile("ledger.json", "校勘账：删改的每一处原文（文献、行号、原文、改后、规则）", len(entries),
-                 partial(_ledger_json, docs, ledgers, entries, texts)),
-        DataFile("ledger.csv", "校勘账（CSV）", len(entries), partial(_ledger_csv, entries)),
-    ]
-
-
-def _ledger_json(docs: list[Document], ledgers: dict[str, list[LedgerEntry]], entries: list[LedgerEntry],
-                 texts: dict[str, str] | None) -> str:
-    from .load import document_lines
-
-    data: dict[str, object] = {
-        "rules": RULE_NAMES,
-        "summary": {sid: dict(sorted(Counter(e.rule for e in es).items())) for sid, es in ledgers.items()},
-        "entries": [e.__dict__ for e in entries],
-    }
-    if texts:
-        data["whitespace"] = {  # counted when the document was parsed, else now
-            d.source.id: d.whitespace or whitespace_summary(d, document_lines(d.source, texts[d.source.file]))
-            for d in docs if d.source.file in texts
-        }
-    return readable_json(data)
-
-
-def _ledger_csv(entries: list[LedgerEntry]) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["source", "line", "rule", "before", "after", "note"])
-    for e in entries:
-        writer.writerow([e.source, e.line, e.rule, e.before, e.after, e.note])
-    return "\ufeff" + buf.getvalue()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Source
+from builder.model.document import Source
 
 TYPE_CODES = {"yearbook": "M", "report": "R", "chronicle": "Z"}
 

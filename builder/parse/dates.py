@@ -32,7 +32,7 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 
-from .models import DateSpec, PartialDate
+from builder.model.document import DateSpec, PartialDate
 
 __all__ = ["DateMatch", "find_dates", "match_date", "parse_date", "validate"]
 

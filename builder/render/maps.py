@@ -20,7 +20,7 @@ from pathlib import Path
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .models import Region
+from builder.model.document import Region
 
 SIZE = 260  # px, the longer side
 COUNTY_LEVELS = {"区", "县", "县级市"}

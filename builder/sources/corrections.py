@@ -25,9 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .config import ConfigError
-from .models import Correction, Fix, Line, Source
-from .normalise import unfix_line
+from builder.config import ConfigError
+from builder.model.document import Correction, Fix, Line, Source
+from builder.sources.normalise import unfix_line
 
 __all__ = ["apply_corrections", "loose_pattern"]
 

@@ -17,13 +17,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from .config import ConfigError, load_yaml
-from .models import short_hash
-from .normalise import compact
+from builder.config.entities import NAME_END, EntityRules
+from builder.model.document import short_hash
+from builder.sources.normalise import compact
 
 NUM = "一二三四五六七八九十百零〇两"
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -57,47 +56,6 @@ class Mention:
     attrs: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass
-class EntityRules:
-    offices: tuple[str, ...]
-    surnames: str
-    series: dict[str, tuple[str, ...]]  # name -> regex patterns
-    not_names: frozenset[str] = frozenset()
-    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name -> aliases
-    org_history: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    people_pattern: re.Pattern[str] = field(init=False)
-    series_patterns: dict[str, tuple[re.Pattern[str], ...]] = field(init=False)
-    organisation_forms: tuple[tuple[str, str], ...] = field(init=False)  # (form, name), longest form first
-    # one search that tells whether any series pattern / organisation form occurs at all (most texts
-    # name none); None where the patterns cannot be joined into one without changing their meaning
-    any_series: re.Pattern[str] | None = field(init=False)
-    any_organisation: re.Pattern[str] | None = field(init=False)
-
-    def __post_init__(self) -> None:
-        offices = "|".join(sorted(map(re.escape, self.offices), key=len, reverse=True))
-        self.people_pattern = re.compile(
-            rf"(?P<office>{offices})(?P<name>[{self.surnames}][\u4e00-\u9fff]{{1,2}}?)"
-            + _NAME_END
-        )
-        self.series_patterns = {name: tuple(map(re.compile, ps)) for name, ps in self.series.items()}
-        self.organisation_forms = tuple(sorted(
-            ((form, name) for name, aliases in self.organisations.items() for form in (name, *aliases)),
-            key=lambda fn: -len(fn[0])))
-        self.any_series = _any_of([p for ps in self.series_patterns.values() for p in ps])
-        self.any_organisation = _any_of([re.compile(re.escape(form)) for form, _ in self.organisation_forms])
-
-
-def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
-    """A pattern matching wherever one of ``patterns`` does, if they can be joined safely: a group
-    could be the target of a backreference, whose number would change in the joined pattern."""
-    if not patterns or any(p.groups or p.flags != re.UNICODE for p in patterns):
-        return None
-    try:
-        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
-    except re.error:  # e.g. a global flag such as (?i), which must stand at the start
-        return None
-
-
 _OFFICE_STOP = re.compile(r"[，。；：、“”（）()《》\s]|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|共|同|时任")
 OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
 
@@ -109,32 +67,6 @@ def _office_before(text: str, start: int, title: str) -> str:
     for m in _OFFICE_STOP.finditer(window):
         cut = m.end()
     return window[cut:] + title
-
-
-def load_entity_rules(path: Path) -> EntityRules:
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping with offices, surnames, series")
-    series = {}
-    for item in data.get("series") or []:
-        if not isinstance(item, dict) or "name" not in item:
-            raise ConfigError(f"{path}:{item.get('__line__', 0) if isinstance(item, dict) else 0}: "
-                              "each series needs a name")
-        patterns = item.get("patterns") or [re.escape(item["name"])]
-        for p in patterns:
-            try:
-                re.compile(p)
-            except re.error as exc:
-                raise ConfigError(f"{path}:{item.get('__line__', 0)}: bad pattern {p!r}: {exc}") from None
-        series[str(item["name"])] = tuple(patterns)
-    return EntityRules(
-        offices=tuple(data.get("offices") or ()),
-        surnames=str(data.get("surnames") or ""),
-        series=series,
-        not_names=frozenset(data.get("not_names") or ()),
-        organisations={str(o["name"]): tuple(o.get("aliases") or ()) for o in data.get("organisations") or []},
-        org_history={str(o["name"]): tuple(o.get("history") or ()) for o in data.get("organisations") or []},
-    )
 
 
 # ---------------------------------------------------------------------------
@@ -346,7 +278,6 @@ def parse_directory(body: str, text: str) -> list[Tenure]:
     return out
 
 
-_NAME_END = r"(?=[，、。；：（()）”\s]|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|的|$)"
 
 
 def find_known_people(text: str, names: frozenset[str], *, compacted: bool = False) -> list[Mention]:
@@ -368,7 +299,7 @@ def _known_names_by_first(names: frozenset[str]) -> tuple[dict[str, list[tuple[s
     ("" for an empty name), and those characters: only names whose first character is in a text can be in it."""
     out: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for name in names:
-        out.setdefault(name[:1], []).append((name, re.compile(re.escape(name) + _NAME_END)))
+        out.setdefault(name[:1], []).append((name, re.compile(re.escape(name) + NAME_END)))
     return out, frozenset(out) - {""}
 
 

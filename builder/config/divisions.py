@@ -15,8 +15,8 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
-from .config import ConfigError
-from .models import Region
+from builder.config.loader import ConfigError
+from builder.model.document import Region
 
 
 def load_divisions(path: Path) -> list[tuple[str, str, str, str]]:

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from jinja2 import Environment
 from markupsafe import Markup
 
-from .links import Links
-from .models import Entry, Event, Node, Section
-from .records import Record
+from builder.enrich.links import Links
+from builder.enrich.records import Record
+from builder.model.document import Entry, Event, Node, Section
 
 TEMPLATE = "records.html.j2"
 

@@ -41,7 +41,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from .provenance import RAW_DIR
+from builder.sources.provenance import RAW_DIR
 
 DATA_DIR = "data"
 INDEX_DIR = "data/search"

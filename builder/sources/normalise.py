@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import accumulate, count
 
-from .models import Fix, Line
+from builder.model.document import Fix, Line
 
 # CJK ideographs, CJK punctuation, full-width forms and general punctuation
 # that Chinese text uses (quotes, dashes, ellipsis, middle dot).

@@ -14,14 +14,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from .chart import MonthCounts, month_topic_chart
-from .config import SiteConfig
-from .fragments import Fragments
-from .gazetteer import region_labels
-from .links import KIND_DIRS, Entity, Links
-from .maps import children_by_parent, locator_map
-from .models import Document, Section
-from .records import Page, Record
+from builder.config import SiteConfig
+from builder.config.divisions import region_labels
+from builder.enrich.links import KIND_DIRS, Entity, Links
+from builder.enrich.records import Page, Record
+from builder.model.document import Document, Section
+from builder.render.chart import MonthCounts, month_topic_chart
+from builder.render.fragments import Fragments
+from builder.render.maps import children_by_parent, locator_map
 
 GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
                   "organisations", "entities")
@@ -65,7 +65,7 @@ def template_env(cache_dir: Path | None = None) -> Environment:
         bytecode = FileSystemBytecodeCache(str(cache_dir))  # keyed by each template's source
     env = Environment(
         bytecode_cache=bytecode,
-        loader=PackageLoader("builder", "templates"),
+        loader=PackageLoader("builder.render", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

@@ -52,11 +52,19 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import SiteConfig
-from .export import TYPE_CODES
-from .gazetteer import region_labels
-from .postings import Corpus, decode_varints, document_lists, partitions, positional_lists, select, varints
-from .records import Record
+from builder.config import SiteConfig
+from builder.config.divisions import region_labels
+from builder.enrich.records import Record
+from builder.render.export import TYPE_CODES
+from builder.search.postings import (
+    Corpus,
+    decode_varints,
+    document_lists,
+    partitions,
+    positional_lists,
+    select,
+    varints,
+)
 
 _SPACE = re.compile(r"\s+")
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .classify import TopicClassifier, example_text
-from .config import SiteConfig
-from .models import Document, Entry, Event, Region, Section, Topic, short_hash
-from .normalise import compact
+from builder.config import SiteConfig
+from builder.enrich.classify import TopicClassifier, example_text
+from builder.model.document import Document, Entry, Event, Region, Section, Topic, short_hash
+from builder.sources.normalise import compact
 
 # ---------------------------------------------------------------------------
 # ids

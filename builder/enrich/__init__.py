@@ -1,0 +1,1 @@
+"""Enrichment of parsed documents: ids, regions, topics, people, meetings, series, organisations, records and cross-links."""

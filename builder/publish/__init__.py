@@ -1,0 +1,1 @@
+"""MkDocs: our plugins, running the site build, swapping the output in."""
