@@ -17,13 +17,13 @@ from pathlib import Path
 
 from builder.enrich.annotate import Taxonomy, assign_ids
 from builder.enrich.classify import TopicClassifier, example_text
-from builder.pipeline import load_and_parse
+from builder.pipeline import load_archive
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
-    archive = load_and_parse(ROOT / "site_config", ROOT / "source_texts")
+    archive = load_archive(ROOT / "site_config", ROOT / "source_texts")
     taxonomy = Taxonomy(archive.cfg.topics)
     rows = []
     for doc in archive.documents:

@@ -39,12 +39,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.config import ConfigError, SiteConfig, load_config
 from builder.config.loader import _records
-from builder.model.document import Block, Correction, Document, Entry, Event, Line, Region
-from builder.parse import parse_document
-from builder.sources.corrections import apply_corrections
-from builder.sources.load import document_lines, read_source_text
+from builder.model.document import Block, Document, Entry, Event, Line, Region
+from builder.pipeline import load_archive
+from builder.sources.load import document_lines
 from builder.sources.normalise import CJK_CHAR, fix_lines
 
 ERROR, WARNING = "error", "warning"
@@ -215,15 +213,9 @@ def ocr_findings(doc: Document, lines: Sequence[Line]) -> Iterable[Finding]:
 
 
 def structure_findings(doc: Document) -> Iterable[Finding]:
+    """What the parser and the ledger found wrong (``Document.problems``, typed by kind)."""
     for problem in doc.problems:
-        m = re.match(r"line (\d+): (.*)$", problem)
-        line, text = (int(m.group(1)), m.group(2)) if m else (doc.root.line, problem)
-        if "not found in the body" in text or "not in the file" in text:
-            yield _finding("toc-missing", doc, line, text)
-        elif "mid-sentence" in text:
-            yield _finding("incomplete", doc, line, text)
-        elif "not on any page" in text or "not found in the source" in text or "not found on its line" in text:
-            yield _finding("text-lost", doc, line, text)
+        yield _finding(problem.kind, doc, problem.line, problem.message)
     if doc.meta.get("toc_missing"):
         yield _finding("toc-missing", doc, doc.root.line, f"parts listed in the TOC but not in the file: "
                        f"{doc.meta['toc_missing']}")
@@ -232,24 +224,6 @@ def structure_findings(doc: Document) -> Iterable[Finding]:
 # ---------------------------------------------------------------------------
 # The whole run
 # ---------------------------------------------------------------------------
-
-
-def _stale(cfg: SiteConfig, texts: dict[str, list[Line]]) -> tuple[list[Finding], list[Correction]]:
-    """Corrections that no longer match (as findings) and the ones that do."""
-    findings, good = [], []
-    by_id = {s.id: s for s in cfg.sources}
-    for corr in cfg.corrections:
-        source = by_id[corr.source]
-        fixed, fixes = fix_lines(texts[source.id])
-        try:
-            apply_corrections(source, fixed, fixes, [corr])
-        except ConfigError as exc:
-            where = corr.where.rsplit(":", 1)
-            findings.append(Finding(ERROR, "stale-correction", where[0], int(where[1]) if len(where) > 1 else 0,
-                                    str(exc).split(": ", 1)[-1], corr.source))
-            continue
-        good.append(corr)
-    return findings, good
 
 
 def load_acceptances(config_dir: Path) -> list[Acceptance]:
@@ -281,23 +255,18 @@ def _accept(findings: list[Finding], acceptances: list[Acceptance]) -> list[Find
     return out
 
 
-def run_check(config_dir: Path, sources_dir: Path) -> Report:
-    """Load and parse everything, then collect the findings. Bad input raises ConfigError."""
-    cfg = load_config(config_dir)
-    files: dict[str, str] = {}
-    lines_of: dict[str, list[Line]] = {}
-    for source in cfg.sources:
-        if source.file not in files:
-            files[source.file] = read_source_text(source, sources_dir)
-        lines_of[source.id] = document_lines(source, files[source.file], name=str(sources_dir / source.file))
-    report = Report(documents=len(cfg.sources))
-    stale, good = _stale(cfg, lines_of)
-    report.findings.extend(stale)
-    for source in cfg.sources:
-        corrections = [c for c in good if c.source == source.id]
-        doc = parse_document(source, lines_of[source.id], corrections)
-        fixed, _ = fix_lines(lines_of[source.id])
-        for check in (date_findings(doc), duplicate_findings(doc), region_findings(doc, cfg.regions),
+def run_check(config_dir: Path, sources_dir: Path, cache_dir: Path | None = None) -> Report:
+    """Load and parse everything (``load_archive``, with the parse cache in ``cache_dir``),
+    then collect the findings. Bad input raises ConfigError."""
+    archive = load_archive(config_dir, sources_dir, cache_dir=cache_dir, skip_stale=True)
+    report = Report(documents=len(archive.documents))
+    for corr, reason in archive.stale:
+        path, _, line = corr.where.rpartition(":")
+        report.findings.append(Finding(ERROR, "stale-correction", path or corr.where,
+                                       int(line) if line.isdigit() else 0, reason, corr.source))
+    for doc in archive.documents:
+        fixed, _ = fix_lines(document_lines(doc.source, archive.texts[doc.source.file]))
+        for check in (date_findings(doc), duplicate_findings(doc), region_findings(doc, archive.cfg.regions),
                       ocr_findings(doc, fixed), structure_findings(doc)):
             report.findings.extend(check)
     report.findings = _accept(report.findings, load_acceptances(config_dir))

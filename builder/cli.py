@@ -12,8 +12,17 @@ from pathlib import Path
 
 import click
 
-from builder.config import ConfigError
+from builder.bundle import make_bundle
+from builder.check import run_check
+from builder.config import ConfigError, SiteConfig
+from builder.enrich.annotate import assign_ids
 from builder.model.document import Block, Document, Entry, Event, Section, Source
+from builder.parse.detect import detect_genre
+from builder.pipeline import CACHE_DIR, BuildError, enrich_archive, load_archive
+from builder.pipeline import build as run_build
+from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
+from builder.sources.load import decode
+from builder.sources.normalise import split_lines
 
 
 def _fail(message: str) -> None:
@@ -24,8 +33,6 @@ def _fail(message: str) -> None:
 @contextmanager
 def _stop_on_errors() -> Iterator[None]:
     """A configuration or build problem ends the command with its one-line reason (exit 2)."""
-    from builder.pipeline import BuildError
-
     try:
         yield
     except (ConfigError, BuildError) as exc:
@@ -47,8 +54,6 @@ def main() -> None:
 @click.option("--config", type=click.Path(file_okay=False), help="Folder of site_config YAML (default site_config/).")
 @click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 def build(sources: str | None, config: str | None, out: str) -> None:
-    from builder.pipeline import build as run_build
-
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
         archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out))
@@ -62,8 +67,6 @@ def build(sources: str | None, config: str | None, out: str) -> None:
 @click.option("--config", type=click.Path(file_okay=False))
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
-    from builder.pipeline import build as run_build
-
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
         run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path("site"),
@@ -77,8 +80,6 @@ def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
 @click.option("--out", default="fangzhi-offline.zip", show_default=True, type=click.Path(dir_okay=False),
               help="The zip to write.")
 def bundle(sources: str | None, config: str | None, out: str) -> None:
-    from builder.bundle import make_bundle
-
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
         result = make_bundle(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, zip_path=Path(out))
@@ -89,13 +90,10 @@ def bundle(sources: str | None, config: str | None, out: str) -> None:
 @click.option("--sources", type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(file_okay=False))
 def permalinks(sources: str | None, config: str | None) -> None:
-    from builder.pipeline import enrich_archive, load_and_parse
-    from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
-
-    _, sources_dir, config_dir = _paths(sources, config)
+    project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
-        archive = load_and_parse(config_dir, sources_dir)
-    enrich_archive(archive)
+        archive = load_archive(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
+        enrich_archive(archive)
     published = load_permalinks(config_dir)
     current = current_permalinks(archive.records, archive.pages)
     added = [i for i in current if i not in published]
@@ -111,24 +109,19 @@ def permalinks(sources: str | None, config: str | None) -> None:
 @click.option("--year", type=int, help="Year of undated entries (e.g. a yearbook's content year).")
 @click.option("--region", default="", help="Region the text is about (a region id or name).")
 def parse(file: str, genre: str, year: int | None, region: str) -> None:
-    from builder.enrich.annotate import assign_ids
-    from builder.parse import parse_document
-    from builder.parse.detect import detect_genre
-    from builder.sources.load import decode
-    from builder.sources.normalise import split_lines
-
     path = Path(file)
     try:
         text = decode(path.read_bytes(), name=file)
     except ConfigError as exc:
         _fail(str(exc))
         return
-    lines = split_lines(text)
-    chosen = detect_genre(lines) if genre == "auto" else genre
+    chosen = detect_genre(split_lines(text)) if genre == "auto" else genre
     ident = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "text"
     source = Source(id=ident, file=path.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
                     years=(year,) if year else (), content_year=year)
-    doc = parse_document(source, lines)
+    with _stop_on_errors():  # the same load and parse as a build, for this one text and no config
+        archive = load_archive(path.parent, path.parent, cfg=SiteConfig([source], [], [], []))
+    doc = archive.documents[0]
     assign_ids(doc)
     out = click.get_text_stream("stdout")
     for record in iter_parse_records(doc):
@@ -169,11 +162,9 @@ def check(sources: str | None, config: str | None, errors_only: bool) -> None:
     """Errors: impossible dates, stale corrections, lost text. Warnings: date order, duplicate
     events, unknown region names, suspected OCR errors, TOC sections the body lacks, cut-off
     documents. Reviewed findings in site_config/check.yml are accepted. See builder/check.py."""
-    from builder.check import run_check
-
-    _, sources_dir, config_dir = _paths(sources, config)
+    project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
-        report = run_check(config_dir, sources_dir)
+        report = run_check(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
     for finding in report.findings:
         if not errors_only or (finding.severity == "error" and not finding.accepted):
             click.echo(finding.format())

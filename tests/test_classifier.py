@@ -11,13 +11,13 @@ import pytest
 
 from builder.enrich.annotate import Taxonomy, assign_ids
 from builder.enrich.classify import CharGrams, TopicClassifier, example_text
-from builder.pipeline import load_and_parse
+from builder.pipeline import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_held_out_accuracy_one_fold():
-    archive = load_and_parse(REPO / "site_config", REPO / "source_texts")
+    archive = load_archive(REPO / "site_config", REPO / "source_texts")
     taxonomy = Taxonomy(archive.cfg.topics)
     rows = []
     for doc in archive.documents:

@@ -127,7 +127,7 @@ def test_doc_b_incomplete(doc_b: Document) -> None:
     assert doc_b.meta["speaker_title"] == "代区长"
     assert doc_b.meta["speaker"] == "张东群"
     assert doc_b.meta["incomplete"] == "true"
-    assert doc_b.problems == ["line 280: text ends mid-sentence (document cut off?)"]
+    assert list(map(str, doc_b.problems)) == ["line 280: text ends mid-sentence (document cut off?)"]
     parts = kinds(doc_b.root.children, "part")
     assert [p.line for p in parts] == [244]
     assert [s.line for s in kinds(parts[0].children, "section")] == [250, 256, 260, 264, 270, 274]
@@ -291,7 +291,7 @@ def test_markdown_report_styles() -> None:
 def test_cut_off_detection() -> None:
     doc = parse_report(source(), synthetic("某市政府工作报告\n\n各位代表：\n\n一、回顾\n\n今年全市经济\n\n\n\n持续增长，"))
     assert doc.meta["incomplete"] == "true"
-    assert doc.problems == ["line 11: text ends mid-sentence (document cut off?)"]
+    assert list(map(str, doc.problems)) == ["line 11: text ends mid-sentence (document cut off?)"]
     paragraphs = [b for b in doc.root.walk() if isinstance(b, Block) and b.kind == "paragraph"]
     assert paragraphs[-1].text == "今年全市经济持续增长，"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.pipeline import Archive, enrich_archive, load_and_parse
+from builder.pipeline import Archive, enrich_archive, load_archive
 from builder.render.permalinks import current_permalinks, load_permalinks, retired, save_permalinks, write_retired
 
 from .conftest import REPO
@@ -32,7 +32,7 @@ def _setup(tmp: Path) -> tuple[Path, Path, str]:
 
 
 def _archive(cfg: Path, src: Path) -> Archive:
-    archive = load_and_parse(cfg, src)
+    archive = load_archive(cfg, src)
     enrich_archive(archive)
     return archive
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,7 +301,6 @@ class Taxonomy:
 
 Pending = list[tuple[Event | Entry | Section, str]]  # records waiting for the classifier, with its input
 Labelled = tuple[list[Event | Entry | Section], list[str], list[str]]  # records of a document, their titles and texts
-TopicsLater = Callable[[], dict[str, list[str]]]  # waits for the classifier; see _predict_topics_later
 
 
 def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxonomy,
@@ -367,29 +364,12 @@ def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> N
 
 
 def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> None:
-    _predict_topics_later(pending, taxonomy, classifier)()
-
-
-def _predict_topics_later(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None,
-                          pool: Executor | None = None) -> TopicsLater:
-    """Start predicting the topics of ``pending`` (a model that must be trained first is trained
-    and scores in ``pool``; see ``TopicClassifier.predict_later``); the result waits for the predictions, sets them on the records and returns them by
-    record id. Calling it again returns the same answer."""
+    """The classifier's topic (and the taxonomy's cue-word one after it) for each pending record."""
     if not pending or classifier is None:
-        return dict
-    later = classifier.predict_later([t for _, t in pending], top=1, pool=pool)
-    cues = [taxonomy.from_text(text)[:1] for _, text in pending]  # while the model works
-    done: list[dict[str, list[str]]] = []  # the answer, once there
-
-    def apply() -> dict[str, list[str]]:
-        if not done:
-            predicted = {}
-            for (node, _), topics, cue in zip(pending, later(), cues):
-                node.topics = predicted[node.id] = _unique([*topics, *cue])
-            done.append(predicted)
-        return done[0]
-
-    return apply
+        return
+    predicted = classifier.predict([t for _, t in pending], top=1)
+    for (node, text), topics in zip(pending, predicted):
+        node.topics = _unique([*topics, *taxonomy.from_text(text)[:1]])
 
 
 def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
@@ -411,16 +391,9 @@ def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[st
     return texts, labels
 
 
-def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | None = None,
-                     pool: Executor | None = None) -> TopicsLater:
-    """Enrich every document: train the topic classifier once, then label all records.
-
-    Without ``pool`` every record is labelled when this returns. With one, a
-    model that must be trained is trained (and scores the texts whose prediction
-    is not cached) in ``pool`` while the regions are found here, and the topics are set only when the returned callable is called
-    (it waits for them). Either way that callable returns the predicted topics by
-    record id: the very lists set as those records' ``topics``.
-    """
+def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | None = None) -> None:
+    """Enrich every document: train the topic classifier once (``cache_dir`` keeps trained
+    models and predictions), then label every record with ids, regions and topics."""
     gazetteer = Gazetteer(cfg.regions)
     taxonomy = Taxonomy(cfg.topics)
     for doc in docs:
@@ -434,14 +407,9 @@ def enrich_documents(docs: list[Document], cfg: SiteConfig, cache_dir: Path | No
     pending: Pending = []
     for records in labelled:
         pending += _label_topics(records, taxonomy, classifier)
-    # one batch (the model is read, if at all, once), started before the regions: they are
-    # the slow part of labelling and need no topics
-    topics_later = _predict_topics_later(pending, taxonomy, classifier, pool)
+    _predict_topics(pending, taxonomy, classifier)  # one batch: the model is read, if at all, once
     for doc, records in zip(docs, labelled):
         _label_regions(doc, records, gazetteer)
-    if pool is None:
-        topics_later()
-    return topics_later
 
 
 def _unique(items: list[str]) -> list[str]:

@@ -26,8 +26,7 @@ import hashlib
 import json
 import pickle
 import re
-from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -45,13 +44,6 @@ BATCH_CHARS = 1 << 21  # characters turned into features at once (bounds memory 
 _SPACES = re.compile(r"\s\s+")
 _CODE_BITS = 21  # every code point + 1 fits in 21 bits, so a 3-gram key fits in 63
 Weights = tuple[np.ndarray, np.ndarray, np.ndarray]  # (record, column, weight) of each gram that occurs
-
-
-def preload() -> None:
-    """Import scikit-learn and scipy (about a second) ahead of training, e.g. in a
-    thread while documents are parsed in other processes."""
-    import scipy.sparse  # noqa: F401
-    import sklearn.svm  # noqa: F401
 
 
 @dataclass
@@ -256,10 +248,6 @@ class TopicClassifier:
         self._unloaded = None
         return self.model
 
-    def _must_train(self) -> bool:
-        return (self._unloaded is not None and self.cache_dir is not None
-                and not (self.cache_dir / f"{self.digest}.pickle").exists())
-
     @property
     def trained(self) -> bool:
         return self.model is not None or self._unloaded is not None
@@ -268,34 +256,22 @@ class TopicClassifier:
         """Best topic for each text, plus the runner-up when it scores within ``margin``.
 
         Each text is scored on its own, so a cached prediction (``fit_cached``) is
-        the one the model would make now."""
-        return self.predict_later(texts, top=top, margin=margin)()
-
-    def predict_later(self, texts: Iterable[str], *, top: int = 2, margin: float = 0.25,
-                      pool: Executor | None = None) -> Callable[[], list[list[str]]]:
-        """``predict``; call the result for the predictions. When the model must be
-        trained first, training and scoring start in ``pool`` now; a model already
-        trained or cached scores here (a sparse product, no scikit-learn)."""
+        the one the model would make now; a model already trained or cached scores with
+        a sparse product (no scikit-learn)."""
         texts = list(texts)
         if not texts or not self.trained:
-            return lambda: [[] for _ in texts]
+            return [[] for _ in texts]
         if self.cache_dir is None:  # trained by fit()
-            return _later(None, _score, self, texts, top, margin)
+            return self._predict(texts, top, margin)
         salt = "\x1f".join([PREDICTIONS_VERSION, self.digest, str(top), repr(margin)])
         keys = [hashlib.sha256(f"{salt}\x1e{t}".encode()).hexdigest()[:32] for t in texts]
         path = self.cache_dir / f"{self.digest}.predictions.json"
         cached = _read_predictions(path)
         missing = {k: t for k, t in zip(keys, texts) if k not in cached}
-        where = pool if self._must_train() else None
-        scored = _later(where, _score, self, list(missing.values()), top, margin) if missing else None
-
-        def result() -> list[list[str]]:
-            if scored is not None:
-                cached.update(zip(missing, scored()))
-                write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-            return [list(cached[k]) for k in keys]
-
-        return result
+        if missing:
+            cached.update(zip(missing, self._predict(list(missing.values()), top, margin)))
+            write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        return [list(cached[k]) for k in keys]
 
     def _predict(self, texts: list[str], top: int, margin: float) -> list[list[str]]:
         model = self._model()
@@ -316,18 +292,6 @@ class TopicClassifier:
                     best.append(classes[i])
             out.append([str(b) for b in best])
         return out
-
-
-def _score(classifier: TopicClassifier, texts: list[str], top: int, margin: float) -> list[list[str]]:
-    return classifier._predict(texts, top, margin)
-
-
-def _later(pool: Executor | None, fn: Callable[..., list[list[str]]], *args: object) -> Callable[[], list[list[str]]]:
-    """``fn(*args)`` started in ``pool`` (or run now without one); call the result to wait for it."""
-    if pool is None:
-        value = fn(*args)
-        return lambda: value
-    return pool.submit(fn, *args).result
 
 
 def _read_predictions(path: Path) -> dict[str, list[str]]:

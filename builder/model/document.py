@@ -300,6 +300,20 @@ class Dropped:
     reason: str  # e.g. "toc", "running-head", "page-number", "slogan", "blank-junk"
 
 
+@dataclass(frozen=True)
+class Problem:
+    """Something a parser or the ledger found wrong in a document, for `fangzhi check`.
+
+    ``kind`` is a check kind: ``toc-missing``, ``incomplete`` or ``text-lost``."""
+
+    kind: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
 @dataclass
 class Document:
     """A parsed source document: its metadata and its section tree."""
@@ -308,7 +322,7 @@ class Document:
     root: Section
     meta: dict[str, str] = field(default_factory=dict)  # subtitle, speaker, date as found
     dropped: list[Dropped] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # "line N: message" for `fangzhi check`
+    problems: list[Problem] = field(default_factory=list)  # for `fangzhi check`
     fixes: list[Fix] = field(default_factory=list)  # OCR fixes and corrections, in line order
     whitespace: dict[str, int] = field(default_factory=dict)  # ledger counts, made when parsed (and cached)
 

@@ -18,6 +18,7 @@ Rules:
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 import time
@@ -130,6 +131,13 @@ def _size(job: ParseJob) -> int:
     return len(job.text) * (last - first + 1) // max(1, job.text.count("\n") + 1)
 
 
+# "forkserver" (the default from Python 3.14): workers start from a clean process, so a
+# thread of the caller's (a progress display) is never copied into them; they import only
+# the parse stage and those below it, which import no numpy (see the import-linter contract)
+_POOL_CONTEXT = multiprocessing.get_context(
+    "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+
+
 def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None = None) -> tuple[list[Document], ParseStats]:
     """Parse every job (cached ones are loaded), in parallel; results in job order."""
     stats = ParseStats()
@@ -138,7 +146,7 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
     todo = [i for i, d in enumerate(docs) if d is None]
     workers = workers or os.cpu_count() or 1
     if len(todo) >= 2 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT) as pool:
             # biggest first, so one long document does not start last
             order = sorted(todo, key=lambda i: -_size(jobs[i]))
             results = dict(zip(order, pool.map(run_job, [jobs[i] for i in order])))

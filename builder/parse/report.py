@@ -48,7 +48,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from builder.model.document import Block, Document, Dropped, Line, Section, Source
+from builder.model.document import Block, Document, Dropped, Line, Problem, Section, Source
 from builder.sources.normalise import join_wrapped
 
 BOILERPLATE = "web-boilerplate"
@@ -391,5 +391,5 @@ def parse_report(source: Source, lines: list[Line]) -> Document:
     last_line = _last_text_line(lines[start:])
     if last is not None and last_line is not None and not ends_sentence(last.text):
         doc.meta["incomplete"] = "true"
-        doc.problems.append(f"line {last_line.no}: text ends mid-sentence (document cut off?)")
+        doc.problems.append(Problem("incomplete", last_line.no, "text ends mid-sentence (document cut off?)"))
     return doc

@@ -57,7 +57,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from builder.model.document import Block, Document, Dropped, Entry, Line, Section, Source
+from builder.model.document import Block, Document, Dropped, Entry, Line, Problem, Section, Source
 from builder.parse.chronicle import parse_events
 from builder.parse.report import parse_report_body
 from builder.sources.normalise import CJK_CHAR, compact, join_wrapped
@@ -469,9 +469,8 @@ class _OcrParser:
         for unit, (_, ci) in zip(units, chosen):
             placed.append(_Seg(unit, ci, 0))
         for unit in units[len(chosen) :]:
-            self.doc.problems.append(
-                f"line {self.items[unit].line}: TOC heading {self.items[unit].title} not found in the body"
-            )
+            self.doc.problems.append(Problem("toc-missing", self.items[unit].line,
+                                             f"TOC heading {self.items[unit].title} not found in the body"))
         return placed
 
     def _boundary(self, ci: int, pages: bool) -> int:
@@ -488,9 +487,8 @@ class _OcrParser:
             self.doc.meta["toc_missing"] = "、".join(parts)
         for m in missing:
             if self.items[m].level == 2 and self.items[self.items[m].parent].title not in parts:
-                self.doc.problems.append(
-                    f"line {self.items[m].line}: TOC heading {self.items[m].title} not in the file"
-                )
+                self.doc.problems.append(Problem("toc-missing", self.items[m].line,
+                                                 f"TOC heading {self.items[m].title} not in the file"))
 
     # -- tree --------------------------------------------------------------
     def _build(self, segs: list[_Seg]) -> None:

@@ -27,9 +27,10 @@ from collections.abc import Sequence
 
 from builder.config import ConfigError
 from builder.model.document import Correction, Fix, Line, Source
-from builder.sources.normalise import unfix_line
+from builder.sources.load import document_lines
+from builder.sources.normalise import fix_lines, unfix_line
 
-__all__ = ["apply_corrections", "loose_pattern"]
+__all__ = ["apply_corrections", "loose_pattern", "split_stale"]
 
 
 def loose_pattern(text: str) -> re.Pattern[str]:
@@ -106,3 +107,28 @@ def apply_corrections(
         lines[i] = Line(no, text[:lo] + right + text[hi:])
         fixes.append(Fix(no, lo, before, right, "correction", corr.note))
     return lines, sorted(fixes, key=lambda f: (f.line, f.col))
+
+
+def split_stale(sources: Sequence[Source], corrections: Sequence[Correction],
+                texts: dict[str, str]) -> tuple[list[tuple[Correction, str]], list[Correction]]:
+    """The corrections that no longer match their text (each with the reason) and the ones
+    that do; ``texts`` maps a source file to its decoded text."""
+    by_id = {s.id: s for s in sources}
+    stale: list[tuple[Correction, str]] = []
+    good: list[Correction] = []
+    fixed_of: dict[str, tuple[list[Line], list[Fix]]] = {}
+    for corr in corrections:
+        source = by_id.get(corr.source)
+        if source is None:
+            stale.append((corr, f"correction names unknown source '{corr.source}'"))
+            continue
+        if source.id not in fixed_of:
+            fixed_of[source.id] = fix_lines(document_lines(source, texts[source.file]))
+        fixed, fixes = fixed_of[source.id]
+        try:
+            apply_corrections(source, fixed, fixes, [corr])
+        except ConfigError as exc:
+            stale.append((corr, str(exc).split(": ", 1)[-1]))
+            continue
+        good.append(corr)
+    return stale, good

@@ -35,7 +35,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from builder.model.document import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Section
+from builder.model.document import Block, Document, Dropped, Entry, Event, Fix, Line, Mark, Problem, Section
 from builder.sources.normalise import OCR_RULES, unfix_line
 
 __all__ = [
@@ -193,7 +193,7 @@ class Alignment:
     owner: list[int]
     index: list[int]
     inserted: list[tuple[Piece, str]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     used: bytearray = field(default_factory=bytearray)  # 1 where ``owner`` is set (for C-level scans)
 
 
@@ -246,7 +246,8 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
         hi = src.start_of.get(piece.line + 1, n) if piece.line + 1 in src.start_of else n
         pos = _resync(src.text, used, lo, piece.compact, hi)
         if pos < 0:
-            al.problems.append(f"line {piece.line}: ledger text not found on its line: {piece.text[:30]!r}")
+            al.problems.append(Problem("text-lost", piece.line,
+                                       f"ledger text not found on its line: {piece.text[:30]!r}"))
         else:
             take(p, pos, 0, len(piece.compact))
 
@@ -353,9 +354,9 @@ def account(doc: Document, fixed_lines: list[Line]) -> None:
         line = al.src.line_of(i)
         doc.dropped.append(Dropped(line, al.src.text[i:j], reason))
         if reason == UNACCOUNTED:
-            doc.problems.append(f"line {line}: text not on any page: {al.src.text[i:j][:30]!r}")
+            doc.problems.append(Problem("text-lost", line, f"text not on any page: {al.src.text[i:j][:30]!r}"))
     for piece, chars in al.inserted:
-        doc.problems.append(f"line {piece.line}: page text not found in the source: {chars[:30]!r}")
+        doc.problems.append(Problem("text-lost", piece.line, f"page text not found in the source: {chars[:30]!r}"))
     doc.problems.extend(al.problems)
     _mark(al, doc.fixes, {ln.no: ln.text for ln in fixed_lines})
     doc.dropped.sort(key=lambda d: d.line)
@@ -378,7 +379,7 @@ def verify_conservation(doc: Document, source_lines: list[Line]) -> list[str]:
     problems: list[str] = []
     fixed_lines = _apply(source_lines, doc.fixes, problems)
     al = align(fixed_lines, page_pieces(doc), _dropped_pieces(doc, markup=False), _dropped_pieces(doc, markup=True))
-    problems.extend(al.problems)
+    problems.extend(map(str, al.problems))
     for i, j, _ in _leftovers(al):
         problems.append(f"line {al.src.line_of(i)}: not on a page and not in the ledger: {al.src.text[i:j][:30]!r}")
     for piece, chars in al.inserted:
