@@ -10,7 +10,7 @@ from builder.render.chart import MonthCounts, month_topic_chart
 
 
 def test_chart_is_inline_svg_with_a_bar_per_month():
-    env = Environment(loader=PackageLoader("builder", "templates"), autoescape=True)
+    env = Environment(loader=PackageLoader("builder.render", "templates"), autoescape=True)
     data = MonthCounts(2020, {1: Counter({"renda": 2, "dangjian": 1}), 3: Counter({"renda": 1}), 0: Counter({"x": 1})})
     svg = str(month_topic_chart(env, data, {"renda": "人大", "dangjian": "党建"}))
     assert svg.startswith("<figure") and "<svg" in svg and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
@@ -20,5 +20,5 @@ def test_chart_is_inline_svg_with_a_bar_per_month():
 
 
 def test_empty_year_has_no_chart():
-    env = Environment(loader=PackageLoader("builder", "templates"), autoescape=True)
+    env = Environment(loader=PackageLoader("builder.render", "templates"), autoescape=True)
     assert str(month_topic_chart(env, MonthCounts(2019, {}), {})) == ""

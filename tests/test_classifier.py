@@ -68,7 +68,7 @@ def test_char_grams_weigh_like_scikit_learns_tfidf():
 
 
 def test_char_grams_keep_the_most_frequent_and_batch_the_same(monkeypatch):
-    from builder import classify
+    from builder.enrich import classify
 
     texts = ["甲乙丙丁" * (i + 1) + "戊" for i in range(6)]
     few = CharGrams(max_features=3)

@@ -27,16 +27,16 @@ from markupsafe import escape
 from builder.config.site import load_regions
 from builder.enrich.annotate import Gazetteer, Taxonomy
 from builder.enrich.classify import TopicClassifier
+from builder.config.entities import NAME_END as _NAME_END
+from builder.config.entities import load_entity_rules
 from builder.enrich.entities import (
     _BODY_FULL,
     _BODY_SHORT,
-    _NAME_END,
     _meeting_matches,
     _meeting_stretches,
     find_known_people,
     find_organisations,
     find_series,
-    load_entity_rules,
 )
 from builder.model.document import Region, Topic
 from builder.render.maps import children_by_parent, locator_map

@@ -384,7 +384,4 @@ def parse_chronicle(source: Source, lines: list[Line]) -> Document:
     titles = [d.text for d in dropped if d.reason == "title"]
     if titles:
         doc.meta["printed_title"] = _clean(titles[0])
-    doc.problems = [
-        f"line {e.line}: {flag} {e.date.raw or e.marker}" for e in doc.events() for flag in e.flags
-    ]
-    return doc
+    return doc  # a date's flags (impossible-date, …) stay on its event, where `fangzhi check` reads them
