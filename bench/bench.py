@@ -18,13 +18,12 @@ and "parse Σ" are the seconds the workers spent on each, summed over
 documents (two workers: about twice the wall time).
 
 The index and downloads stages run while MkDocs builds the pages
-(builder/pipeline.py), so stage times overlap: "ours" is the build's wall time minus MkDocs' own, i.e.
-the time the build spends in our stages beyond what MkDocs needs anyway.
-MkDocs' process starts with the build and warms up (imports, jieba's
-dictionary, about 0.9 s) while our stages run, so "mkdocs" counts from the
-moment the pages are written to its exit; "plain" is a whole ``mkdocs build``
-process, start-up included, and "total / plain" compares the two builds as a
-user waits for them.
+(builder/pipeline.py, builder/publish/site.py), so stage times overlap: "ours" is the
+build's wall time minus MkDocs' own, i.e. the time the build spends in our stages beyond
+what MkDocs needs anyway. MkDocs' process starts once the pages are written, so "mkdocs"
+counts from then to its exit, start-up included; "plain" is a whole ``mkdocs build``
+process of the same pages, and "total / plain" compares the two builds as a user waits
+for them.
 
 The N× corpus comes from bench/scale.py ``make_scaled_corpus``: every
 source copied N times with new document ids, each copy about another region

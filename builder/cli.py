@@ -123,7 +123,7 @@ def parse(file: str, genre: str, year: int | None, region: str) -> None:
         archive = load_archive(path.parent, path.parent, cfg=SiteConfig([source], [], [], []))
     doc = archive.documents[0]
     assign_ids(doc)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     for record in iter_parse_records(doc):
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 

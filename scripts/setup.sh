@@ -25,14 +25,17 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 VPY=.venv/bin/python
+pip_install() {  # pip, without the warnings of a machine-wide index setting that does not apply here
+  "$VPY" -m pip install -q "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
 stamp=.venv/.fangzhi-installed
 want="$(cat pyproject.toml)${1:-}"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  "$VPY" -m pip install -q --upgrade pip >/dev/null
+  pip_install --upgrade pip >/dev/null
   if [ "${1:-}" = "--test" ]; then
-    "$VPY" -m pip install -q -e '.[test]'
+    pip_install -e '.[test]'
   else
-    "$VPY" -m pip install -q -e .
+    pip_install -e .
   fi
   printf '%s' "$want" > "$stamp"
 fi

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, editorial check, unit + end-to-end + browser tests.
+# The whole test suite: lint, import contracts, editorial check, unit + end-to-end + browser tests.
+# Installs what it needs first (.venv/, Debian's chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-echo "== ruff"; python3 -m ruff check builder tests bench
-echo "== fangzhi check"; python3 -m builder check > /dev/null
-echo "== pytest"; python3 -m pytest -q -p no:cacheprovider "$@"
+PY=.venv/bin/python
+echo "== ruff"; "$PY" -m ruff check builder tests bench
+echo "== import contracts"; .venv/bin/lint-imports --no-cache
+echo "== fangzhi check"; "$PY" -m builder check > /dev/null
+echo "== pytest"; "$PY" -m pytest -q -p no:cacheprovider "$@"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import http.server
 import shutil
 import socketserver
@@ -10,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import yaml
 
 from builder.render.pages import GENERATED_DIRS
 
@@ -24,6 +26,29 @@ def make_project(tmp: Path) -> Path:
     shutil.copytree(REPO / "docs", project / "docs", ignore=shutil.ignore_patterns(*GENERATED_DIRS))
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     return project
+
+
+SMALL = ("guta-dsj", "guta-tuopin-report")  # a chronicle and a short report: about 40 KB of text
+
+
+def small_config(dest: Path, keep: tuple[str, ...] = SMALL) -> Path:
+    """A copy of site_config/ whose sources.yml keeps only the documents ``keep``: a small
+    archive for the tests that need a build of their own (the whole seed archive is built
+    once per session, ``built``)."""
+    cfg = dest / "site_config"
+    shutil.copytree(REPO / "site_config", cfg)
+    # the file as written, less the records of other documents (each starts "  - id: …")
+    head, *records = re.split(r"(?m)^(?=  - id: )", (cfg / "sources.yml").read_text("utf-8"))
+    kept = [r for r in records if r.split(None, 3)[2] in keep]
+    (cfg / "sources.yml").write_text(head + "".join(kept), "utf-8")
+    for name in ("corrections.yml", "check.yml"):  # entries about the documents left out
+        path = cfg / name
+        if path.exists():
+            top = yaml.safe_load(path.read_text("utf-8")) or {}
+            for key, items in top.items():
+                top[key] = [i for i in items or [] if i.get("source") in keep]
+            path.write_text(yaml.safe_dump(top, allow_unicode=True, sort_keys=False), "utf-8")
+    return cfg
 
 
 @pytest.fixture(scope="session")

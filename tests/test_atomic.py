@@ -11,7 +11,7 @@ import pytest
 from builder.config import ConfigError
 from builder.pipeline import BuildError, build
 
-from .conftest import REPO
+from .conftest import REPO, small_config
 
 
 def _fingerprint(root: Path) -> dict[str, str]:
@@ -71,11 +71,11 @@ def test_document_outside_its_file_stops_the_build(previous, tmp_path):
     assert _fingerprint(project / "site") == before
 
 
-def test_mkdocs_failure_keeps_the_site_and_names_the_problem(previous):
+def test_mkdocs_failure_keeps_the_site_and_names_the_problem(previous, tmp_path):
     project, before = previous
     (project / "docs" / "about.md").write_text("# 关于\n\n[断链](no-such-page.md)\n", "utf-8")
     with pytest.raises(BuildError, match="no-such-page.md") as exc:
-        _build(project, REPO / "site_config")
+        _build(project, small_config(tmp_path))
     assert "previous site is untouched" in str(exc.value)
     assert _fingerprint(project / "site") == before
     assert not (project / "site.building").exists()

@@ -7,7 +7,7 @@ import shutil
 
 from builder.pipeline import build
 
-from .conftest import REPO, make_project
+from .conftest import REPO, make_project, small_config
 
 # A chronicle in a style the seed texts do not use: a year header line, full dates
 # `1998年3月5日` at the start of each event, and ▲ bullets for month-only events.
@@ -46,7 +46,7 @@ NEW_RECORD = """
 def test_one_file_and_one_record_make_a_new_source_page(tmp_path):
     sources, config = tmp_path / "source_texts", tmp_path / "site_config"
     shutil.copytree(REPO / "source_texts", sources)
-    shutil.copytree(REPO / "site_config", config)
+    small_config(tmp_path, keep=("guta-dsj",))
     (sources / "example-dashiji-1998-1999.txt").write_text(NEW_TEXT, "utf-8")
     with (config / "sources.yml").open("a", encoding="utf-8") as fh:
         fh.write(NEW_RECORD)

@@ -227,7 +227,7 @@ def test_heavy_lists_in_their_own_files_answer_the_same(built, served, browser, 
 
 
 def _reference_lists(folded: list[tuple[str, str]]) -> dict[str, list[int]]:
-    """The lists of builder/postings.py, computed the slow, obvious way."""
+    """The lists of builder/search/postings.py, computed the slow, obvious way."""
     lists: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for rid, (title, text) in enumerate(folded):

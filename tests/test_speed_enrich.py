@@ -24,11 +24,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import escape
 
+from builder.config.entities import NAME_END as _NAME_END
+from builder.config.entities import load_entity_rules
 from builder.config.site import load_regions
 from builder.enrich.annotate import Gazetteer, Taxonomy
 from builder.enrich.classify import TopicClassifier
-from builder.config.entities import NAME_END as _NAME_END
-from builder.config.entities import load_entity_rules
 from builder.enrich.entities import (
     _BODY_FULL,
     _BODY_SHORT,

@@ -58,7 +58,7 @@ def load_sources(path: Path) -> list[Source]:
 
 
 def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
-    """regions.yml merged with the official division data beside it (see builder/gazetteer.py)."""
+    """regions.yml merged with the official division data beside it (see builder/config/divisions.py)."""
     readers = _records(path, "regions")
     editorial = [
         Region(

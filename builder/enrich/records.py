@@ -74,7 +74,7 @@ class Record:
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     sort_key: tuple = ()
-    citation: str = ""  # GB/T 7714 (builder/citation.py)
+    citation: str = ""  # GB/T 7714 (builder/enrich/citation.py)
 
 
 def build_records(doc: Document, pages: list[Page]) -> list[Record]:

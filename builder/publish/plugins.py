@@ -5,7 +5,7 @@
 Material's search plugin (``lang: zh``, segmented with jieba) writes every
 page's full text into one ``search/search_index.json`` (13.9 MB for this
 archive) that the header box downloads on every page. The archive's own
-search (``search/``, built by ``builder/search_index.py``) finds every
+search (``search/``, built by ``builder/search/index.py``) finds every
 occurrence and loads only the parts a query needs, so the header box only
 needs page and heading titles to suggest pages as you type; Enter opens the
 full search page (``fangzhi.js``). So Material's search plugin is shown only

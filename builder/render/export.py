@@ -1,4 +1,4 @@
-"""Downloadable data (JSON, CSV); the search index is builder/search_index.py.
+"""Downloadable data (JSON, CSV); the search index is builder/search/index.py.
 
 Output is deterministic: records keep document order, keys are sorted,
 no timestamps.
@@ -84,7 +84,7 @@ class DataFile:
     """One download in ``data/``: its line on the Data page, and its text, made when it is written.
 
     The build writes the downloads while MkDocs builds the pages (they are
-    files for readers, not pages MkDocs looks at; builder/search_plugin.py)."""
+    files for readers, not pages MkDocs looks at; builder/publish/plugins.py)."""
 
     name: str
     desc: str

@@ -8,7 +8,7 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones):
   simplified with OpenCC's ``t2s`` character map. The query is folded the same
   way in the browser with the part of that map the corpus needs, so a 繁體
   query finds 简体 text and the reverse.
-* **Grams** (lists built in builder/postings.py). Every 1- and 2-character gram
+* **Grams** (lists built in builder/search/postings.py). Every 1- and 2-character gram
   has a *document list* (record, hits in the text, hit in the title): exact for
   1- and 2-character queries. Every 3-character gram has a *positional list*
   (record, positions in the title and in the text): a longer query is a chain

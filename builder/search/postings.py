@@ -1,6 +1,6 @@
 """Posting lists of every 1-, 2- and 3-character gram, built with numpy.
 
-The search index (builder/search_index.py) stores, per gram, one list of
+The search index (builder/search/index.py) stores, per gram, one list of
 numbers written as varints. This module turns the folded records into those
 lists without a Python loop per character: the records are laid end to end in
 one array of character codes, every gram gets an integer key, and one stable

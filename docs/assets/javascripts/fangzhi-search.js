@@ -1,4 +1,4 @@
-/* 方志 full-text search page over the split index in data/search/ (builder/search_index.py).
+/* 方志 full-text search page over the split index in data/search/ (builder/search/index.py).
  *
  * Contract: search/?q=QUERY[&year=Y|Y1-Y2][&region=ID][&topic=ID][&source=N]
  * lists every record whose folded title or text contains every term (spaces
