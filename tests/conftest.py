@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import re
 import http.server
+import re
 import shutil
 import socketserver
 import threading

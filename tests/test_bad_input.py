@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import random
 from pathlib import Path
 
@@ -32,9 +33,14 @@ def _run(tmp_path: Path, command: str, data: bytes | None, sources_yml: str = SO
     if data is not None:
         (sources / "x.txt").write_bytes(data)
     config = _config(tmp_path, sources_yml)
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        return runner.invoke(main, [command, "--sources", str(sources), "--config", str(config)])
+    work = tmp_path / "work"  # the command's project folder (its cache, its docs/)
+    work.mkdir(exist_ok=True)
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        return CliRunner().invoke(main, [command, "--sources", str(sources), "--config", str(config)])
+    finally:
+        os.chdir(cwd)
 
 
 def _one_error_line(result) -> str:  # type: ignore[no-untyped-def]
