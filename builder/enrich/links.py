@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import islice
 
 from builder.enrich.annotate import Gazetteer
@@ -107,8 +108,6 @@ def _is_subject(record: Record, mention: Mention) -> bool:
 
 def _days_apart(a: str, b: str) -> int:
     """Days between two ISO dates; for dates without a day, 0 in the same month, else far apart."""
-    from datetime import date
-
     try:
         return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) if len(a) == len(b) == 10 else (
             0 if a[:7] == b[:7] else 999)
@@ -116,20 +115,20 @@ def _days_apart(a: str, b: str) -> int:
         return 0 if a[:7] == b[:7] else 999
 
 
-def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
-                source_regions: dict[str, str], source_years: dict[str, int | None]) -> Links:
-    entities: dict[str, Entity] = {}
-    by_record: dict[str, list[str]] = defaultdict(list)
-    meetings_by_key: dict[str, list[Entity]] = defaultdict(list)
-    cited = [r for r in records if r.type in ("event", "entry")]
-    known = frozenset(gazetteer.names)
-    order = {r.id: i for i, r in enumerate(sorted(cited, key=lambda r: (r.date or "9999", r.source_id, r.line)))}
+class _Linker:
+    """The entities of the cited records and which records mention each (``build_links``)."""
 
-    attached: set[tuple[str, str]] = set()  # (entity id, record id): a set, since entity.records can grow long
+    def __init__(self, source_years: dict[str, int | None]) -> None:
+        self.source_years = source_years
+        self.entities: dict[str, Entity] = {}
+        self.by_record: dict[str, list[str]] = defaultdict(list)
+        self.sessions: dict[str, list[Entity]] = defaultdict(list)  # meetings by key: one per date
+        self.attached: set[tuple[str, str]] = set()  # (entity id, record id): entity.records can grow long
+        self.in_passing: list[tuple[Record, Mention]] = []  # meetings named, not held, by a record
 
-    def attach(entity: Entity, record: Record, mention: Mention) -> None:
-        if (entity.id, record.id) not in attached:
-            attached.add((entity.id, record.id))
+    def attach(self, entity: Entity, record: Record, mention: Mention) -> None:
+        if (entity.id, record.id) not in self.attached:
+            self.attached.add((entity.id, record.id))
             entity.records.append(record.id)
         for name, value in mention.attrs:
             values = entity.attrs.setdefault(name, [])
@@ -138,77 +137,75 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
         forms = entity.attrs.setdefault("surface", [])
         if mention.surface not in forms:
             forms.append(mention.surface)
-        if entity.id not in by_record[record.id]:
-            by_record[record.id].append(entity.id)
+        if entity.id not in self.by_record[record.id]:
+            self.by_record[record.id].append(entity.id)
 
-    directory = _directory(records, source_regions)
-    known_people = {
-        region: frozenset(t.name for ts in by_name.values() for t in ts) for region, by_name in directory.items()
-    }
-    mentions_later: list[tuple[Record, Mention]] = []
-    places_of: dict[str, dict[str, str]] = {}  # by region: the few regions of the sources
-    for record in cited:
-        text = compact(f"{record.title}。{record.text}")  # once for all the finders
-        region = source_regions[record.source_id]
-        if region not in places_of:
-            places_of[region] = places_for(region, gazetteer)
-        for mention in find_meetings(text, places_of[region], known, compacted=True):
-            if not _is_subject(record, mention):
-                mentions_later.append((record, mention))
-                continue
-            date = _date_of(record, source_years.get(record.source_id))
-            sessions = meetings_by_key[mention.key]
-            if date:
-                entity = next((e for e in sessions if _days_apart(e.date, date) <= SAME_MEETING_DAYS), None)
-            else:  # no date in the record: it can only join a session it cannot be confused with
-                entity = sessions[0] if len(sessions) == 1 else None
-            if entity is None:
-                entity = Entity(entity_id("meeting", mention.key, date), "meeting", mention.name, mention.key, date)
-                sessions.append(entity)
-                entities[entity.id] = entity
-            attach(entity, record, mention)
-        people = find_people(text, rules, compacted=True)
-        people += [m for m in find_known_people(text, known_people.get(region, frozenset()), compacted=True)
-                   if all(p.key != m.key for p in people)]
-        for mention in [*people, *find_series(text, rules, compacted=True),
-                        *find_organisations(text, rules, compacted=True)]:
-            eid = entity_id(mention.kind, mention.key)
-            entity = entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
-            attach(entity, record, mention)
-    # a meeting mentioned in passing joins the session it must mean: the only one, or the
-    # latest one held before the record's date; otherwise it gets a session with no date
-    for record, mention in mentions_later:
-        sessions = meetings_by_key[mention.key]
-        date = _date_of(record, source_years.get(record.source_id))
-        before = [e for e in sessions if e.date and date and e.date <= date]
-        entity = sessions[0] if len(sessions) == 1 else (max(before, key=lambda e: e.date) if before else None)
-        if entity is None:
-            entity = Entity(entity_id("meeting", mention.key), "meeting", mention.name, mention.key, "")
-            sessions.append(entity)
-            entities[entity.id] = entity
-        attach(entity, record, mention)
+    def _new_session(self, mention: Mention, date: str) -> Entity:
+        entity = Entity(entity_id("meeting", mention.key, date), "meeting", mention.name, mention.key, date)
+        self.sessions[mention.key].append(entity)
+        self.entities[entity.id] = entity
+        return entity
 
-    for entity in entities.values():
-        entity.records.sort(key=order.__getitem__)
-        if entity.kind == "person":
-            for by_name in directory.values():
-                for tenure in by_name.get(entity.name, ()):
-                    entity.attrs.setdefault("tenure", []).append(tenure.label())
+    def meeting(self, record: Record, mention: Mention) -> None:
+        """A meeting the record is about: the session of the same key within a few days, or a new one."""
+        if not _is_subject(record, mention):
+            self.in_passing.append((record, mention))
+            return
+        date = _date_of(record, self.source_years.get(record.source_id))
+        sessions = self.sessions[mention.key]
+        if date:
+            entity = next((e for e in sessions if _days_apart(e.date, date) <= SAME_MEETING_DAYS), None)
+        else:  # no date in the record: it can only join a session it cannot be confused with
+            entity = sessions[0] if len(sessions) == 1 else None
+        self.attach(entity or self._new_session(mention, date), record, mention)
 
-    by_id = {r.id: r for r in cited}
+    def other(self, record: Record, mention: Mention) -> None:
+        """A person, series or organisation: one entity per key."""
+        eid = entity_id(mention.kind, mention.key)
+        entity = self.entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
+        self.attach(entity, record, mention)
+
+    def meetings_in_passing(self) -> None:
+        """A meeting mentioned in passing joins the session it must mean: the only one, or the
+        latest one held before the record's date; otherwise it gets a session with no date."""
+        for record, mention in self.in_passing:
+            sessions = self.sessions[mention.key]
+            date = _date_of(record, self.source_years.get(record.source_id))
+            before = [e for e in sessions if e.date and date and e.date <= date]
+            entity = sessions[0] if len(sessions) == 1 else (max(before, key=lambda e: e.date) if before else None)
+            self.attach(entity or self._new_session(mention, ""), record, mention)
+
+
+def _mentions(record: Record, text: str, rules: EntityRules, places: dict[str, str], known: frozenset[str],
+              known_people: frozenset[str]) -> tuple[list[Mention], list[Mention]]:
+    """The meetings, and the people, series and organisations, that ``text`` (compacted) names."""
+    meetings = find_meetings(text, places, known, compacted=True)
+    people = find_people(text, rules, compacted=True)
+    people += [m for m in find_known_people(text, known_people, compacted=True) if all(p.key != m.key for p in people)]
+    return meetings, [*people, *find_series(text, rules, compacted=True), *find_organisations(text, rules, compacted=True)]
+
+
+def _same_day(cited: list[Record]) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """For each event dated to a day: the first few events of that day in other sources, and how many."""
     same_day: dict[str, list[str]] = {}
+    totals: dict[str, int] = {}
     by_day: dict[str, list[Record]] = defaultdict(list)
     for r in cited:
         if r.type == "event" and r.precision in ("day", "range", "list") and len(r.date.split("/")[0]) == 10:
             by_day[r.date.split("/")[0]].append(r)
-    same_day_total: dict[str, int] = {}
     for group in by_day.values():
         per_source = Counter(o.source_id for o in group)
         for r in group:
             total = len(group) - per_source[r.source_id]
             if total:
                 same_day[r.id] = list(islice((o.id for o in group if o.source_id != r.source_id), SAME_DAY_SHOWN))
-                same_day_total[r.id] = total
+                totals[r.id] = total
+    return same_day, totals
+
+
+def _related(by_record: dict[str, list[str]], entities: dict[str, Entity], by_id: dict[str, Record],
+             order: dict[str, int]) -> dict[str, list[str]]:
+    """Up to five records of other sources that share this record's entities (a meeting weighs 3)."""
     related: dict[str, list[str]] = {}
     for rid, eids in by_record.items():
         score: dict[str, int] = defaultdict(int)
@@ -221,4 +218,40 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
                     score[other] += 3 if entity.kind == "meeting" else 1
         if score:
             related[rid] = sorted(score, key=lambda o: (-score[o], order[o]))[:5]
-    return Links(entities, dict(by_record), same_day, related, same_day_total)
+    return related
+
+
+def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
+                source_regions: dict[str, str], source_years: dict[str, int | None]) -> Links:
+    """People, meetings, series and organisations of the events and 条目, the same day in other
+    sources, and related records."""
+    cited = [r for r in records if r.type in ("event", "entry")]
+    known = frozenset(gazetteer.names)
+    order = {r.id: i for i, r in enumerate(sorted(cited, key=lambda r: (r.date or "9999", r.source_id, r.line)))}
+    directory = _directory(records, source_regions)
+    known_people = {
+        region: frozenset(t.name for ts in by_name.values() for t in ts) for region, by_name in directory.items()
+    }
+    linker = _Linker(source_years)
+    places_of: dict[str, dict[str, str]] = {}  # by region: the few regions of the sources
+    for record in cited:
+        region = source_regions[record.source_id]
+        if region not in places_of:
+            places_of[region] = places_for(region, gazetteer)
+        text = compact(f"{record.title}。{record.text}")  # once for all the finders
+        meetings, others = _mentions(record, text, rules, places_of[region], known,
+                                     known_people.get(region, frozenset()))
+        for mention in meetings:
+            linker.meeting(record, mention)
+        for mention in others:
+            linker.other(record, mention)
+    linker.meetings_in_passing()
+    for entity in linker.entities.values():
+        entity.records.sort(key=order.__getitem__)
+        if entity.kind == "person":
+            for by_name in directory.values():
+                for tenure in by_name.get(entity.name, ()):
+                    entity.attrs.setdefault("tenure", []).append(tenure.label())
+    same_day, same_day_total = _same_day(cited)
+    related = _related(linker.by_record, linker.entities, {r.id: r for r in cited}, order)
+    return Links(linker.entities, dict(linker.by_record), same_day, related, same_day_total)
