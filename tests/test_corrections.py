@@ -91,7 +91,7 @@ def test_the_real_errata_apply(built) -> None:
     assert "进行了进行了" not in "".join(e.text for e in doc.events())
 
 
-def test_stale_erratum_stops_the_build(tmp_path: Path) -> None:
+def test_stale_erratum_stops_the_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sources, config = tmp_path / "src", tmp_path / "cfg"
     sources.mkdir()
     config.mkdir()
@@ -103,9 +103,8 @@ def test_stale_erratum_stops_the_build(tmp_path: Path) -> None:
         "sources:\n  - {id: x-dsj, file: x.txt, title: 测试, genre: chronicle, region: guta, years: [2001]}\n", "utf-8")
     (config / "corrections.yml").write_text(
         "corrections:\n  - source: x-dsj\n    line: 5\n    wrong: 开展了开展了\n    right: 开展了\n", "utf-8")
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=tmp_path):
-        result = runner.invoke(main, ["build", "--sources", str(sources), "--config", str(config)])
+    monkeypatch.chdir(tmp_path)  # the build's project folder
+    result = CliRunner().invoke(main, ["build", "--sources", str(sources), "--config", str(config)])
     assert result.exit_code == 2
     [line] = [ln for ln in result.output.splitlines() if "error" in ln]
     assert line.startswith("fangzhi: error: ") and f"{config / 'corrections.yml'}:2" in line and "x.txt:5" in line
