@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from builder.render.pages import GENERATED_DIRS
 
 REPO = Path(__file__).resolve().parent.parent
+
+# tests assert behaviour, not speed: no per-example deadline (a loaded 2-core CI machine
+# would otherwise fail a property test for being slow)
+settings.register_profile("fangzhi", deadline=None)
+settings.load_profile("fangzhi")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
