@@ -20,6 +20,7 @@ from builder.model.document import Block, Document, Entry, Event, Section, Sourc
 from builder.parse.detect import detect_genre
 from builder.pipeline import CACHE_DIR, BuildError, enrich_archive, load_archive
 from builder.pipeline import build as run_build
+from builder.publish.engine import ENGINES
 from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
 from builder.sources.load import decode
 from builder.sources.normalise import split_lines
@@ -53,10 +54,13 @@ def main() -> None:
 @click.option("--sources", type=click.Path(file_okay=False), help="Folder of source texts (default source_texts/).")
 @click.option("--config", type=click.Path(file_okay=False), help="Folder of site_config YAML (default site_config/).")
 @click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
-def build(sources: str | None, config: str | None, out: str) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], envvar="FANGZHI_ENGINE", show_default=True,
+              help="Build the site with MkDocs 1.6 or ProperDocs, its maintained continuation (or set FANGZHI_ENGINE).")
+def build(sources: str | None, config: str | None, out: str, engine: str) -> None:
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
-        archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out))
+        archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out),
+                            engine=engine)
     n_events = sum(1 for r in archive.records if r.type == "event")
     n_entries = sum(1 for r in archive.records if r.type == "entry")
     click.echo(f"built {out}/: {len(archive.documents)} documents, {n_events} events, {n_entries} 条目")

@@ -41,6 +41,7 @@ from builder.enrich.links import Links, build_links
 from builder.enrich.records import Page, Record, build_records, source_pages
 from builder.model.document import Correction, Document
 from builder.parse.cache import ParseCache, ParseJob, ParseStats, parse_all
+from builder.publish.engine import ENGINES
 from builder.publish.site import SiteBuild, SiteBuildError
 from builder.render.downloads import ledger_files
 from builder.render.export import DataFile, data_files, write_files
@@ -227,12 +228,14 @@ def build(
     run_site: bool = True,
     cache: bool = True,
     mkdocs_config: Path | None = None,
+    engine: str = ENGINES[0],
 ) -> Archive:
     """Run the whole pipeline. Raises ConfigError/BuildError with a one-line reason.
 
     ``cache=False`` parses every document afresh; ``mkdocs_config`` replaces
     ``mkdocs.yml`` for the last stage (the offline bundle uses this); ``run_site=False``
-    stops after the pages, index and downloads are written (``fangzhi serve``).
+    stops after the pages, index and downloads are written (``fangzhi serve``); ``engine`` builds
+    the site with MkDocs or ProperDocs (builder/publish/engine.py).
     """
     wall = time.perf_counter()
     require_jieba()
@@ -254,7 +257,7 @@ def build(
         progress.update(task, advance=1, description=steps[3])
         # MkDocs builds the pages in its own process while the index and downloads are written here
         site = SiteBuild(project_dir, out_dir, config_file=mkdocs_config,
-                         epoch=source_date_epoch(project_dir)) if run_site else None
+                         epoch=source_date_epoch(project_dir), engine=engine) if run_site else None
         try:
             with archive.stage("index"):
                 index_archive(archive, docs_dir)

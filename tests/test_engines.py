@@ -11,23 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from builder.pipeline import build
 from builder.publish.engine import ENGINES, site_build_command
 from builder.publish.plugins import INDEX_DIR, LATER, is_late
-
-from .conftest import REPO, make_project
 
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
 OUR_PLUGINS = {"fangzhi-search-titles", "fangzhi-search-index"}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project with the whole seed archive's pages written once (no site built)."""
-    project = make_project(tmp_path_factory.mktemp("engines"))
-    build(project_dir=project, sources_dir=REPO / "source_texts", config_dir=REPO / "site_config",
-          out_dir=project / "site", run_site=False)
-    return project
+def project(built) -> Path:  # type: ignore[no-untyped-def]
+    """The session's project: the whole seed archive's pages, written once (``built``)."""
+    return built[1]
 
 
 def _files(site: Path) -> dict[str, bytes]:
@@ -96,3 +90,26 @@ def test_our_plugins_are_registered_for_both_engines() -> None:
 def test_an_unknown_engine_is_refused() -> None:
     with pytest.raises(ValueError, match="zensical"):
         site_build_command("zensical", Path("mkdocs.yml"), Path("site"))
+
+
+def test_build_with_properdocs_publishes_a_complete_site(tmp_path: Path) -> None:
+    """``fangzhi build --engine properdocs``: the whole pipeline, ProperDocs as the last stage."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    from .conftest import REPO, make_project, small_config
+
+    project = make_project(tmp_path)
+    config = small_config(tmp_path)
+    cwd = os.getcwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(main, ["build", "--engine", "properdocs", "--config", str(config),
+                                           "--sources", str(REPO / "source_texts")])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    page = (project / "site" / "index.html").read_bytes()
+    assert b"mkdocs-ProperDocs" in GENERATOR.search(page).group(1)
+    assert (project / "site" / INDEX_DIR).is_dir()  # the late files are there too

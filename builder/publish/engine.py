@@ -1,7 +1,7 @@
 """The site build under either engine: MkDocs 1.6 or ProperDocs, its continuation.
 
 MkDocs 1.x is no longer maintained (1.6.1 is its last release). ProperDocs is a
-drop-in fork of it (``properdocs``, pinned in the test extras), and it builds the
+drop-in fork of it (``properdocs``, installed with Fangzhi; ``fangzhi build --engine properdocs``), and it builds the
 same ``docs/`` with the same ``mkdocs.yml`` into the same site, byte for byte,
 except the generator ``<meta>`` tag (tests/test_engines.py):
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from builder.publish.engine import ENGINES, site_build_command
 from builder.publish.plugins import LATER, copy_late
 
 
@@ -32,16 +32,12 @@ def problems(log: str) -> str:
     return "\n".join(lines[-40:]) if lines else log[-4000:]
 
 
-def site_command(config_file: Path, site_dir: Path) -> list[str]:
-    """The command line of the site build."""
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(site_dir)]
-
-
 class SiteBuild:
-    """``mkdocs build --strict`` of ``project_dir`` into ``out_dir``.building, started now."""
+    """``mkdocs build --strict`` (or ProperDocs', ``engine``) of ``project_dir`` into
+    ``out_dir``.building, started now."""
 
     def __init__(self, project_dir: Path, out_dir: Path, *, config_file: Path | None = None,
-                 epoch: str = "") -> None:
+                 epoch: str = "", engine: str = ENGINES[0]) -> None:
         self.out_dir = out_dir.resolve()
         self.tmp = self.out_dir.with_name(self.out_dir.name + ".building")
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -53,7 +49,7 @@ class SiteBuild:
         # a file, not a pipe: nobody reads it until the end
         self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(site_command(config_file or project_dir / "mkdocs.yml", self.tmp),
+        self.proc = subprocess.Popen(site_build_command(engine, config_file or project_dir / "mkdocs.yml", self.tmp),
                                      cwd=project_dir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                      stderr=self.log, env=env, text=True)
         self.seconds = 0.0  # MkDocs' wall time, known once ``finish`` has waited for it
