@@ -1,22 +1,47 @@
 """The split full-text index the search page runs on (``data/search/``).
 
-Rules (the search page, ``fangzhi-search.js``, implements the same ones):
+Rules (the search page, ``fangzhi-search.js``, implements the same ones, and
+``fangzhi.js`` the folding for the highlight on the page a result opens):
 
+* **Units.** Every offset and length in the index — gram positions, a
+  record's place in the text stream and its length, the start of its text kept
+  with its metadata, the size of a text chunk — counts Unicode *code points*,
+  never UTF-16 code units: a CJK Extension B character such as 𡒄 or 𠀀 is one
+  position. The page turns strings into arrays of code points
+  (``Array.from``) before it uses any of these numbers.
 * **Folding.** A record is searched in its title and its text separately, each
-  *folded*: whitespace removed (OCR line breaks and spaces never split a word),
-  lower case, full-width ASCII to half-width, and traditional characters to
-  simplified with OpenCC's ``t2s`` character map. The query is folded the same
-  way in the browser with the part of that map the corpus needs, so a 繁體
-  query finds 简体 text and the reverse.
+  *folded*. Folding works on *segments*: a code point with the combining marks
+  (and conjoining Hangul vowels/finals) that follow it, so a base letter and
+  its accent stay together. Each segment is normalised to **NFKC** (NFD
+  ``é`` = ``e`` + U+0301 becomes ``é``; full-width ``５Ｇ`` becomes ``5G``;
+  compatibility ideographs and Kangxi radicals become the unified ideographs;
+  ``℃`` becomes ``°C``), then lower-cased; whitespace and invisible
+  characters — zero-width space, joiners, word joiner, BOM, soft hyphen,
+  direction marks, variation selectors (``IGNORED``) — are removed; and
+  traditional characters become simplified with OpenCC's ``t2s`` character
+  map. A folded segment may be empty (a zero-width space) or longer than the
+  original (``℃``). The query is folded the same way in the browser with the
+  part of that map the corpus needs, so a 繁體 query finds 简体 text and the
+  reverse, a plain query finds text with zero-width characters or decomposed
+  accents, and the reverse. The page maps every folded character back to the
+  segment it came from, so the snippet shows the original text with the
+  highlight on exactly the characters that matched (whole segments).
 * **Grams** (lists built in builder/search/postings.py). Every 1- and 2-character gram
   has a *document list* (record, hits in the text, hit in the title): exact for
   1- and 2-character queries. Every 3-character gram has a *positional list*
-  (record, positions in the title and in the text): a longer query is a chain
+  (record, positions in the title and in the text, in folded code points): a longer query is a chain
   of 3-grams at offsets 0, 3, 6 … and n-3, and a record matches where all of
   them line up, so the result set, the hit counts and the total are exact
   without loading text.
 * **Records** are numbered by folded length (then document order), so "shorter
-  record first" is "smaller number first" and ranking is stable.
+  record first" is "smaller number first" and ranking is stable. A record's
+  row is ``[url, type, title, source, date, offset, length, start of the text,
+  lag]``: the text shown is the record's text with each run of whitespace made
+  one space; ``offset`` and ``length`` place it in the text stream, and
+  ``lag`` (≥ 0) bounds how far a folded position can run ahead of the shown
+  position of the same character (folding that lengthens, like ``℃`` → ``°c``),
+  so the page starts looking for the snippet of a hit at folded position ``p``
+  at ``p - lag``: a shown position is never before that.
 * **Split by term.** Gram lists go to shards ``g/<hash % shards>.js``. A list
   longer than half a shard is *heavy*: the manifest lists the heavy grams in
   order, and the k-th has files of its own, ``h/<k>.js`` with its document list
@@ -33,9 +58,13 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones):
 * Every file is a script calling ``FZS.put(name, data)``: pages opened from
   ``file://`` load them with ``<script>``, where fetch() is refused.
 
-A shard is one string of entries ``<n><gram><varints>~`` (n = gram length).
+A shard is one string of entries ``<n><gram><varints>~`` (n = gram length in code points).
 Numbers in lists are varints written with 64 ASCII characters: 32 "last digit"
 characters and 32 "more digits follow" characters, 5 bits each, high first.
+
+Python and the browser must agree on Unicode data (NFKC, lower case, which
+code points are marks): Python's ``unicodedata`` and the browser's ICU may be a
+Unicode version apart, which only matters for characters assigned in between.
 """
 
 from __future__ import annotations
@@ -44,6 +73,7 @@ import json
 import math
 import re
 import shutil
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -67,6 +97,99 @@ from builder.search.postings import (
 )
 
 _SPACE = re.compile(r"\s+")
+
+# Removed by folding: whitespace (Python's and JavaScript's \s) and invisible characters — soft hyphen,
+# combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer inherent vowels, Mongolian
+# free variation selectors, zero-width space/non-joiner/joiner, direction marks and embeddings, word
+# joiner and invisible operators, variation selectors, BOM / zero-width no-break space, interlinear
+# annotation, shorthand format controls, musical format controls, tags and variation selectors
+# supplement. fangzhi-search.js and fangzhi.js list the same ranges.
+IGNORED_RANGES: tuple[tuple[int, int], ...] = (
+    (0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C),
+    (0x115F, 0x1160), (0x1680, 0x1680), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F),
+    (0x2028, 0x202F), (0x205F, 0x206F), (0x3000, 0x3000), (0x3164, 0x3164), (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+_IGNORED = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in IGNORED_RANGES) + "]")
+
+
+def attaches(ch: str) -> bool:
+    """Whether ``ch`` joins the segment before it: a combining mark (general category M), or a conjoining
+    Hangul vowel or final (U+1160–U+11FF, U+D7B0–U+D7FF), which NFC composes with what precedes it."""
+    cp = ord(ch)
+    return 0x1160 <= cp <= 0x11FF or 0xD7B0 <= cp <= 0xD7FF or unicodedata.category(ch)[0] == "M"
+
+
+def segments(text: str) -> list[str]:
+    """``text`` cut before every code point that does not attach to the one before it."""
+    out: list[str] = []
+    for ch in text:
+        if out and attaches(ch):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def fold_segment(segment: str) -> str:
+    """One segment folded, before traditional→simplified: NFKC, lower case, ``IGNORED`` removed."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", segment).lower())
+
+
+class Folding:
+    """``fold_segment`` of every character seen so far, as a ``str.translate`` table, for speed: a text
+    without combining marks is folded character by character in one ``translate``."""
+
+    def __init__(self) -> None:
+        self.table: dict[int, str] = {}  # characters whose folding is not themselves
+        self.seen: set[str] = set()
+        self.marks: set[str] = set()  # characters that attach to the one before them
+        self.longer: set[str] = set()  # characters that fold to more than one
+        self.resized: set[str] = set()  # characters that fold to more or fewer than one
+        self._resized: re.Pattern[str] | None = None
+
+    def add(self, chars: set[str]) -> None:
+        for ch in chars - self.seen:
+            folded = fold_segment(ch)
+            if folded != ch:
+                self.table[ord(ch)] = folded
+            if len(folded) > 1:
+                self.longer.add(ch)
+            if len(folded) != 1:
+                self.resized.add(ch)
+                self._resized = None
+            if attaches(ch):
+                self.marks.add(ch)
+        self.seen |= chars
+
+    def prefold(self, text: str) -> str:
+        """``text`` folded segment by segment, before traditional→simplified (characters must be added)."""
+        if self.marks and not self.marks.isdisjoint(text):
+            return "".join(fold_segment(s) for s in segments(text))
+        return text.translate(self.table)
+
+    def lag(self, text: str) -> int:
+        """How far, at most, the folded position of a segment of ``text`` runs ahead of its own position."""
+        if self.marks and not self.marks.isdisjoint(text):
+            lag = shown = folded = 0
+            for seg in segments(text):
+                shown += len(seg)
+                folded += len(fold_segment(seg))
+                lag = max(lag, folded - shown)
+            return lag
+        if self.longer.isdisjoint(text):
+            return 0  # every character folds to at most one: never ahead
+        if self._resized is None:
+            self._resized = re.compile("|".join(map(re.escape, sorted(self.resized))))
+        lag = ahead = 0  # one character a segment: only those that fold to more or fewer than one move it
+        for m in self._resized.finditer(text):
+            ahead += len(self.table[ord(m.group())]) - 1
+            lag = max(lag, ahead)
+        return lag
+
+
+_FOLDING = Folding()
 
 
 @dataclass(frozen=True)
@@ -109,6 +232,8 @@ def _t2s():
 def fold_map(chars: set[str]) -> dict[str, str]:
     """Traditional→simplified for single characters (OpenCC t2s), for the given characters."""
     ordered = sorted(c for c in chars if not c.isascii())
+    if not ordered:
+        return {}
     converted = _t2s().convert("\n".join(ordered)).split("\n")
     return {c: s for c, s in zip(ordered, converted, strict=True) if len(s) == 1 and s != c}
 
@@ -120,10 +245,8 @@ def query_fold_map(simplified: set[str]) -> dict[str, str]:
 
 
 def fold_table(cmap: dict[str, str]) -> dict[int, str]:
-    """``str.translate`` table: full-width ASCII to half-width, then ``cmap`` (traditional → simplified)."""
-    table = {cp: chr(cp - 0xFEE0).lower() for cp in range(0xFF01, 0xFF5F)}
-    table.update({ord(t): s for t, s in cmap.items()})
-    return table
+    """``str.translate`` table of ``cmap`` (traditional → simplified), applied after ``Folding.prefold``."""
+    return {ord(t): s for t, s in cmap.items()}
 
 
 def fold(text: str, cmap: dict[str, str] | None = None, *, table: dict[int, str] | None = None) -> str:
@@ -132,7 +255,8 @@ def fold(text: str, cmap: dict[str, str] | None = None, *, table: dict[int, str]
     ``cmap`` is a character map from ``fold_map`` (made for ``text`` if not
     given); ``table``, from ``fold_table``, replaces it in loops.
     """
-    text = _SPACE.sub("", text).lower()
+    _FOLDING.add(set(text))
+    text = _FOLDING.prefold(text)
     if table is None:
         table = fold_table(fold_map(set(text)) if cmap is None else cmap)
     return text.translate(table)
@@ -219,26 +343,31 @@ def write_search_index(
     stats = IndexStats(records=len(records))
     writer = _Writer(out, stats)
 
+    folding = Folding()
     chars: set[str] = set()
     for r in records:
         chars.update(r.title)
         chars.update(r.text)
+    folding.add(chars)
+    shown = [_display_text(r.text) for r in records]  # folds as r.text does: whitespace is removed
+    prefolded = [(folding.prefold(r.title), folding.prefold(text)) for r, text in zip(records, shown, strict=True)]
+    chars = set().union(*(set(title) | set(text) for title, text in prefolded))
     cmap = fold_map(chars)
     table = fold_table(cmap)
-    folded = [(fold(r.title, table=table), fold(r.text, table=table)) for r in records]
+    folded = [(title.translate(table), text.translate(table)) for title, text in prefolded]
     order = sorted(range(len(records)), key=lambda i: (len(folded[i][0]) + len(folded[i][1]), i))
 
     lists = gram_lists([folded[i] for i in order], settings.shard_bytes // 2)
     shards = _write_grams(writer, lists, settings)
     heavy = sorted(lists.heavy)
-    _write_records(writer, [records[i] for i in order], cfg, settings)
+    _write_records(writer, [records[i] for i in order], [shown[i] for i in order], folding, cfg, settings)
     used = _write_facets(writer, [records[i] for i in order], cfg)
 
     simplified = {cmap.get(c, c) for c in chars}
     qmap = query_fold_map(simplified)
     qmap.update(cmap)
     writer.put("manifest", "manifest", {
-        "version": 2,
+        "version": 3,
         "records": len(records),
         "shards": shards,
         "blockRecords": settings.block_records,
@@ -270,17 +399,18 @@ def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> 
     return shards
 
 
-def _write_records(writer: _Writer, records: list[Record], cfg: SiteConfig, settings: IndexSettings) -> None:
+def _write_records(writer: _Writer, records: list[Record], texts: list[str], folding: Folding, cfg: SiteConfig,
+                   settings: IndexSettings) -> None:
     """Blocks of record metadata with the start of each text (``r/``), larger blocks of metadata alone (``m/``,
-    for listing every result of a long list), and the whole text stream in chunks (``t/``)."""
+    for listing every result of a long list), and the whole text stream in chunks (``t/``). ``texts`` are the
+    records' texts as shown; every offset and length is in code points."""
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
     rows: list[list[object]] = []
     stream: list[str] = []
     offset = 0
-    for r in records:
-        shown = _display_text(r.text)
+    for r, shown in zip(records, texts, strict=True):
         rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, offset, len(shown),
-                     shown[:settings.prefix_chars]])
+                     shown[:settings.prefix_chars], folding.lag(shown)])
         stream.append(shown)
         offset += len(shown)
     per = settings.block_records
@@ -288,7 +418,7 @@ def _write_records(writer: _Writer, records: list[Record], cfg: SiteConfig, sett
         writer.put("records", f"r/{n // per}", rows[n:n + per])
     per = settings.list_records
     for n in range(0, len(rows), per):
-        writer.put("lists", f"m/{n // per}", [row[:-1] for row in rows[n:n + per]])
+        writer.put("lists", f"m/{n // per}", [row[:7] for row in rows[n:n + per]])
     whole = "".join(stream)
     for n in range(0, max(1, len(whole)), settings.chunk_chars):
         writer.put("text", f"t/{n // settings.chunk_chars}", whole[n:n + settings.chunk_chars])
@@ -326,5 +456,5 @@ def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> di
     }
 
 
-__all__ = ["IndexSettings", "IndexStats", "decode_varints", "fold", "fold_map", "gram_hash", "query_terms",
-           "varints", "write_search_index"]
+__all__ = ["IGNORED_RANGES", "Folding", "IndexSettings", "IndexStats", "attaches", "decode_varints", "fold",
+           "fold_map", "fold_segment", "gram_hash", "query_terms", "segments", "varints", "write_search_index"]

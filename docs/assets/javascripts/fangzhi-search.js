@@ -13,6 +13,17 @@
  * facets after the first results unless the URL filters by one. Every file
  * is a <script> (works from file://, no fetch/XHR); a page may also include
  * one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded lists them.
+ *
+ * Units: every offset and length in the index counts Unicode code points (a
+ * CJK Extension B character such as 𡒄 is one), so text is handled here as
+ * arrays of code points (Array.from), never sliced by string index.
+ *
+ * Folding (the same as builder/search/index.py, which documents it): text is cut
+ * into segments (a code point and the combining marks after it), each segment
+ * is normalised to NFKC, lower-cased, cleared of whitespace and invisible
+ * characters (IGNORED: zero-width space, joiners, BOM, variation selectors …)
+ * and mapped traditional → simplified. A match is found in the folded text
+ * and shown on the original segments it came from.
  */
 (function () {
   "use strict";
@@ -65,18 +76,34 @@
     for (var i = 0; i < cps.length; i++) { h ^= cps[i]; h = Math.imul(h, 16777619) >>> 0; }
     return h;
   }
-  var M = null, F = null, FOLD = {}, HEAVY = Object.create(null);
-  function foldChar(ch) {
-    var cp = ch.codePointAt(0);
-    if (cp >= 0xff01 && cp <= 0xff5e) ch = String.fromCodePoint(cp - 0xfee0);
-    ch = ch.toLowerCase();
-    return FOLD[ch] || ch;
-  }
-  function fold(s) {
-    var out = "";
-    for (var ch of s.replace(/\s+/g, "")) out += foldChar(ch);
+  var M = null, F = null, FOLD = {}, SEGMENTS = new Map(), HEAVY = Object.create(null);
+  /* IGNORED_RANGES of builder/search/index.py */
+  var IGNORED = /[\t-\r\x1c-\x20\x85\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
+  /* attaches(): a combining mark, or a conjoining Hangul vowel or final */
+  var ATTACH = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
+  function foldSegment(seg) {
+    var out = SEGMENTS.get(seg);
+    if (out !== undefined) return out;
+    out = "";
+    for (var ch of seg.normalize("NFKC").toLowerCase().replace(IGNORED, "")) out += FOLD[ch] || ch;
+    SEGMENTS.set(seg, out);
     return out;
   }
+  /* cps (an array of code points) folded: the text, and for each of its UTF-16 units the code point range
+   * [start, end) of the segment of cps it comes from. */
+  function foldMapped(cps) {
+    var text = "", from = [], to = [], i = 0;
+    while (i < cps.length) {
+      var j = i + 1;
+      while (j < cps.length && ATTACH.test(cps[j])) j++;
+      var f = foldSegment(j === i + 1 ? cps[i] : cps.slice(i, j).join(""));
+      for (var k = 0; k < f.length; k++) { from.push(i); to.push(j); }
+      text += f;
+      i = j;
+    }
+    return { text: text, from: from, to: to };
+  }
+  function fold(s) { return foldMapped(Array.from(s)).text; }
   function parseQuery(q) {
     var terms = [], re = /"([^"]+)"|“([^”]+)”|「([^」]+)」|(\S+)/g, m;
     while ((m = re.exec(q)) !== null) {
@@ -91,6 +118,7 @@
         M = m;
         var f = Array.from(m.fold);
         for (var i = 0; i + 1 < f.length; i += 2) FOLD[f[i]] = f[i + 1];
+        SEGMENTS.clear();
         if (m.heavy) m.heavy.split("\n").forEach(function (g, k) { HEAVY[g] = k; });
       }
       return M;
@@ -245,7 +273,8 @@
   }
 
   /* ---- records: metadata and text ---- */
-  /* A record: [url, type, title, source, date, text offset, text length, start of the text]. */
+  /* A record: [url, type, title, source, date, text offset, text length, start of the text, lag]
+   * (offset, length: code points of the text as shown; lag: see builder/search/index.py). */
   function meta(id) {
     return load("r/" + Math.floor(id / M.blockRecords)).then(function (rows) { return rows[id % M.blockRecords]; });
   }
@@ -253,17 +282,23 @@
   function listRow(id) {
     return load("m/" + Math.floor(id / M.listRecords)).then(function (rows) { return rows[id % M.listRecords]; });
   }
+  function head(row) { return row.cps || (row.cps = Array.from(row[7])); }
+  var chunks = {};
+  function chunk(c) {
+    return load("t/" + c).then(function (s) { return chunks[c] || (chunks[c] = Array.from(s)); });
+  }
+  /* Code points [from, to) of a record's text, as an array of code points. */
   function textRange(row, from, to) {
     from = Math.max(0, from);
     to = Math.min(row[6], to);
-    if (to <= from) return Promise.resolve("");
-    if (to <= row[7].length) return Promise.resolve(row[7].slice(from, to));
+    if (to <= from) return Promise.resolve([]);
+    if (to <= head(row).length) return Promise.resolve(head(row).slice(from, to));
     var a = row[5] + from, b = row[5] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
     var jobs = [];
-    for (var c = first; c <= last; c++) jobs.push(load("t/" + c));
+    for (var c = first; c <= last; c++) jobs.push(chunk(c));
     return Promise.all(jobs).then(function (parts) {
-      var all = parts.join(""), base = first * M.chunkChars;
-      return all.slice(a - base, b - base);
+      var base = first * M.chunkChars;
+      return [].concat.apply([], parts).slice(a - base, b - base);
     });
   }
 
@@ -272,56 +307,63 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
-  /* Ranges (in raw) of every match of every term, comparing folded characters and skipping whitespace. */
-  function matchRanges(raw, terms) {
-    var map = [], compact = "";
-    for (var i = 0; i < raw.length; i++) {
-      if (/\s/.test(raw[i])) continue;
-      var f = foldChar(raw[i]);
-      for (var k = 0; k < f.length; k++) { map.push(i); compact += f[k]; }
-    }
-    var ranges = [];
-    terms.forEach(function (t) {
-      var j = compact.indexOf(t);
+  /* Every match of every term in cps (an array of code points), as [start, end, term] in code points:
+   * found in the folded text, widened to the whole segments it came from. */
+  function matchRanges(cps, terms) {
+    var f = foldMapped(cps), ranges = [];
+    terms.forEach(function (t, n) {
+      var j = f.text.indexOf(t);
       while (j !== -1) {
-        ranges.push([map[j], map[j + t.length - 1] + 1]);
-        j = compact.indexOf(t, j + t.length);
+        ranges.push([f.from[j], f.to[j + t.length - 1], n]);
+        j = f.text.indexOf(t, j + t.length);
       }
     });
-    ranges.sort(function (a, b) { return a[0] - b[0]; });
+    ranges.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     return ranges;
   }
-  function highlight(raw, ranges, from, to) {
+  /* cps[from, to) as HTML, the ranges marked (overlapping ones as one). */
+  function highlight(cps, ranges, from, to) {
     var html = "", pos = from;
     ranges.forEach(function (r) {
       if (r[1] <= pos || r[0] >= to) return;
       var s = Math.max(r[0], pos), e = Math.min(r[1], to);
-      html += escapeHtml(raw.slice(pos, s)) + "<mark>" + escapeHtml(raw.slice(s, e)) + "</mark>";
+      html += escapeHtml(cps.slice(pos, s).join("")) + "<mark>" + escapeHtml(cps.slice(s, e).join("")) + "</mark>";
       pos = e;
     });
-    return html + escapeHtml(raw.slice(pos, to));
+    return html + escapeHtml(cps.slice(pos, to).join(""));
   }
-  /* The snippet around the first match in the text; loads only the chunks it needs. */
+  /* The snippet around the first match in the text; loads only the chunks it needs. Its hits: per term, the
+   * original text of its first match in the snippet (whitespace removed), for the highlight on the page. */
   function snippet(row, hit, terms) {
-    var len = row[6], step = 600;
+    var len = row[6], lag = row[8] || 0, step = 600;
+    var longest = Math.max.apply(null, terms.map(function (t) { return t.length; }));
+    var overlap = 40 + 4 * longest, wide = Math.max(2 * step, 2 * overlap);
     function attempt(from, to) {
-      return textRange(row, from, to).then(function (raw) {
-        var ranges = matchRanges(raw, terms);
-        if (!ranges.length && to < len && hit.hits > (hit.title ? 1 : 0)) return attempt(Math.max(0, to - 40), to + step * 2);
-        if (!ranges.length) {
-          return { html: escapeHtml(raw.slice(0, 120)) + (from + 120 < len ? "…" : ""), hit: "" };
+      return textRange(row, from, to).then(function (cps) {
+        var end = from + cps.length, ranges = matchRanges(cps, terms);
+        if (!ranges.length && end < len && hit.hits > (hit.title ? 1 : 0)) {
+          var next = Math.max(from + 1, end - overlap);
+          return attempt(next, next + wide);
         }
-        var s = Math.max(0, ranges[0][0] - 40), e = Math.min(raw.length, ranges[0][0] + 110);
-        return {
-          html: (from + s > 0 ? "…" : "") + highlight(raw, ranges, s, e) + (from + e < len ? "…" : ""),
-          hit: raw.slice(ranges[0][0], ranges[0][1])
-        };
+        if (!ranges.length) {
+          return { html: (from > 0 ? "…" : "") + escapeHtml(cps.slice(0, 120).join("")) + (from + 120 < len ? "…" : ""),
+                   hits: [] };
+        }
+        var s = Math.max(0, ranges[0][0] - 40), e = Math.min(cps.length, Math.max(ranges[0][0] + 110, ranges[0][1]));
+        while (s > 0 && ATTACH.test(cps[s])) s--;
+        while (e < cps.length && ATTACH.test(cps[e])) e++;
+        var hits = [];
+        ranges.forEach(function (r) {
+          if (r[0] >= s && r[1] <= e && !hits[r[2]]) hits[r[2]] = cps.slice(r[0], r[1]).join("").replace(/\s+/g, "");
+        });
+        return { html: (from + s > 0 ? "…" : "") + highlight(cps, ranges, s, e) + (from + e < len ? "…" : ""), hits: hits };
       });
     }
-    var start = hit.first > 0 ? hit.first - 60 : 0;
-    /* the start of the text came with the record: enough when the first hit lies inside it */
-    if (hit.first < row[7].length - 20 || row[7].length === len) return attempt(0, row[7].length);
-    return attempt(Math.max(0, start), Math.max(0, start) + step);
+    /* the start of the text came with the record: enough when the first hit lies inside it. A hit at folded
+     * position p is shown at p - lag or later. */
+    var start = hit.first > 0 ? Math.max(0, hit.first - lag - 60) : 0;
+    if (hit.first < head(row).length - 20 || head(row).length === len) return attempt(0, head(row).length);
+    return attempt(start, start + step);
   }
 
   var TYPE_NAMES = { e: "大事", t: "条目", s: "章节" };
@@ -330,6 +372,7 @@
     if (FILE_URLS && /\/$/.test(path)) path += "index.html";
     return ROOT + path + "?h=" + encodeURIComponent(h) + url.slice(hash);
   }
+  function titleHtml(cps, terms) { return highlight(cps, matchRanges(cps, terms), 0, cps.length); }
   function resultItem(row, hit, terms) {
     var li = document.createElement("li");
     li.className = "fz-result";
@@ -337,7 +380,7 @@
     li.setAttribute("data-hits", String(hit.hits));
     var title = row[2], type = row[1];
     var head = (row[4] ? '<span class="fz-date">' + escapeHtml(row[4]) + "</span> " : "") +
-      (title ? (type === "t" ? "【" : "§ ") + highlight(title, matchRanges(title, terms), 0, title.length) +
+      (title ? (type === "t" ? "【" : "§ ") + titleHtml(Array.from(title), terms) +
         (type === "t" ? "】" : "") : "");
     li.innerHTML = '<a class="fz-result-link" href="' + escapeHtml(linkFor(row[0], terms.join(" "))) + '">' +
       (head || TYPE_NAMES[type]) + "</a>" + '<div class="fz-snippet"></div>' +
@@ -351,7 +394,9 @@
     return snippet(row, hit, terms).then(function (sn) {
       li.querySelector(".fz-snippet").innerHTML = sn.html;
       li.setAttribute("data-snippet", "done");
-      if (sn.hit) li.querySelector("a").href = linkFor(row[0], fold(sn.hit) === terms[0] ? sn.hit : terms.join(" "));
+      if (sn.hits.length) {
+        li.querySelector("a").href = linkFor(row[0], terms.map(function (t, k) { return sn.hits[k] || t; }).join(" "));
+      }
     });
   }
 
