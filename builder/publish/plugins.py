@@ -194,7 +194,7 @@ def policy(page_html: str) -> str:
 
 def with_policy(page_html: str) -> str:
     """The page with its policy as the first thing in <head> after the charset."""
-    meta = f'<meta http-equiv="{CSP_META}" content="{html.escape(policy(page_html))}">'
+    meta = f'<meta http-equiv="{CSP_META}" content="{policy(page_html)}">'  # no " or < in a policy
     m = _HEAD.search(page_html)
     if m is None:
         return page_html
