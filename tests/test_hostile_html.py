@@ -296,3 +296,19 @@ def test_csv_cells_that_look_like_formulas_start_with_a_quote():
     entry = LedgerEntry(source="s", line=1, rule="correction", before="=cmd|' /C calc'!A0", after="-1", note="@x")
     cells = list(csv.reader(io.StringIO(_ledger_csv([entry]).lstrip("\ufeff"))))[1]
     assert cells == ["s", "1", "correction", "'=cmd|' /C calc'!A0", "'-1", "'@x"]
+
+
+@pytest.mark.parametrize("name", ["regions.yml", "topics.yml"])
+def test_an_id_used_in_urls_must_be_a_slug(tmp_path, name):
+    """A region's or topic's id becomes a link target (``javascript:…/index.md`` would be a script URL)."""
+    from builder.config.loader import ConfigError
+    from builder.config.site import load_regions, load_topics
+
+    cfg, _ = write_hostile_archive(tmp_path)
+    path = cfg / name
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("id: duwan\n" if name == "regions.yml" else "id: dangjian\n",
+                                 "id: javascript:alert(1)\n", 1), "utf-8")
+    assert "javascript:alert(1)" in path.read_text("utf-8")
+    with pytest.raises(ConfigError, match=r"\.yml:\d+: .*lower-case ASCII"):
+        (load_regions if name == "regions.yml" else load_topics)(path)
