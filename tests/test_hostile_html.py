@@ -40,7 +40,7 @@ from builder.render.export import _csv
 from builder.render.safe import csv_cell, html_text, md_heading, yaml_str
 from builder.sources.ledger import LedgerEntry
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, make_project
+from .conftest import make_project
 from .hostile_archive import (
     CONTROLS,
     HEADING,
@@ -96,23 +96,13 @@ def hostile(tmp_path_factory: pytest.TempPathFactory):
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 def _pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix().removesuffix("index.html")
                   for p in site.rglob("index.html"))
 
 
-def _open(chromium, dialogs: list[str], console: list[str]):  # type: ignore[no-untyped-def]
-    context = chromium.new_context()
+def _open(browser, dialogs: list[str], console: list[str]):  # type: ignore[no-untyped-def]
+    context = browser.new_context()
     context.add_init_script(WATCH_CSP)
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -120,13 +110,14 @@ def _open(chromium, dialogs: list[str], console: list[str]):  # type: ignore[no-
     return context, page
 
 
-def test_every_page_runs_no_payload_and_carries_the_policy(hostile, chromium):
+@pytest.mark.browser
+def test_every_page_runs_no_payload_and_carries_the_policy(hostile, browser):
     site, base = hostile
     pages = _pages(site)
     assert len(pages) > 20 and "sources/duwan-gone/" in pages  # the retired page's notice is there
     dialogs: list[str] = []
     console: list[str] = []
-    context, page = _open(chromium, dialogs, console)
+    context, page = _open(browser, dialogs, console)
     found: dict[str, dict] = {}
     for rel in pages:
         page.goto(base + rel)
@@ -149,15 +140,16 @@ def _text(page, selector: str) -> str:  # type: ignore[no-untyped-def]
     return page.locator(selector).first.inner_text()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize(("rel", "tag", "value"), [
     ("sources/duwan-dsj/", "文献题名甲", SOURCE_TITLE),
     ("sources/duwan-yearbook/", "年鉴题名乙", YEARBOOK_TITLE),
     ("regions/duwan/", "恶意街道", REGION_NAME),
     ("topics/dangjian/", "恶意主题", TOPIC_NAME),
 ])
-def test_a_hostile_title_is_literal_in_title_header_heading(hostile, chromium, rel, tag, value):
+def test_a_hostile_title_is_literal_in_title_header_heading(hostile, browser, rel, tag, value):
     _, base = hostile
-    context = chromium.new_context()
+    context = browser.new_context()
     page = context.new_page()
     page.goto(base + rel)
     literal = visible(tag)
@@ -169,9 +161,10 @@ def test_a_hostile_title_is_literal_in_title_header_heading(hostile, chromium, r
     context.close()
 
 
-def test_data_is_literal_in_listings_nav_and_notices(hostile, chromium):
+@pytest.mark.browser
+def test_data_is_literal_in_listings_nav_and_notices(hostile, browser):
     _, base = hostile
-    context = chromium.new_context()
+    context = browser.new_context()
     page = context.new_page()
     # the sources index: each title a link label, the region in its note
     page.goto(base + "sources/")
@@ -200,15 +193,19 @@ def test_data_is_literal_in_listings_nav_and_notices(hostile, chromium):
     # a correction's note, shown on hover over the corrected text
     page.goto(base + "sources/duwan-dsj/")
     assert visible("勘误说明") in (page.locator(".fz-fix").first.get_attribute("title") or "")
+    # a retired record's notice (drawn by fangzhi-permalinks.js from data/permalinks.js)
+    page.goto(base + "sources/duwan-dsj/#duwan-dsj-e20200101-abcdef")
+    assert visible("旧页标题") in _text(page, ".fz-retired")
     context.close()
 
 
-def test_the_policy_stops_handlers_and_script_urls_over_http_and_file(hostile, chromium):
+@pytest.mark.browser
+def test_the_policy_stops_handlers_and_script_urls_over_http_and_file(hostile, browser):
     site, base = hostile
     for url in (base + "years/2020/", (site / "years" / "2020" / "index.html").as_uri()):
         dialogs: list[str] = []
         console: list[str] = []
-        context, page = _open(chromium, dialogs, console)
+        context, page = _open(browser, dialogs, console)
         page.goto(url)
         page.wait_for_load_state("load")
         assert page.evaluate("window.__csp") == []  # the page's own scripts all run
@@ -225,12 +222,13 @@ def test_the_policy_stops_handlers_and_script_urls_over_http_and_file(hostile, c
         context.close()
 
 
-def test_search_works_under_the_policy(hostile, chromium):
+@pytest.mark.browser
+def test_search_works_under_the_policy(hostile, browser):
     site, base = hostile
     for url in (base + "search/", (site / "search" / "index.html").as_uri() + "?q=" + quote("毒丸")):
         dialogs: list[str] = []
         console: list[str] = []
-        context, page = _open(chromium, dialogs, console)
+        context, page = _open(browser, dialogs, console)
         page.goto(url)
         if url.startswith("http"):  # as a reader would; from file:// the form leads to the folder
             page.fill("#fz-q", "毒丸")
