@@ -224,16 +224,17 @@ class SafeHtml(BasePlugin):
         visit(nav.items)
         return nav
 
+    # Markup, so that where Material does escape a title (``|e``) it is not escaped twice
     @event_priority(-100)  # after other plugins: the titles every template will print
     def on_page_content(self, html_out: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         from_nav = page.__dict__.get("title")  # a title given in mkdocs.yml's nav
         meta = page.meta.get("title")
         if meta is not None:
-            page.meta["title"] = str(html_text(str(meta)))
+            page.meta["title"] = html_text(str(meta))
         if from_nav is not None:
-            page.title = str(html_text(from_nav))
+            page.title = html_text(from_nav)
         elif meta is None and page.title is not None:  # from the first heading, or the file name
-            title = str(html_text(plain_title(page.title)))
+            title = html_text(plain_title(page.title))
             page.title = title
             if not page.is_homepage:
                 page.meta["title"] = title  # so Material never prints page.title|striptags
