@@ -87,6 +87,13 @@ def served(built):
     httpd.shutdown()
 
 
+def watch_csp(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Content-Security-Policy violations on ``page`` from now on, as the console reports them."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -8,6 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
+from .conftest import watch_csp
+
 pytestmark = pytest.mark.browser
 
 
@@ -66,11 +68,15 @@ def test_home_and_year_pages_render(served, browser):
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    csp = watch_csp(page)
     page.goto(served)
     assert "方志" in page.title()
+    assert page.locator('meta[http-equiv="Content-Security-Policy"]').count() == 1
     page.goto(f"{served}years/2012/")
     assert page.locator(".fz-listed").count() >= 5
-    assert not errors
+    page.goto(f"{served}regions/guta/")
+    assert page.locator(".fz-map").count() == 1
+    assert not errors and not csp, (errors, csp)
 
 
 def test_search_works_from_file_with_the_network_off(built, browser):
@@ -83,6 +89,7 @@ def test_search_works_from_file_with_the_network_off(built, browser):
     page.on("request", lambda req: None if req.url.startswith("file:") else outside.append(req.url))
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    csp = watch_csp(page)
     page.goto((site / "search" / "index.html").as_uri() + "?q=" + quote("营改增"))
     page.wait_for_selector("#fz-results[data-complete]", timeout=20000)
     truth = [r for r in _records(site) if "营改增" in re.sub(r"\s", "", r["title"]) + re.sub(r"\s", "", r["text"])]
@@ -94,7 +101,7 @@ def test_search_works_from_file_with_the_network_off(built, browser):
     anchor = target["url"].split("#")[1]
     assert page.url.startswith("file:") and "/index.html?h=" in page.url and page.url.endswith("#" + anchor)
     assert page.locator(f"#{anchor} mark.fz-hit").count() >= 1
-    assert outside == [] and not errors
+    assert outside == [] and not errors and not csp
     context.close()
 
 
@@ -127,6 +134,7 @@ def test_facets_filter_and_count_from_the_url(built, served, browser):
 
 def test_header_search_box_leads_to_the_search_page(served, browser):
     page = browser.new_page()
+    csp = watch_csp(page)
     page.goto(f"{served}years/2012/")
     page.click("label.md-search__icon, .md-search__input", timeout=5000)
     page.fill(".md-search__input", "古城街道")
@@ -135,6 +143,7 @@ def test_header_search_box_leads_to_the_search_page(served, browser):
     page.wait_for_selector("#fz-results[data-complete]", state="attached", timeout=20000)
     assert quote("古城街道") in page.url
     assert int(page.get_attribute("[data-total]", "data-total")) > 0, page.text_content("#fz-search-status")
+    assert not csp, csp
     page.close()
 
 

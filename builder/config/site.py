@@ -10,7 +10,7 @@ from pathlib import Path
 
 from builder.config.divisions import load_divisions, merge_regions
 from builder.config.entities import EntityRules, load_entity_rules
-from builder.config.loader import ConfigError, _records, _unique
+from builder.config.loader import ConfigError, _Reader, _records, _unique
 from builder.model.document import Correction, Region, Source, Topic
 
 GENRES = ("chronicle", "yearbook", "report")
@@ -23,9 +23,7 @@ def load_sources(path: Path) -> list[Source]:
         genre = r.str("genre")
         if genre not in GENRES:
             raise r.fail(f"genre must be one of {', '.join(GENRES)}, got '{genre}'")
-        ident = r.str("id")
-        if not ident.replace("-", "").isalnum() or not ident.isascii() or ident != ident.lower():
-            raise r.fail(f"id '{ident}' must be lower-case ASCII letters, digits and '-'")
+        ident = _slug(r, "id")
         lines = r.ints("lines") if r.record.get("lines") is not None else ()
         if lines and (len(lines) != 2 or lines[0] < 1 or lines[1] < lines[0]):
             raise r.fail("'lines' must be [first, last] with 1 <= first <= last")
@@ -57,12 +55,20 @@ def load_sources(path: Path) -> list[Source]:
     return sources
 
 
+def _slug(r: _Reader, key: str) -> str:
+    """An id used in URLs: lower-case ASCII letters, digits and '-' (nothing a URL or page could misread)."""
+    ident = r.str(key)
+    if not ident.replace("-", "").isalnum() or not ident.isascii() or ident != ident.lower():
+        raise r.fail(f"id '{ident}' must be lower-case ASCII letters, digits and '-'")
+    return ident
+
+
 def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
     """regions.yml merged with the official division data beside it (see builder/config/divisions.py)."""
     readers = _records(path, "regions")
     editorial = [
         Region(
-            id=r.str("id"),
+            id=_slug(r, "id"),
             name=r.str("name"),
             level=r.str("level", required=False),
             parent=r.str("parent", required=False) or None,
@@ -90,7 +96,7 @@ def load_topics(path: Path) -> list[Topic]:
     readers = _records(path, "topics")
     topics = [
         Topic(
-            id=r.str("id"),
+            id=_slug(r, "id"),
             name=r.str("name"),
             keywords=r.strs("keywords"),
             categories=r.strs("categories"),

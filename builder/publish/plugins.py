@@ -1,4 +1,18 @@
-"""MkDocs plugins for the archive's search.
+"""MkDocs plugins: safe titles and the Content-Security-Policy; the archive's search.
+
+``fangzhi-safe-html``: Material prints page titles, nav titles and ``page.meta.title``
+unescaped into ``<title>``, the header, the tabs and the nav (its templates run without
+autoescape), and where a page has no ``meta.title`` it prints ``page.title|striptags``,
+which turns entities back into markup. So before any page is rendered this plugin makes
+every page, section and link title literal text with ``html_text`` (builder/render/safe.py,
+the one escaping function; front matter holds plain text) and gives every page that has a
+title a ``meta.title`` (the home page keeps Material's own <title>). After a page is
+rendered it puts a Content-Security-Policy ``<meta>`` first in its ``<head>``: scripts only
+from the site's own files and the page's own inline scripts, by their SHA-256 (Material's
+inline scripts differ with the page's depth, so each page's are hashed as built), so an
+event handler or a ``javascript:`` URL that reached a page anyway would not run. MkDocs'
+development server (``mkdocs serve``, ``fangzhi serve``) injects a live-reload script that
+changes with every build, so pages it serves carry no policy.
 
 ``fangzhi-search-titles``: Material's header search keeps only titles.
 
@@ -28,6 +42,9 @@ HTML links, which MkDocs does not check against its file list.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import json
 import os
 import re
@@ -37,10 +54,11 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import Files
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from builder.render.safe import html_text
 from builder.sources.provenance import RAW_DIR
 
 DATA_DIR = "data"
@@ -135,3 +153,92 @@ class SplitSearchIndex(BasePlugin):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if os.environ.get(LATER) != "later":
             copy_late(Path(config.docs_dir), Path(config.site_dir))
+
+
+# -- safe titles and the Content-Security-Policy -------------------------------------------------
+
+_TAG = re.compile(r"<[^>]*>")
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_SRC = re.compile(r"\ssrc\s*=", re.IGNORECASE)
+_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
+_HEAD = re.compile(r"<meta charset=[^>]*>|<head>", re.IGNORECASE)
+CSP_META = "Content-Security-Policy"
+# everything from the site itself; inline styles stay (Material and the charts set style
+# attributes); no plugins, no <base>, forms only to the site
+POLICY = ("default-src 'self'; script-src 'self'{scripts}; style-src 'self' 'unsafe-inline'; "
+          "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+          "base-uri 'none'; form-action 'self'")
+
+
+def inline_script_hashes(page_html: str) -> list[str]:
+    """CSP sources (``'sha256-…'``) of the page's inline scripts, in page order, each once."""
+    out: list[str] = []
+    for m in _INLINE_SCRIPT.finditer(page_html):
+        attrs, body = m.group(1), m.group(2)
+        kind = _TYPE.search(attrs)
+        if _SRC.search(attrs) or (kind and kind.group(1).lower() not in _JS_TYPES):
+            continue  # a file (covered by 'self') or data (application/json): nothing runs inline
+        digest = base64.b64encode(hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).digest()).decode()
+        source = f"'sha256-{digest}'"
+        if source not in out:
+            out.append(source)
+    return out
+
+
+def policy(page_html: str) -> str:
+    """The Content-Security-Policy of one rendered page."""
+    hashes = inline_script_hashes(page_html)
+    return POLICY.format(scripts="".join(" " + h for h in hashes))
+
+
+def with_policy(page_html: str) -> str:
+    """The page with its policy as the first thing in <head> after the charset."""
+    meta = f'<meta http-equiv="{CSP_META}" content="{policy(page_html)}">'  # no " or < in a policy
+    m = _HEAD.search(page_html)
+    if m is None:
+        return page_html
+    return page_html[: m.end()] + meta + page_html[m.end():]
+
+
+def plain_title(title: str) -> str:
+    """A title MkDocs took from a page's first heading (HTML) as plain text."""
+    return html.unescape(_TAG.sub("", title))
+
+
+class SafeHtml(BasePlugin):
+    def __init__(self) -> None:
+        self.policy = True
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.policy = command != "serve"  # the dev server injects a live-reload script (see above)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        def visit(items: list) -> None:
+            for item in items:
+                if isinstance(item, (Section, Link)):
+                    item.title = html_text(item.title or "")
+                if isinstance(item, Section):
+                    visit(item.children)
+
+        visit(nav.items)
+        return nav
+
+    # Markup, so that where Material does escape a title (``|e``) it is not escaped twice
+    @event_priority(-100)  # after other plugins: the titles every template will print
+    def on_page_content(self, html_out: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        from_nav = page.__dict__.get("title")  # a title given in mkdocs.yml's nav
+        meta = page.meta.get("title")
+        if meta is not None:
+            page.meta["title"] = html_text(str(meta))
+        if from_nav is not None:
+            page.title = html_text(from_nav)
+        elif meta is None and page.title is not None:  # from the first heading, or the file name
+            title = html_text(plain_title(page.title))
+            page.title = title
+            if not page.is_homepage:
+                page.meta["title"] = title  # so Material never prints page.title|striptags
+        return html_out
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return with_policy(output) if self.policy else output

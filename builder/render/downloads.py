@@ -9,6 +9,7 @@ from functools import partial
 
 from builder.model.document import Document
 from builder.render.export import DataFile, readable_json
+from builder.render.safe import csv_cell
 from builder.sources.ledger import RULE_NAMES, LedgerEntry, document_ledger, whitespace_summary
 from builder.sources.load import document_lines
 
@@ -47,5 +48,5 @@ def _ledger_csv(entries: list[LedgerEntry]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["source", "line", "rule", "before", "after", "note"])
     for e in entries:
-        writer.writerow([e.source, e.line, e.rule, e.before, e.after, e.note])
+        writer.writerow([csv_cell(v) for v in (e.source, e.line, e.rule, e.before, e.after, e.note)])
     return "\ufeff" + buf.getvalue()

@@ -17,6 +17,7 @@ from pathlib import Path
 from builder.config import SiteConfig
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Record
+from builder.render.safe import csv_cell
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
 CSV_FIELDS = ["id", "source", "date", "precision", "title", "text", "regions", "topics", "url", "line", "path"]
@@ -72,8 +73,8 @@ def _csv(rows: list[dict[str, object]]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     joined = {"regions": ";".join, "topics": ";".join, "path": " / ".join}
-    writer.writerows(  # one call for all rows; the cells are CSV_FIELDS of each record
-        [joined[key](row[key]) if key in joined else row[key] for key in CSV_FIELDS]  # type: ignore[operator]
+    writer.writerows(  # one call for all rows; the cells are CSV_FIELDS of each record, none a formula
+        [csv_cell(joined[key](row[key]) if key in joined else row[key]) for key in CSV_FIELDS]  # type: ignore[operator]
         for row in rows
     )
     return "\ufeff" + buf.getvalue()  # BOM so spreadsheet programs read UTF-8

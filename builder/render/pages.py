@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from builder.config import SiteConfig
 from builder.config.divisions import region_labels
@@ -22,6 +22,7 @@ from builder.model.document import Document, Section
 from builder.render.chart import MonthCounts, month_topic_chart
 from builder.render.fragments import Fragments
 from builder.render.maps import children_by_parent, locator_map
+from builder.render.safe import finalize, md_heading, yaml_str
 
 GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
                   "organisations", "entities")
@@ -41,32 +42,19 @@ FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date":
 _BLANK_LINES = re.compile(r"\n\n\n+")  # runs of 3+ newlines; the literal prefix lets re skip ahead fast
 
 
-_MD_CHARS = "\\`*_{}[]()#+-.!|~$"
-MD_SPECIAL = str.maketrans({c: "\\" + c for c in _MD_CHARS})  # each gets a backslash
-# translate looks up every character of a non-ASCII string: run it only where there is something to escape
-_HAS_MD_SPECIAL = re.compile("[" + re.escape(_MD_CHARS) + "]")
-
-
-def md_heading(text: str) -> Markup:
-    """Escape text for use in a Markdown heading or link label: literal, never markup."""
-    text = str(escape(text))
-    return Markup(text.translate(MD_SPECIAL) if _HAS_MD_SPECIAL.search(text) else text)
-
-
-def yaml_str(text: str) -> Markup:
-    return Markup('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
-
-
 def template_env(cache_dir: Path | None = None) -> Environment:
     """The templates in builder/templates, compiled ones kept under ``cache_dir``."""
     bytecode = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        bytecode = FileSystemBytecodeCache(str(cache_dir))  # keyed by each template's source
+        # keyed by each template's source; the name says it was compiled with ``finalize`` (code
+        # compiled without it, by an older build, would print values unescaped)
+        bytecode = FileSystemBytecodeCache(str(cache_dir), pattern="__jinja2_%s.finalize-1.cache")
     env = Environment(
         bytecode_cache=bytecode,
         loader=PackageLoader("builder.render", "templates"),
         autoescape=True,
+        finalize=finalize,  # every {{ value }} is literal text (builder/render/safe.py)
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
