@@ -11,13 +11,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from builder.config import SiteConfig
 from builder.config.divisions import region_labels
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Page, Record
+from builder.files import read_verified, write_verified
 from builder.model.document import Document, Section
 from builder.render.chart import MonthCounts, month_topic_chart
 from builder.render.fragments import Fragments
@@ -57,12 +59,32 @@ def yaml_str(text: str) -> Markup:
     return Markup('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
 
 
+class VerifiedBytecodeCache(BytecodeCache):
+    """Compiled templates kept between builds (about 0.4 s of compiling saved per build), each
+    behind an HMAC (builder/files.py): marshal data is code, so bytes this machine did not
+    write are never loaded; a corrupt entry is a miss, recompiled and reported."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: Bucket) -> Path:
+        return self.folder / f"{bucket.key}.jinja"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = read_verified(self._path(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        write_verified(self._path(bucket), bucket.bytecode_to_string())
+
+
 def template_env(cache_dir: Path | None = None) -> Environment:
     """The templates in builder/templates, compiled ones kept under ``cache_dir``."""
     bytecode = None
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        bytecode = FileSystemBytecodeCache(str(cache_dir))  # keyed by each template's source
+        bytecode = VerifiedBytecodeCache(cache_dir)  # keyed by each template's name and source
     env = Environment(
         bytecode_cache=bytecode,
         loader=PackageLoader("builder.render", "templates"),
