@@ -52,6 +52,36 @@ def fault_point(step: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, killed and not yet reaped, does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    return state not in ("Z", "X")
+
+
+def die_with(pid: int, interval: float = 0.2) -> None:
+    """End this (worker) process as soon as process ``pid`` (the build) is gone: a pool worker
+    whose build was killed would otherwise wait forever on a queue it holds itself."""
+    import threading
+
+    def watch() -> None:
+        while _alive(pid):
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="fangzhi-die-with-build", daemon=True).start()
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` so that a reader (or a killed build) never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from builder.files import fault_point, read_verified, write_verified
+from builder.files import die_with, fault_point, read_verified, write_verified
 from builder.model.document import Correction, Document, Source
 from builder.parse import parse_document
 from builder.sources.ledger import whitespace_summary
@@ -149,7 +149,8 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
     todo = [i for i, d in enumerate(docs) if d is None]
     workers = workers or os.cpu_count() or 1
     if len(todo) >= 2 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT,
+                                 initializer=die_with, initargs=(os.getpid(),)) as pool:
             # biggest first, so one long document does not start last
             order = sorted(todo, key=lambda i: -_size(jobs[i]))
             parsed = pool.map(run_job, [jobs[i] for i in order])
