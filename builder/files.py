@@ -235,8 +235,11 @@ def project_lock(cache_root: Path, *, wait: float | None = None) -> Iterator[Non
             wait = float(os.environ.get(LOCK_WAIT_ENV, DEFAULT_LOCK_WAIT))
         except ValueError:
             wait = DEFAULT_LOCK_WAIT
-    cache_root.mkdir(parents=True, exist_ok=True)
     path = cache_root / LOCK_FILE
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise LockError(f"{cache_root}: cannot make the cache folder for the build lock: {exc.strerror or exc}") from None
     held = str(path.resolve())
     if _held.get(held):  # already ours (``fangzhi serve`` holds it around its build)
         _held[held] += 1

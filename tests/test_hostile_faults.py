@@ -291,12 +291,14 @@ def test_a_whole_build_into_a_mount_point(built, tmp_path, monkeypatch, key_home
     shutil.copytree(done, project, ignore=shutil.ignore_patterns(".fangzhi-cache"))
     out = project / "site"
     (out / "stale-from-old-site.html").write_text("x", "utf-8")
+    yearbook = out / "sources" / "liaoyang-yearbook-2021" / "index.html"
+    before = yearbook.read_text("utf-8")
     _mount_like(monkeypatch, out)
     cfg = small_config(tmp_path)
     build(project_dir=project, sources_dir=REPO / "source_texts", config_dir=cfg, out_dir=out)
     assert not (out / "stale-from-old-site.html").exists()
     assert (out / "sources" / "guta-dsj" / "index.html").is_file()
-    assert not (out / "sources" / "liaoyang-yearbook-2021").exists()  # not in the small config
+    assert yearbook.read_text("utf-8") != before  # not in the small config: only a notice now
     assert not (out / site_mod.INCOMING).exists() and not (out / site_mod.OUTGOING).exists()
 
 
@@ -543,3 +545,18 @@ def test_jinja_bytecode_is_verified(tmp_path, key_home, capsys, damage):
     capsys.readouterr()
     template_env(cache).get_template(names[0])  # recompiled and stored again: quiet now
     assert _warnings(capsys) == []
+
+
+def test_cache_folders_that_are_files(tmp_path, key_home, monkeypatch):
+    """A file where a cache folder should be: the templates still compile, and a build says so in one line."""
+    (tmp_path / "templates").write_text("not a folder", "utf-8")
+    assert template_env(tmp_path / "templates").get_template("retired.md.j2") is not None
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".fangzhi-cache").write_text("not a folder", "utf-8")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    expected = (f"fangzhi: error: {project / '.fangzhi-cache'}: cannot make the cache folder for the build lock: "
+                "File exists")
+    assert result.output.strip().splitlines() == [expected]

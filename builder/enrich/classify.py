@@ -35,7 +35,7 @@ import numpy as np
 
 from builder.files import read_verified, write_verified
 
-MODEL_VERSION = "4"  # bump when the features or the model change: cached models are then retrained
+MODEL_VERSION = "5"  # bump when the features or the model change: cached models are then retrained
 PREDICTIONS_VERSION = "2"  # bump when ``predict`` changes: cached predictions are then recomputed
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
 MAX_FEATURES = 50_000

@@ -60,7 +60,8 @@ _CANNOT_RENAME = {errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES}
 # gives up if the build is already gone (the parent pid changed before the request)
 _LAUNCH = (
     "import ctypes, os, runpy, signal, sys\n"
-    "ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+    "try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)\n"
+    "except (AttributeError, OSError): pass\n"
     "if os.getppid() != int(sys.argv[1]): sys.exit(1)\n"
     "sys.argv = ['mkdocs', *sys.argv[2:]]\n"
     "runpy.run_module('mkdocs', run_name='__main__', alter_sys=True)\n"

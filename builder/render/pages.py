@@ -83,7 +83,11 @@ def template_env(cache_dir: Path | None = None) -> Environment:
     """The templates in builder/templates, compiled ones kept under ``cache_dir``."""
     bytecode = None
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a cache that cannot be made only costs speed
+            cache_dir = None
+    if cache_dir is not None:
         bytecode = VerifiedBytecodeCache(cache_dir)  # keyed by each template's name and source
     env = Environment(
         bytecode_cache=bytecode,
