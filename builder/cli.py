@@ -16,9 +16,10 @@ from builder.bundle import make_bundle
 from builder.check import run_check
 from builder.config import ConfigError, SiteConfig
 from builder.enrich.annotate import assign_ids
+from builder.files import LockError, project_lock
 from builder.model.document import Block, Document, Entry, Event, Section, Source
 from builder.parse.detect import detect_genre
-from builder.pipeline import CACHE_DIR, BuildError, enrich_archive, load_archive
+from builder.pipeline import CACHE_DIR, CACHE_ROOT, BuildError, enrich_archive, load_archive
 from builder.pipeline import build as run_build
 from builder.publish.engine import ENGINES
 from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
@@ -36,7 +37,7 @@ def _stop_on_errors() -> Iterator[None]:
     """A configuration or build problem ends the command with its one-line reason (exit 2)."""
     try:
         yield
-    except (ConfigError, BuildError) as exc:
+    except (ConfigError, BuildError, LockError) as exc:
         _fail(str(exc))
 
 
@@ -72,10 +73,10 @@ def build(sources: str | None, config: str | None, out: str, engine: str) -> Non
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
     project, sources_dir, config_dir = _paths(sources, config)
-    with _stop_on_errors():
+    with _stop_on_errors(), project_lock(project / CACHE_ROOT):  # no build may rewrite docs/ meanwhile
         run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path("site"),
                   run_site=False)
-    subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
+        subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
 
 
 @main.command(help="Build the whole site for reading from disk (file://, no network) as one zip.")
@@ -85,7 +86,7 @@ def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
               help="The zip to write.")
 def bundle(sources: str | None, config: str | None, out: str) -> None:
     project, sources_dir, config_dir = _paths(sources, config)
-    with _stop_on_errors():
+    with _stop_on_errors(), project_lock(project / CACHE_ROOT):
         result = make_bundle(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, zip_path=Path(out))
     click.echo(f"wrote {out}: {result.files} files, {result.bytes / 1e6:.1f} MB; unzip it and open index.html")
 
@@ -114,17 +115,18 @@ def permalinks(sources: str | None, config: str | None) -> None:
 @click.option("--region", default="", help="Region the text is about (a region id or name).")
 def parse(file: str, genre: str, year: int | None, region: str) -> None:
     path = Path(file)
+    real = path.resolve()  # the file named on the command line, wherever a link leads
     try:
-        text = decode(path.read_bytes(), name=file)
+        text = decode(real.read_bytes(), name=file)
     except ConfigError as exc:
         _fail(str(exc))
         return
     chosen = detect_genre(split_lines(text)) if genre == "auto" else genre
     ident = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "text"
-    source = Source(id=ident, file=path.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
+    source = Source(id=ident, file=real.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
                     years=(year,) if year else (), content_year=year)
     with _stop_on_errors():  # the same load and parse as a build, for this one text and no config
-        archive = load_archive(path.parent, path.parent, cfg=SiteConfig([source], [], [], []))
+        archive = load_archive(real.parent, real.parent, cfg=SiteConfig([source], [], [], []))
     doc = archive.documents[0]
     assign_ids(doc)
     out = sys.stdout

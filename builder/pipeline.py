@@ -39,6 +39,7 @@ from builder.config import ConfigError, SiteConfig, load_config
 from builder.enrich.annotate import Gazetteer, enrich_documents
 from builder.enrich.links import Links, build_links
 from builder.enrich.records import Page, Record, build_records, source_pages
+from builder.files import LockError, fault_point, project_lock, remove_temporaries
 from builder.model.document import Correction, Document
 from builder.parse.cache import ParseCache, ParseJob, ParseStats, parse_all
 from builder.publish.engine import ENGINES
@@ -52,6 +53,7 @@ from builder.sources.corrections import split_stale
 from builder.sources.load import read_source_text
 from builder.sources.provenance import Provenance, provenance, publish_raw_texts, source_date_epoch
 
+CACHE_ROOT = ".fangzhi-cache"  # the caches and the build lock
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
 TEMPLATE_CACHE_DIR = ".fangzhi-cache/templates"
@@ -159,6 +161,8 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
 
 def clear_generated(docs_dir: Path) -> Callable[[], None]:
     """Move the generated folders out of the way at once; the result deletes them in the background."""
+    for stale in docs_dir.parent.glob(".fangzhi-old-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     trash = Path(tempfile.mkdtemp(prefix=".fangzhi-old-", dir=docs_dir.parent))
     for name in GENERATED_DIRS:
         if (docs_dir / name).exists():
@@ -171,6 +175,7 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
                    cache_dir: Path | None = None) -> None:
     """Write every page's Markdown (the downloads are only listed here; ``write_downloads`` writes them)."""
     delete_old = clear_generated(docs_dir)
+    fault_point("render-cleared")
     renderer = Renderer(archive.cfg, docs_dir, cache_dir)
     renderer.common["provenance"] = archive.provenance
     stats = {
@@ -215,7 +220,7 @@ def index_archive(archive: Archive, docs_dir: Path) -> None:
 def write_downloads(archive: Archive, docs_dir: Path) -> None:
     """The data downloads listed on the Data page, and the source texts as published."""
     write_files(archive.downloads, docs_dir / "data")
-    publish_raw_texts(archive.texts, docs_dir)
+    publish_raw_texts(archive.cfg.sources, archive.texts, docs_dir)
 
 
 def build(
@@ -236,7 +241,21 @@ def build(
     ``mkdocs.yml`` for the last stage (the offline bundle uses this); ``run_site=False``
     stops after the pages, index and downloads are written (``fangzhi serve``); ``engine`` builds
     the site with MkDocs or ProperDocs (builder/publish/engine.py).
+    One build at a time per project: the build holds ``.fangzhi-cache/lock``
+    (builder/files.py ``project_lock``); a second one waits, then fails naming the first.
     """
+    try:
+        with project_lock(project_dir / CACHE_ROOT):
+            remove_temporaries(project_dir / CACHE_ROOT)
+            return _build(project_dir=project_dir, sources_dir=sources_dir, config_dir=config_dir, out_dir=out_dir,
+                          console=console, run_site=run_site, cache=cache, mkdocs_config=mkdocs_config,
+                          engine=engine)
+    except LockError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: Path, console: Console | None,
+           run_site: bool, cache: bool, mkdocs_config: Path | None, engine: str) -> Archive:
     wall = time.perf_counter()
     require_jieba()
     console = console or Console(stderr=True)
@@ -247,13 +266,16 @@ def build(
                  "检索数据、下载与 MkDocs 构建 index + mkdocs" if run_site else "检索数据与下载 index"]
         task = progress.add_task(steps[0], total=len(steps))
         archive = load_archive(config_dir, sources_dir, cache_dir=project_dir / CACHE_DIR if cache else None)
+        fault_point("loaded")
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):
             enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None)
             archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
+        fault_point("enriched")
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None)
+        fault_point("rendered")
         progress.update(task, advance=1, description=steps[3])
         # MkDocs builds the pages in its own process while the index and downloads are written here
         site = SiteBuild(project_dir, out_dir, config_file=mkdocs_config,
@@ -261,8 +283,10 @@ def build(
         try:
             with archive.stage("index"):
                 index_archive(archive, docs_dir)
+            fault_point("indexed")
             with archive.stage("downloads"):
                 write_downloads(archive, docs_dir)
+            fault_point("downloads-written")
             if site is not None:
                 site.finish(docs_dir)
                 archive.timings.append(StageTiming("mkdocs", site.seconds, peak_rss_mb(children=True)))
@@ -277,4 +301,4 @@ def build(
     return archive
 
 
-__all__ = ["Archive", "BuildError", "ConfigError", "StageTiming", "build", "enrich_archive", "load_archive"]
+__all__ = ["CACHE_ROOT", "Archive", "BuildError", "ConfigError", "StageTiming", "build", "enrich_archive", "load_archive"]

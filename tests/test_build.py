@@ -195,4 +195,4 @@ def test_downloads_are_in_the_site_and_linked_from_the_data_page(built):
         assert (site / "data" / f.name).stat().st_size > 0
         assert (site / "data" / f.name).read_bytes() == (project / "docs" / "data" / f.name).read_bytes()
     raw = sorted(p.name for p in (site / "data" / "raw").iterdir())
-    assert len(raw) == len({s.file for s in archive.cfg.sources})
+    assert raw == sorted(f"{s.id}.txt" for s in archive.cfg.sources)  # one per document, named by its id

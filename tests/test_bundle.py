@@ -45,7 +45,7 @@ def test_zip_has_index_html_at_the_top_and_every_page(bundle):
     assert names[0] == "index.html"
     assert not any(n.startswith("/") or ".." in n for n in names)
     assert "usage.html" in names  # 使用说明
-    assert "search/index.html" in names and "data/events.csv" in names and "data/raw/guta-dashiji-2012-2021.txt" in names
+    assert "search/index.html" in names and "data/events.csv" in names and "data/raw/guta-dsj.txt" in names
     for page in result.archive.pages.values():
         for p in page:
             assert p.url + "index.html" in names

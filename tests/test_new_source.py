@@ -63,8 +63,8 @@ def test_one_file_and_one_record_make_a_new_source_page(tmp_path):
     assert "某县大事记（1998—1999）" in page
     for r in events:
         assert f'id="{r.id}"' in page
-    assert 'href="../../data/raw/example-dashiji-1998-1999.txt"' in page
-    assert (site / "data" / "raw" / "example-dashiji-1998-1999.txt").read_text("utf-8") == NEW_TEXT
+    assert 'href="../../data/raw/example-dsj.txt"' in page
+    assert (site / "data" / "raw" / "example-dsj.txt").read_text("utf-8") == NEW_TEXT
     year = (site / "years" / "1998" / "index.html").read_text("utf-8")
     assert "县第十二届人民代表大会第一次会议开幕" in year and events[1].id in year
     assert "县第一中学新教学楼落成" in (site / "years" / "1999" / "index.html").read_text("utf-8")

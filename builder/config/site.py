@@ -16,6 +16,20 @@ from builder.model.document import Correction, Region, Source, Topic
 GENRES = ("chronicle", "yearbook", "report")
 
 
+def source_file_problem(file: str) -> str:
+    """Why ``file`` cannot name a file inside the sources folder ("" if it can). Symbolic
+    links are followed and checked when the file is read (builder/sources/load.py)."""
+    if not file.strip():
+        return "'file' must not be empty"
+    if any(ord(c) < 32 for c in file):
+        return "'file' must not contain control characters"
+    if file.startswith("/"):
+        return f"'file' must be a path inside the sources folder, not an absolute path ('{file}')"
+    if ".." in file.split("/"):
+        return f"'file' must stay inside the sources folder: '..' is not allowed ('{file}')"
+    return ""
+
+
 def load_sources(path: Path) -> list[Source]:
     readers = _records(path, "sources")
     sources = []
@@ -30,10 +44,13 @@ def load_sources(path: Path) -> list[Source]:
         content_year = r.record.get("content_year")
         if content_year is not None and not isinstance(content_year, int):
             raise r.fail("'content_year' must be a year (integer)")
+        file = r.str("file")
+        if problem := source_file_problem(file):
+            raise r.fail(problem)
         sources.append(
             Source(
                 id=ident,
-                file=r.str("file"),
+                file=file,
                 title=r.str("title"),
                 genre=genre,  # type: ignore[arg-type]
                 region=r.str("region"),
@@ -49,6 +66,7 @@ def load_sources(path: Path) -> list[Source]:
                 description=r.str("description", required=False).strip(),
                 inferred=r.strs("inferred"),
                 encoding=r.str("encoding", required=False) or None,
+                where=r.where,
             )
         )
     _unique(readers, [s.id for s in sources], "source")

@@ -23,8 +23,8 @@ trained and callers fall back to the taxonomy's cue words.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
-from builder.files import write_atomic
+from builder.files import read_verified, write_verified
 
-MODEL_VERSION = "4"  # bump when the features or the model change: cached models are then retrained
+MODEL_VERSION = "5"  # bump when the features or the model change: cached models are then retrained
 PREDICTIONS_VERSION = "2"  # bump when ``predict`` changes: cached predictions are then recomputed
 TITLE_WEIGHT = 3  # a 条目 title is repeated so its words weigh like a short summary
 MAX_FEATURES = 50_000
@@ -235,16 +235,12 @@ class TopicClassifier:
         if self._unloaded is None or self.cache_dir is None:
             return self.model
         texts, labels = self._unloaded
-        path = self.cache_dir / f"{self.digest}.pickle"
-        self.model = None
-        if path.exists():
-            try:
-                self.model = pickle.loads(path.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                pass
+        path = self.cache_dir / f"{self.digest}.model.npz"
+        self.model = _load_model(path)
         if self.model is None:
             self.model = self._train(texts, labels)
-            write_atomic(path, pickle.dumps(self.model))
+            if self.model is not None:
+                write_verified(path, _dump_model(self.model))
         self._unloaded = None
         return self.model
 
@@ -270,7 +266,7 @@ class TopicClassifier:
         missing = {k: t for k, t in zip(keys, texts) if k not in cached}
         if missing:
             cached.update(zip(missing, self._predict(list(missing.values()), top, margin)))
-            write_atomic(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            write_verified(path, json.dumps(cached, ensure_ascii=False, sort_keys=True).encode("utf-8"))
         return [list(cached[k]) for k in keys]
 
     def _predict(self, texts: list[str], top: int, margin: float) -> list[list[str]]:
@@ -295,11 +291,36 @@ class TopicClassifier:
 
 
 def _read_predictions(path: Path) -> dict[str, list[str]]:
-    """Cached predictions by text key; an unreadable cache is an empty one."""
+    """Cached predictions by text key; an unreadable or unverified cache is an empty one."""
+    raw = read_verified(path)
+    if raw is None:
+        return {}
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(raw)
+    except ValueError:
         return {}
     if not isinstance(data, dict):
         return {}
     return {k: v for k, v in data.items() if isinstance(v, list) and all(isinstance(t, str) for t in v)}
+
+
+def _dump_model(model: Model) -> bytes:
+    """The model as an .npz of plain arrays (no pickle: ``_load_model`` reads it with allow_pickle=False)."""
+    buf = io.BytesIO()
+    np.savez(buf, max_features=np.int64(model.features.max_features), vocabulary=model.features.vocabulary,
+             idf=model.features.idf, classes=np.array(model.classes, dtype=np.str_), coef=model.coef,
+             intercept=model.intercept)
+    return buf.getvalue()
+
+
+def _load_model(path: Path) -> Model | None:
+    """A cached model (verified by ``read_verified``), or None: a miss."""
+    raw = read_verified(path)
+    if raw is None:
+        return None
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+            features = CharGrams(int(data["max_features"]), data["vocabulary"], data["idf"])
+            return Model(features, [str(c) for c in data["classes"]], data["coef"], data["intercept"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -8,8 +8,12 @@ Rules:
   one line of one source and only that document's key changes, so a rebuild
   re-parses only that document; change the parser and every key changes.
 * Entries are pickles under ``<cache_dir>/<key[:2]>/<key>.pickle``, written
-  atomically (temp file + rename). A missing, unreadable or stale entry is
-  simply a miss: the cache can always be deleted.
+  atomically (temp file + rename) behind an HMAC under a per-machine key
+  (builder/files.py ``write_verified``): bytes this machine did not write are
+  never unpickled. A missing, unreadable, corrupt or stale entry is simply a
+  miss (a corrupt one is reported in one warning line): the cache can always be
+  deleted. Pickle stays because a Document is a deep tree of a dozen model types
+  and the MAC makes it as safe as the code itself.
 * Misses are parsed in a process pool (one worker per core) when there are at
   least two of them; results come back in the order of the sources, so the
   output never depends on scheduling.
@@ -28,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from builder.files import write_atomic
+from builder.files import die_with, fault_point, read_verified, write_verified
 from builder.model.document import Correction, Document, Source
 from builder.parse import parse_document
 from builder.sources.ledger import whitespace_summary
@@ -107,20 +111,19 @@ class ParseCache:
     def get(self, key: str) -> Document | None:
         if self.folder is None:
             return None
-        try:
-            with self._path(key).open("rb") as fh:
-                doc = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        data = read_verified(self._path(key), key)
+        if data is None:
+            return None
+        try:  # signed here, so written by this code: only a change of the model's classes can fail
+            doc = pickle.loads(data)
+        except Exception:  # noqa: BLE001 - any failure is a miss
             return None
         return doc if isinstance(doc, Document) else None
 
     def put(self, key: str, doc: Document) -> None:
         if self.folder is None:
             return
-        try:
-            write_atomic(self._path(key), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a read-only cache folder only costs speed
+        write_verified(self._path(key), pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL), key)
 
 
 def _size(job: ParseJob) -> int:
@@ -146,10 +149,13 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
     todo = [i for i, d in enumerate(docs) if d is None]
     workers = workers or os.cpu_count() or 1
     if len(todo) >= 2 and workers > 1:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT,
+                                 initializer=die_with, initargs=(os.getpid(),)) as pool:
             # biggest first, so one long document does not start last
             order = sorted(todo, key=lambda i: -_size(jobs[i]))
-            results = dict(zip(order, pool.map(run_job, [jobs[i] for i in order])))
+            parsed = pool.map(run_job, [jobs[i] for i in order])
+            fault_point("parsing")  # the workers are busy: a killed build must not leave them behind
+            results = dict(zip(order, parsed))
     else:
         results = {i: run_job(jobs[i]) for i in todo}
     for i, (doc, normalise_s, parse_s) in results.items():

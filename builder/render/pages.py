@@ -11,13 +11,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from builder.config import SiteConfig
 from builder.config.divisions import region_labels
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Page, Record
+from builder.files import read_verified, write_verified
 from builder.model.document import Document, Section
 from builder.render.chart import MonthCounts, month_topic_chart
 from builder.render.fragments import Fragments
@@ -42,14 +44,38 @@ FIELD_NAMES = {"title": "题名", "region": "地区", "years": "年份", "date":
 _BLANK_LINES = re.compile(r"\n\n\n+")  # runs of 3+ newlines; the literal prefix lets re skip ahead fast
 
 
+class VerifiedBytecodeCache(BytecodeCache):
+    """Compiled templates kept between builds (about 0.4 s of compiling saved per build), each
+    behind an HMAC (builder/files.py): marshal data is code, so bytes this machine did not
+    write are never loaded; a corrupt entry is a miss, recompiled and reported."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, bucket: Bucket) -> Path:
+        # the name says the code was compiled with ``finalize`` (render/safe.py): code compiled
+        # without it, by an older build, would print values unescaped
+        return self.folder / f"{bucket.key}.finalize-1.jinja"
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        data = read_verified(self._path(bucket))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        write_verified(self._path(bucket), bucket.bytecode_to_string())
+
+
 def template_env(cache_dir: Path | None = None) -> Environment:
     """The templates in builder/templates, compiled ones kept under ``cache_dir``."""
     bytecode = None
     if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # keyed by each template's source; the name says it was compiled with ``finalize`` (code
-        # compiled without it, by an older build, would print values unescaped)
-        bytecode = FileSystemBytecodeCache(str(cache_dir), pattern="__jinja2_%s.finalize-1.cache")
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a cache that cannot be made only costs speed
+            cache_dir = None
+    if cache_dir is not None:
+        bytecode = VerifiedBytecodeCache(cache_dir)  # keyed by each template's name and source
     env = Environment(
         bytecode_cache=bytecode,
         loader=PackageLoader("builder.render", "templates"),

@@ -1,5 +1,12 @@
 """Read source files: detect the encoding, normalise line endings, refuse bad input.
 
+A source is read only from inside the sources folder: ``file`` is relative and has no
+``..`` (checked with the config, builder/config/site.py), and a symbolic link is
+followed only while it stays inside the folder. The file is then opened one path
+component at a time from the folder, none of them a link (``O_NOFOLLOW``), so a link
+swapped in after the check is refused too; it must be a regular file (not a FIFO or
+a device, which would block or never end).
+
 A source must be text. UTF-8 (with or without BOM), GB18030/GBK and UTF-16
 with BOM are accepted (or the encoding declared in sources.yml); CRLF and CR
 line endings become LF. Empty, binary or undecodable files stop the build with
@@ -9,7 +16,10 @@ one line naming the file.
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import stat
 from pathlib import Path
 
 from builder.config import ConfigError
@@ -62,9 +72,52 @@ def _detect(data: bytes, name: str) -> str:
 
 def read_source_text(source: Source, sources_dir: Path) -> str:
     path = sources_dir / source.file
-    if not path.is_file():
-        raise ConfigError(f"{path}: source file of '{source.id}' not found")
-    return decode(path.read_bytes(), name=str(path), declared=source.encoding)
+    return decode(read_confined(source, sources_dir), name=str(path), declared=source.encoding)
+
+
+def read_confined(source: Source, sources_dir: Path) -> bytes:
+    """The bytes of ``source.file``, read only from inside ``sources_dir`` (see the module's rules)."""
+    path = sources_dir / source.file
+    where = source.where or str(path)
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{where}: {message}")
+
+    try:
+        root = sources_dir.resolve(strict=True)
+    except OSError:
+        raise ConfigError(f"{sources_dir}: the sources folder does not exist") from None
+    real = path.resolve()
+    if not real.is_relative_to(root):
+        raise fail(f"source file '{source.file}' of '{source.id}' leads outside the sources folder "
+                   f"{sources_dir} (a symbolic link, an absolute path or '..'): refused")
+    parts = real.relative_to(root).parts
+    if not parts:
+        raise fail(f"source file '{source.file}' of '{source.id}' is the sources folder itself")
+    fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            flags = os.O_RDONLY | os.O_NOFOLLOW | (os.O_NONBLOCK if last else os.O_DIRECTORY)
+            try:
+                child = os.open(part, flags, dir_fd=fd)
+            except FileNotFoundError:
+                raise fail(f"{path}: source file of '{source.id}' not found") from None
+            except OSError as exc:
+                if exc.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise fail(f"source file '{source.file}' of '{source.id}': '{part}' is not a folder, or "
+                               "changed into a symbolic link while it was read: refused") from None
+                raise fail(f"{path}: cannot read the source file of '{source.id}': {exc.strerror}") from None
+            os.close(fd)
+            fd = child
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise fail(f"{path}: source file of '{source.id}' is not a regular file")
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            return fh.read()
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
 def document_lines(source: Source, text: str, *, name: str = "") -> list[Line]:

@@ -4,8 +4,12 @@ Rules:
 
 * The text of every source file is published under ``data/raw/`` (decoded to
   UTF-8 with LF line endings, so line numbers are the ones the pages cite and
-  a browser shows it from disk); names keep their folder and end in ``.txt``
-  (``a.md`` becomes ``a.md.txt`` so MkDocs copies it instead of rendering it).
+  a browser shows it from disk), once per document, as ``data/raw/<source id>.txt``:
+  the name comes from the id (lower-case ASCII letters, digits and '-', checked
+  by the config), never from the file's path, so no ``file:`` in sources.yml can
+  make the build write outside ``data/raw/``; ``.txt`` so MkDocs copies it
+  instead of rendering it. A file holding several documents is published whole
+  under each of their ids (the pages cite the file's line numbers).
 * "Last changed" is the committer date (``git log -1 --format=%cs``) of the
   last commit that touched the source file, and of ``corrections.yml`` when
   the source has corrections. It depends only on the commit, so two builds of
@@ -16,10 +20,12 @@ Rules:
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.config import SiteConfig
+from builder.model.document import Source
 
 RAW_DIR = "data/raw"
 
@@ -33,8 +39,11 @@ class Provenance:
     corrections_changed: str = ""  # YYYY-MM-DD when the source has corrections
 
 
-def raw_name(file: str) -> str:
-    return file if file.endswith(".txt") else f"{file}.txt"
+def raw_name(source_id: str) -> str:
+    """The published raw text of a document, relative to ``data/raw/``."""
+    if not source_id or not source_id.replace("-", "").isalnum() or not source_id.isascii():
+        raise ValueError(f"not a source id: {source_id!r}")
+    return f"{source_id}.txt"
 
 
 def git_last_change(path: Path) -> str:
@@ -81,19 +90,22 @@ def provenance(cfg: SiteConfig, sources_dir: Path, config_dir: Path) -> dict[str
         if s.file not in dates:
             dates[s.file] = git_last_change(sources_dir / s.file) if src_git else ""
         out[s.id] = Provenance(
-            raw_url=f"{RAW_DIR}/{raw_name(s.file)}",
+            raw_url=f"{RAW_DIR}/{raw_name(s.id)}",
             source_changed=dates[s.file],
             corrections_changed=corrections_date if s.id in corrected else "",
         )
     return out
 
 
-def publish_raw_texts(texts: dict[str, str], docs_dir: Path) -> list[Path]:
-    """Write each source file's text under ``docs/data/raw/``; return the paths."""
+def publish_raw_texts(sources: Sequence[Source], texts: dict[str, str], docs_dir: Path) -> list[Path]:
+    """Write each document's source text to ``docs/data/raw/<id>.txt``; return the paths."""
+    folder = docs_dir / RAW_DIR
+    folder.mkdir(parents=True, exist_ok=True)
     out = []
-    for file, text in sorted(texts.items()):
-        path = docs_dir / RAW_DIR / raw_name(file)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+    for source in sorted(sources, key=lambda s: s.id):
+        if source.file not in texts:
+            continue
+        path = folder / raw_name(source.id)
+        path.write_text(texts[source.file], encoding="utf-8", newline="\n")
         out.append(path)
     return out
