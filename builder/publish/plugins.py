@@ -49,6 +49,7 @@ LATE_DIRS = (INDEX_DIR, RAW_DIR)
 _LATE_PREFIXES = tuple(d + "/" for d in LATE_DIRS)
 DOWNLOAD_SUFFIXES = (".json", ".csv")
 LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
+LATE_FROM = "FANGZHI_LATE_FILES"  # a folder: link the late files from there (fangzhi serve)
 
 
 def titles_only(index: dict) -> dict:
@@ -126,6 +127,28 @@ def _link_or_copy(src: str | Path, dest: str | Path) -> None:
         shutil.copyfile(src, dest)
 
 
+def link_late(late_root: Path, site_dir: Path) -> None:
+    """Symbolic links in the site to the late files under ``late_root`` (laid out as in the docs).
+
+    ``fangzhi serve`` writes the index and the downloads there, outside the docs MkDocs' dev
+    server watches: rewriting them then triggers no rebuild and no reload, they are not copied
+    on each rebuild, and the served site shows them as soon as they are written."""
+    names = [*LATE_DIRS]
+    data = late_root / DATA_DIR
+    names += [f"{DATA_DIR}/{p.name}" for p in sorted(data.iterdir()) if p.is_file() and is_late(f"{DATA_DIR}/{p.name}")] \
+        if data.is_dir() else []
+    for name in names:
+        dest, target = site_dir / name, (late_root / name).resolve()
+        if dest.is_symlink() and dest.readlink() == target:
+            continue
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        else:
+            dest.unlink(missing_ok=True)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.symlink_to(target)
+
+
 class SplitSearchIndex(BasePlugin):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for file in [f for f in files if is_late(f.src_uri)]:
@@ -133,5 +156,7 @@ class SplitSearchIndex(BasePlugin):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if os.environ.get(LATER) != "later":
+        if os.environ.get(LATE_FROM):
+            link_late(Path(os.environ[LATE_FROM]), Path(config.site_dir))
+        elif os.environ.get(LATER) != "later":
             copy_late(Path(config.docs_dir), Path(config.site_dir))
