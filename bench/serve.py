@@ -13,7 +13,7 @@ up and is not counted; the figure is the median of the next ``--edits``.
 
 Where the time goes, from the server's own lines: "ours" is our stages (load,
 enrich, render — until the changed pages are on disk), "MkDocs" its dirty
-rebuild, and "rest" everything else: our debounce (0.25 s), MkDocs noticing
+rebuild, and "rest" everything else: our debounce (0.15 s), MkDocs noticing
 the files (it polls docs/ every 0.5 s, then waits 0.1 s for quiet), the reload
 and the page load in Chromium. The search index and downloads are written
 after the reload (not on the way); their time is shown too.
@@ -22,6 +22,7 @@ after the reload (not on the way); their time is shown too.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -81,6 +82,8 @@ def run_scale(n: int, edits: int, browser) -> dict:  # type: ignore[no-untyped-d
                 row = {
                     "visible": visible,
                     "ours": _seconds(r"changed in ([\d.]+) s", ours),
+                    "cpu": _seconds(r"CPU ([\d.]+) s", ours),
+                    "load": os.getloadavg()[0],
                     "stages": {s: _seconds(s + r" ([\d.]+) s", ours) for s in ("load", "enrich", "render")},
                     "mkdocs": _seconds(r"in ([\d.]+) s", mkdocs),
                     "late": _seconds(r"written in ([\d.]+) s", late),
@@ -103,8 +106,8 @@ def report(results: list[dict]) -> None:
 
     print("\n== fangzhi serve: saving a one-line corrections.yml edit → the open page shows it "
           f"(median of {len(results[0]['rows'])}, seconds)")
-    head = ("scale", "visible", "goal", "", "ours", "load", "enrich", "render", "MkDocs", "rest", "index+dl", "pages",
-            "start")
+    head = ("scale", "visible", "goal", "", "ours", "load", "enrich", "render", "CPU", "MkDocs", "rest", "index+dl",
+            "pages", "start", "loadavg")
     print("".join(f"{h:>9}" for h in head))
     for res in results:
         rows, n = res["rows"], res["scale"]
@@ -112,14 +115,16 @@ def report(results: list[dict]) -> None:
         visible = med(rows, "visible")
         met = "" if goal is None else ("met" if visible <= goal else "NOT met")
         cells = [f"{n}×", f"{visible:.2f}", f"≤ {goal:.0f}" if goal else "–", met, f"{med(rows, 'ours'):.2f}",
-                 *(f"{med(rows, 'stages', s):.2f}" for s in ("load", "enrich", "render")),
+                 *(f"{med(rows, 'stages', s):.2f}" for s in ("load", "enrich", "render")), f"{med(rows, 'cpu'):.2f}",
                  f"{med(rows, 'mkdocs'):.2f}", f"{med(rows, 'rest'):.2f}", f"{med(rows, 'late'):.2f}",
-                 f"{med(rows, 'pages'):.0f}", f"{res['start']:.0f}"]
+                 f"{med(rows, 'pages'):.0f}", f"{res['start']:.0f}", f"{med(rows, 'load'):.1f}"]
         print("".join(f"{c:>9}" for c in cells))
         print(f"{'':>9} visible each edit: " + ", ".join(f"{r['visible']:.2f}" for r in rows))
     print("ours = load + enrich + render until the changed pages are written; MkDocs = its --dirty rebuild;\n"
-          "rest = debounce 0.25 s + MkDocs noticing (polls every 0.5 s, then 0.1 s quiet) + reload and page load;\n"
-          "index+dl = search index and downloads, written after the reload; start = until `serving` (cold caches)")
+          "rest = debounce 0.15 s + MkDocs noticing (polls every 0.5 s, then 0.1 s quiet) + reload and page load;\n"
+          "CPU = our stages' CPU seconds (wall time grows with the machine's load, CPU time much less); "
+          "index+dl = search index and downloads,\nwritten after the reload; start = until `serving` (cold caches); "
+          "loadavg = the 1-minute load average (2 cores)")
 
 
 def main() -> None:

@@ -56,7 +56,7 @@ from builder.publish.plugins import LATE_FROM
 from builder.sources.provenance import provenance, source_date_epoch
 
 LATE_DIR = ".fangzhi-cache/serve"  # the search index and downloads the dev server links in
-DEBOUNCE = 0.25  # seconds without a further change before a rebuild starts (an editor's save is several events)
+DEBOUNCE = 0.15  # seconds without a further change before a rebuild starts (an editor's save is several events)
 RELOAD_WAIT = 60.0  # at most this long for MkDocs' rebuild before the index is written anyway
 _CHANGES = {"created", "deleted", "modified", "moved"}  # not opened/closed: our own reads must not count
 
@@ -207,13 +207,14 @@ class Round:
     changed: list[str] = field(default_factory=list)  # pages (re)written
     removed: list[str] = field(default_factory=list)  # pages no longer produced
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu: float = 0.0  # CPU seconds of this process in them (wall time grows with the machine's load; this less)
     written_at: float = 0.0  # monotonic time the pages were on disk
 
     def summary(self) -> str:
         stages = ", ".join(f"{k} {v:.2f} s" for k, v in self.seconds.items())
         pages = (f"{len(self.changed)} page{'' if len(self.changed) == 1 else 's'} changed"
                  + (f", {len(self.removed)} removed" if self.removed else ""))
-        return f"{pages} in {sum(self.seconds.values()):.2f} s ({stages})"
+        return f"{pages} in {sum(self.seconds.values()):.2f} s ({stages}; CPU {self.cpu:.2f} s)"
 
 
 class Preview:
@@ -227,6 +228,7 @@ class Preview:
     def pages(self) -> Round:
         """Load, enrich and render; write the pages that changed. Raises ConfigError/BuildError."""
         seconds: dict[str, float] = {}
+        cpu = time.process_time()
         start = time.perf_counter()
         archive = load_archive(self.config_dir, self.sources_dir, cache_dir=self.project_dir / CACHE_DIR)
         seconds["load"] = time.perf_counter() - start
@@ -238,7 +240,7 @@ class Preview:
         changed, removed = render_archive(archive, self.docs_dir, self.config_dir,
                                           self.project_dir / TEMPLATE_CACHE_DIR, incremental=True)
         seconds["render"] = time.perf_counter() - start
-        return Round(archive, changed, removed, seconds, time.monotonic())
+        return Round(archive, changed, removed, seconds, time.process_time() - cpu, time.monotonic())
 
     def late(self, archive: Archive) -> float:
         """The search index (swapped in whole) and the downloads, under ``LATE_DIR``; the seconds taken."""
