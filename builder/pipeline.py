@@ -260,7 +260,8 @@ def build(
 
     ``cache=False`` parses every document afresh; ``mkdocs_config`` replaces
     ``mkdocs.yml`` for the last stage (the offline bundle uses this); ``run_site=False``
-    stops after the pages, index and downloads are written (``fangzhi serve``).
+    stops after the pages, index and downloads are written (``fangzhi serve`` runs
+    the stages itself: builder/serve.py).
     """
     wall = time.perf_counter()
     require_jieba()

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ "${1:-}" = "serve" ]; then
-  exec python3 -m builder serve
+  exec .venv/bin/python -m builder serve
 fi
-python3 -m builder build
+.venv/bin/python -m builder build

@@ -23,7 +23,11 @@ plugin takes them out of MkDocs' file list and copies them into the site after
 the build. ``fangzhi build`` writes them *while* MkDocs builds the pages
 (environment ``FANGZHI_SEARCH_INDEX=later``) and adds them to the site itself
 before the site is swapped in (builder/pipeline.py). Pages link to them with
-HTML links, which MkDocs does not check against its file list.
+HTML links, which MkDocs does not check against its file list. Under
+``fangzhi serve`` (environment ``FANGZHI_LATE_FILES`` = a folder) they are
+written to that folder instead, after the pages, and the dev server's site gets
+symbolic links to them (``link_late``): no rebuild, reload or copy for them; and
+Material's templates are compiled once for all the dev server's rebuilds.
 """
 
 from __future__ import annotations
