@@ -11,7 +11,8 @@ the classifier's cached model and predictions, the compiled templates.
   longer produced are deleted (``render_archive(..., incremental=True)``), so
   MkDocs rebuilds only the changed pages and the browser reloads (livereload).
 * The search index and the downloads go to ``.fangzhi-cache/serve/`` after
-  the pages, once MkDocs has rebuilt them; the dev server links them into the
+  the pages, once MkDocs has rebuilt them, written by a forked child so that
+  the next edit need not wait for them; the dev server links them into the
   site it serves (``FANGZHI_LATE_FILES``, builder/publish/plugins.py), so
   writing them triggers no second rebuild or reload and the reload never waits
   for them.
@@ -23,6 +24,8 @@ the classifier's cached model and predictions, the compiled templates.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.process
 import os
 import re
 import shutil
@@ -263,6 +266,50 @@ class Preview:
         write_downloads(archive, self.late_root)
 
 
+class LateWriter:
+    """The search index and downloads of a round, written by a forked child (niced), so that the
+    next edit need not wait for them (at 10× the corpus they take several seconds); a newer
+    round's writer replaces one still running."""
+
+    def __init__(self, preview: Preview, echo: Callable[[str], None]) -> None:
+        self.preview, self.echo = preview, echo
+        self.proc: multiprocessing.process.BaseProcess | None = None
+
+    def start(self, archive: Archive) -> None:
+        self.cancel()
+        # fork: the child has the archive as it is, nothing to pickle; it only writes files and exits
+        proc = multiprocessing.get_context("fork").Process(target=_write_late, args=(self.preview, archive),
+                                                           name="fangzhi-late", daemon=True)
+        started = time.perf_counter()
+        proc.start()
+        self.proc = proc
+        threading.Thread(target=self._report, args=(proc, started), daemon=True).start()
+
+    def _report(self, proc: multiprocessing.process.BaseProcess, started: float) -> None:
+        proc.join()
+        if proc.exitcode == 0:
+            self.echo(f"[{_stamp()}] search index and downloads written in {time.perf_counter() - started:.2f} s")
+        # a non-zero exit said why on stderr; a negative one was cancelled by a newer round
+
+    def cancel(self) -> None:
+        if self.proc is not None and self.proc.is_alive():
+            self.proc.terminate()
+            self.proc.join()
+        self.proc = None
+
+
+def _write_late(preview: Preview, archive: Archive) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # cancel() ends it quietly
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which then cancels it
+    os.nice(5)  # the pages of the next edit and MkDocs' rebuild come first
+    try:
+        preview.late(archive)
+    except Exception as exc:  # noqa: BLE001 - reported like any error during serve
+        # os.write, not print: the parent's threads may have held stdout's lock at the fork
+        os.write(2, f"fangzhi: error: {type(exc).__name__}: {_one_line(exc)}\n".encode())
+        os._exit(1)
+
+
 def _stamp() -> str:
     return time.strftime("%H:%M:%S")
 
@@ -288,6 +335,7 @@ def serve(project_dir: Path, sources_dir: Path, config_dir: Path, dev_addr: str,
     server = DevServer(project_dir, dev_addr, preview.late_root, echo, source_date_epoch(project_dir))
     observer = Observer()
     changes = _Changes()
+    late = LateWriter(preview, echo)
     try:
         start = time.perf_counter()
         preview.late(first.archive)  # while MkDocs builds the site
@@ -315,17 +363,12 @@ def serve(project_dir: Path, sources_dir: Path, config_dir: Path, dev_addr: str,
             echo(f"[{_stamp()}] {names}: {step.summary()}")
             if step.changed or step.removed:
                 server.wait_rebuilt(step.written_at)  # the reload first, then the index on a free core
-            if changes.pending.is_set():
-                continue  # edited again meanwhile: the next round writes the index
-            try:
-                seconds = preview.late(step.archive)
-            except Exception as exc:  # noqa: BLE001 - as above
-                echo(f"fangzhi: error: {type(exc).__name__}: {_one_line(exc)}")
-                continue
-            echo(f"[{_stamp()}] search index and downloads written in {seconds:.2f} s")
+            if not changes.pending.is_set():  # else edited again meanwhile: the next round writes them
+                late.start(step.archive)
     except KeyboardInterrupt:
         pass
     finally:
+        late.cancel()
         signal.signal(signal.SIGTERM, previous)
         if observer.is_alive():
             observer.stop()

@@ -1,7 +1,7 @@
 """`fangzhi serve` as an editor uses it: edit site_config/, watch the open page change.
 
 A copy of the project is served by the real command (a subprocess on a free
-port); headless Chromium keeps a reading page open while the test edits
+port); headless Chromium (conftest's ``browser``) keeps a reading page open while the test edits
 corrections.yml, and the page must show the correction by itself (MkDocs'
 livereload), without the test reloading it. A broken YAML edit must be one
 ``fangzhi: error:`` line while the last good site goes on being served.
@@ -21,9 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, make_project
-
-pytestmark = pytest.mark.browser
+from tests.conftest import REPO, make_project
 
 START_TIMEOUT = 300  # first build, parse cache cold, and MkDocs' first full build
 VISIBLE_TIMEOUT = 60
@@ -107,16 +105,7 @@ def live(tmp_path_factory: pytest.TempPathFactory):
     assert server.lines[-1] == "stopped"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
+@pytest.mark.browser
 def test_start_prints_a_few_lines(live):
     _, url, server = live
     assert url.startswith("http://127.0.0.1:")
@@ -124,9 +113,10 @@ def test_start_prints_a_few_lines(live):
     assert not any("not included in" in ln for ln in server.lines)
 
 
-def test_a_correction_shows_on_the_open_page_by_itself(live, chromium):
+@pytest.mark.browser
+def test_a_correction_shows_on_the_open_page_by_itself(live, browser):
     project, url, server = live
-    page = chromium.new_page()
+    page = browser.new_page()
     page.goto(url + PAGE)
     assert "大程度结局" in page.inner_text("body")
     loads: list[str] = []
@@ -146,7 +136,8 @@ def test_a_correction_shows_on_the_open_page_by_itself(live, chromium):
     page.close()
 
 
-def test_a_broken_config_is_one_error_line_and_the_site_stays(live, chromium):
+@pytest.mark.browser
+def test_a_broken_config_is_one_error_line_and_the_site_stays(live, browser):
     project, url, server = live
     path = project / "site_config" / "corrections.yml"
     good = path.read_text("utf-8")
@@ -162,10 +153,30 @@ def test_a_broken_config_is_one_error_line_and_the_site_stays(live, chromium):
         assert resp.status == 200
         assert "大程度解决" in resp.read().decode("utf-8")
     # fixed again: serving goes on as before
-    page = chromium.new_page()
+    page = browser.new_page()
     page.goto(url + PAGE)
     start = len(server.lines)
     path.write_text(good.replace(CORRECTION, ""), encoding="utf-8")
     page.wait_for_function("document.body.innerText.includes('大程度结局')", timeout=VISIBLE_TIMEOUT * 1000)
     server.wait_for(lambda ln: "changed" in ln, 10, start)
     page.close()
+
+
+def test_stale_generated_pages_are_removed_and_the_rest_left_alone(tmp_path):
+    from builder.files import write_if_changed
+    from builder.pipeline import remove_stale
+
+    docs = tmp_path / "docs"
+    for rel in ("years/2012/index.md", "years/2012/p2/index.md", "years/2012/p3/index.md", "about.md",
+                "data/search/manifest.js"):
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text(rel, encoding="utf-8")
+    removed = remove_stale(docs, {"years/2012/index.md", "years/2012/p2/index.md"})
+    assert removed == ["years/2012/p3/index.md"]
+    assert not (docs / "years/2012/p3").exists()  # its folder too, once empty
+    assert (docs / "about.md").exists() and (docs / "data/search/manifest.js").exists()  # not pages we make
+    page = docs / "years/2012/index.md"
+    before = page.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert not write_if_changed(page, b"years/2012/index.md") and page.stat().st_mtime_ns == before
+    assert write_if_changed(page, b"new") and page.read_text() == "new"
