@@ -74,7 +74,7 @@ def run_scale(n: int, edits: int, browser) -> dict:  # type: ignore[no-untyped-d
                 mark = len(server.lines)
                 saved = time.monotonic()
                 corrections.write_text(original + text, encoding="utf-8")
-                page.wait_for_function(f"document.body.innerText.includes('{right}')", polling=50, timeout=120_000)
+                page.wait_for_function(f"!!document.body && document.body.innerText.includes('{right}')", polling=50, timeout=120_000)
                 visible = time.monotonic() - saved
                 ours = server.wait_for(lambda ln: "corrections.yml" in ln and " changed " in ln, 60, mark)
                 mkdocs = server.wait_for(lambda ln: ln.startswith("MkDocs rebuilt"), 60, mark)

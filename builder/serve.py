@@ -337,7 +337,6 @@ def serve(project_dir: Path, sources_dir: Path, config_dir: Path, dev_addr: str,
     changes = _Changes()
     late = LateWriter(preview, echo)
     try:
-        start = time.perf_counter()
         preview.late(first.archive)  # while MkDocs builds the site
         del first
         server.ready.wait()

@@ -126,7 +126,7 @@ def test_a_correction_shows_on_the_open_page_by_itself(live, browser):
     with (project / "site_config" / "corrections.yml").open("a", encoding="utf-8") as f:
         f.write(CORRECTION)
     # no goto, no reload here: MkDocs' livereload reloads the page once the rebuild is done
-    page.wait_for_function("document.body.innerText.includes('大程度解决')", timeout=VISIBLE_TIMEOUT * 1000)
+    page.wait_for_function("!!document.body && document.body.innerText.includes('大程度解决')", timeout=VISIBLE_TIMEOUT * 1000)
     seconds = time.monotonic() - saved
     assert loads and loads[-1].endswith(PAGE)  # reloaded in place, by the page itself
     assert "大程度结局" not in page.inner_text("body")
@@ -157,7 +157,7 @@ def test_a_broken_config_is_one_error_line_and_the_site_stays(live, browser):
     page.goto(url + PAGE)
     start = len(server.lines)
     path.write_text(good.replace(CORRECTION, ""), encoding="utf-8")
-    page.wait_for_function("document.body.innerText.includes('大程度结局')", timeout=VISIBLE_TIMEOUT * 1000)
+    page.wait_for_function("!!document.body && document.body.innerText.includes('大程度结局')", timeout=VISIBLE_TIMEOUT * 1000)
     server.wait_for(lambda ln: "changed" in ln, 10, start)
     page.close()
 
