@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +22,7 @@ from builder.pipeline import CACHE_DIR, CACHE_ROOT, BuildError, enrich_archive, 
 from builder.pipeline import build as run_build
 from builder.publish.engine import ENGINES
 from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
+from builder.serve import serve as run_serve
 from builder.sources.load import decode
 from builder.sources.normalise import split_lines
 
@@ -67,16 +67,14 @@ def build(sources: str | None, config: str | None, out: str, engine: str) -> Non
     click.echo(f"built {out}/: {len(archive.documents)} documents, {n_events} events, {n_entries} 条目")
 
 
-@main.command(help="Build the pages, then serve the site with live reload (MkDocs' server).")
+@main.command(help="Serve the site with live reload, rebuilding on every edit to the sources and the config.")
 @click.option("--sources", type=click.Path(file_okay=False))
 @click.option("--config", type=click.Path(file_okay=False))
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(sources: str | None, config: str | None, dev_addr: str) -> None:
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors(), project_lock(project / CACHE_ROOT):  # no build may rewrite docs/ meanwhile
-        run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path("site"),
-                  run_site=False)
-        subprocess.run([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", dev_addr], check=False)
+        run_serve(project, sources_dir, config_dir, dev_addr)
 
 
 @main.command(help="Build the whole site for reading from disk (file://, no network) as one zip.")

@@ -276,3 +276,21 @@ def project_lock(cache_root: Path, *, wait: float | None = None) -> Iterator[Non
             _held.pop(held, None)
     finally:
         os.close(fd)  # releases the lock
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write ``data`` (atomically) unless the file holds it already; True if it was written.
+
+    A file left as it was keeps its mtime, so a watcher (MkDocs' dev server) sees no change."""
+    if same_content(path, data):
+        return False
+    write_atomic(path, data)
+    return True
+
+
+def same_content(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False

@@ -171,12 +171,34 @@ def clear_generated(docs_dir: Path) -> Callable[[], None]:
     return threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}).start
 
 
+def remove_stale(docs_dir: Path, produced: set[str]) -> list[str]:
+    """Delete the generated pages (``*.md`` in the generated folders) not in ``produced``; return them.
+
+    For ``render_archive(..., incremental=True)`` (fangzhi serve), in place of ``clear_generated``."""
+    removed = []
+    for name in GENERATED_DIRS:
+        for path in sorted((docs_dir / name).rglob("*.md")):
+            rel = path.relative_to(docs_dir).as_posix()
+            if rel not in produced:
+                path.unlink()
+                removed.append(rel)
+                for folder in path.parents:  # and the folders that leaves empty
+                    if folder == docs_dir or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+    return removed
+
+
 def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None,
-                   cache_dir: Path | None = None) -> None:
-    """Write every page's Markdown (the downloads are only listed here; ``write_downloads`` writes them)."""
-    delete_old = clear_generated(docs_dir)
+                   cache_dir: Path | None = None, *, incremental: bool = False) -> tuple[list[str], list[str]]:
+    """Write every page's Markdown (the downloads are only listed here; ``write_downloads`` writes them).
+
+    ``incremental`` (fangzhi serve): nothing is cleared first; a page whose text is the same is
+    left untouched, and generated pages no longer produced are removed afterwards. Returns the
+    pages written and the pages removed (docs-relative)."""
+    delete_old = None if incremental else clear_generated(docs_dir)
     fault_point("render-cleared")
-    renderer = Renderer(archive.cfg, docs_dir, cache_dir)
+    renderer = Renderer(archive.cfg, docs_dir, cache_dir, write_if_changed=incremental)
     renderer.common["provenance"] = archive.provenance
     stats = {
         doc.source.id: {"events": len(doc.events()), "entries": len(doc.entries()), "sections": len(doc.sections())}
@@ -199,7 +221,11 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     renderer.data_page([f.listing() for f in archive.downloads])
     renderer.search_page()
     write_permalinks(archive, renderer, config_dir)  # a notice only where no page is now
+    if delete_old is None:
+        renderer.flush()
+        return renderer.changed, remove_stale(docs_dir, renderer.written)
     delete_old()
+    return sorted(renderer.written), []
 
 
 def write_permalinks(archive: Archive, renderer: Renderer, config_dir: Path | None) -> None:
@@ -209,7 +235,9 @@ def write_permalinks(archive: Archive, renderer: Renderer, config_dir: Path | No
     write_retired(gone, renderer.docs_dir)
     for item in retired_pages(gone, {p.url for pages in archive.pages.values() for p in pages}):
         rel = item.id + "index.md"
-        if not (renderer.docs_dir / rel).exists():
+        # generated pages from an earlier build may still be there (render_archive's incremental)
+        generated = rel.split("/", 1)[0] in GENERATED_DIRS
+        if rel not in renderer.written and (generated or not (renderer.docs_dir / rel).exists()):
             renderer.write(rel, "retired.md.j2", item=item)
 
 
@@ -239,8 +267,9 @@ def build(
 
     ``cache=False`` parses every document afresh; ``mkdocs_config`` replaces
     ``mkdocs.yml`` for the last stage (the offline bundle uses this); ``run_site=False``
-    stops after the pages, index and downloads are written (``fangzhi serve``); ``engine`` builds
-    the site with MkDocs or ProperDocs (builder/publish/engine.py).
+    stops after the pages, index and downloads are written (``fangzhi serve`` runs
+    the stages itself: builder/serve.py); ``engine`` builds the site with MkDocs or ProperDocs
+    (builder/publish/engine.py).
     One build at a time per project: the build holds ``.fangzhi-cache/lock``
     (builder/files.py ``project_lock``); a second one waits, then fails naming the first.
     """

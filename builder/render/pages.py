@@ -19,7 +19,7 @@ from builder.config import SiteConfig
 from builder.config.divisions import region_labels
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Page, Record
-from builder.files import read_verified, write_verified
+from builder.files import read_verified, same_content, write_atomic, write_verified
 from builder.model.document import Document, Section
 from builder.render.chart import MonthCounts, month_topic_chart
 from builder.render.fragments import Fragments
@@ -33,6 +33,7 @@ KIND_NAMES = {"person": "人物", "meeting": "会议", "series": "系列活动",
 PAGER_AROUND = 2  # page numbers shown on each side of the current one
 PAGE_SIZE = 60
 YEAR_PAGE_SIZE = 40  # year pages show each event's whole text
+HOLD_PAGES = 500  # changed pages held back at most before they are written (Renderer.flush)
 
 GENRE_NAMES = {"chronicle": "大事记", "yearbook": "年鉴", "report": "工作报告"}
 PRECISION_NAMES = {
@@ -97,8 +98,12 @@ class Renderer:
     cfg: SiteConfig
     docs_dir: Path
     cache_dir: Path | None = None  # compiled templates are kept here between builds
+    write_if_changed: bool = False  # fangzhi serve: leave a page whose text is the same untouched
 
     def __post_init__(self) -> None:
+        self.written: set[str] = set()  # every page this renderer produced (docs-relative)
+        self.changed: list[str] = []  # those whose file was (re)written, with write_if_changed
+        self._held: dict[Path, bytes] = {}  # changed pages not yet written (see flush)
         self.env = template_env(self.cache_dir)
         self.common = {
             "genre_names": GENRE_NAMES,
@@ -121,8 +126,24 @@ class Renderer:
         text = self.env.get_template(template).render({**self.common, "root": _root(rel), **context})
         text = _BLANK_LINES.sub("\n\n", text)
         path = self.docs_dir / rel
+        self.written.add(rel)
+        if self.write_if_changed:
+            data = text.encode("utf-8")
+            if not same_content(path, data):
+                self.changed.append(rel)
+                self._held[path] = data
+                if len(self._held) >= HOLD_PAGES:
+                    self.flush()
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+    def flush(self) -> None:
+        """Write the changed pages held back (write_if_changed): at once, so that a watcher
+        (MkDocs' dev server) sees them all in one rebuild rather than in several."""
+        for path, data in self._held.items():
+            write_atomic(path, data)
+        self._held.clear()
 
     # -- source reading pages -------------------------------------------------
 

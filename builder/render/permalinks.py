@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.enrich.records import Page, Record
+from builder.files import write_if_changed
 
 FILE_NAME = "permalinks.tsv"
 HEADER = "# id\turl\tlabel — every record and page ever published; maintained by `fangzhi permalinks`\n"
@@ -106,9 +107,8 @@ def write_retired(items: list[Retired], docs_dir: Path) -> None:
     """``data/permalinks.js`` for anchors, and a notice page for each retired page URL."""
     anchors = {r.id: {"label": r.label, "to": r.moved_to} for r in items if not r.id.endswith("/")}
     body = json.dumps(anchors, ensure_ascii=False, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")
-    path = docs_dir / "data" / "permalinks.js"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"window.FZ_RETIRED={body};\n", encoding="utf-8")
+    # unchanged, it is left alone: MkDocs' dev server would rebuild for a new mtime (fangzhi serve)
+    write_if_changed(docs_dir / "data" / "permalinks.js", f"window.FZ_RETIRED={body};\n".encode())
 
 
 def retired_pages(items: list[Retired], existing: set[str]) -> list[Retired]:
