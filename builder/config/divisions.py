@@ -33,20 +33,23 @@ def load_divisions(path: Path) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def merge_regions(editorial: list[Region], divisions: list[tuple[str, str, str, str]], *, where: str) -> list[Region]:
-    """Editorial regions first (in file order), then the remaining official units by code."""
+def merge_regions(editorial: list[Region], divisions: list[tuple[str, str, str, str]], *, where: str,
+                  lines: dict[str, str] | None = None) -> list[Region]:
+    """Editorial regions first (in file order), then the remaining official units by code.
+    ``lines`` gives the file:line of each editorial region (by id) for errors."""
+    lines = lines or {}
     by_code = {code: (name, level, parent) for code, name, level, parent in divisions}
     id_of_code = {r.code: r.id for r in editorial if r.code}
     out = []
     for r in editorial:
         if r.code:
             if r.code not in by_code:
-                raise ConfigError(f"{where}: region '{r.id}' names code {r.code}, which the division data lacks")
+                raise ConfigError(f"{lines.get(r.id, where)}: region '{r.id}' names code {r.code}, which the division data lacks")
             name, level, parent_code = by_code[r.code]
             parent = r.parent or (id_of_code.get(parent_code, parent_code) if parent_code else None)
             r = replace(r, name=r.name or name, level=r.level or level, parent=parent)
         elif not r.level:
-            raise ConfigError(f"{where}: region '{r.id}' has no code, so it needs a level")
+            raise ConfigError(f"{lines.get(r.id, where)}: region '{r.id}' has no code, so it needs a level")
         out.append(r)
     for code, (name, level, parent_code) in sorted(by_code.items()):
         if code in id_of_code:

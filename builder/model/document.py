@@ -46,6 +46,7 @@ class Source:
     description: str = ""
     inferred: tuple[str, ...] = ()  # which fields are inferred rather than stated
     encoding: str | None = None  # declared encoding; None = detect
+    where: str = field(default="", compare=False, repr=False)  # sources.yml:LINE of the record, for errors
 
 
 @dataclass(frozen=True)
