@@ -2,7 +2,8 @@
 
 Source text = page text + ledger. The ledger of a document holds:
 
-* every ``Fix`` reported by the normaliser (safe OCR fixes) and by
+* every ``Fix`` reported by the normaliser (zero-width and control characters
+  removed, NFC, safe OCR fixes) and by
   ``corrections`` (reviewed errata): line, before, after, rule;
 * every ``Dropped`` piece reported by the parsers (running heads, TOC,
   slogans, photo-OCR junk, titles, web boilerplate …), with the parser's reason;
@@ -58,6 +59,9 @@ _WINDOW = 6000
 
 RULE_NAMES = {
     **{rule.name: rule.description for rule in OCR_RULES},
+    "zero-width": "零宽字符（U+200B–U+200D、U+2060、U+FEFF），删去",
+    "control": "控制字符（制表符、换行之外），删去",
+    "nfc": "Unicode 规范化（NFC）：组合字符合成，兼容汉字改为统一汉字",
     "correction": "编者勘误（site_config/corrections.yml），附说明",
     "markup": "解析结构时去掉的标记：Markdown 的 # 与 **、条目标题的【】、列表符号、日期或标题后的冒号逗号",
     "toc": "目录（据目录恢复章节结构，目录本身不作正文）",
