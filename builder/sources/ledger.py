@@ -259,9 +259,28 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
         claim(p, piece)
     order = sorted(range(len(pieces)), key=lambda k: pieces[k].line)  # stable: ties keep tree order
     starts, last_row = src.starts, len(src.starts) - 1
+    # per row: a position before which every free character is markup. A piece whose first
+    # character is not markup would step over each of them (below) before reaching its own
+    # text; it starts there instead. Without this, a line holding many pieces (a thousand
+    # 【…】 entries on one line) costs pieces × line length.
+    clear: dict[int, int] = {}
     for k in order:
         p, piece = len(dropped) + k, pieces[k]
         text, i, j = piece.compact, src.start(piece.line), 0
+        if text and i < n and text[0] not in MARKUP_AT_EDGE:
+            row = bisect_right(starts, i) - 1
+            stop = starts[row + 1] if row < last_row else n
+            c = clear.get(row, i)
+            while c < stop:
+                c = used.find(0, c, stop)
+                if c < 0:
+                    c = stop
+                elif src.text[c] in MARKUP_AT_EDGE:
+                    c += 1
+                else:
+                    break
+            clear[row] = c
+            i = max(i, c)
         while j < len(text):
             i = used.find(0, i)
             if i < 0:
@@ -322,11 +341,15 @@ def _leftovers(al: Alignment) -> list[tuple[int, int, str]]:
 
 def _mark(al: Alignment, fixes: list[Fix], fixed: dict[int, str]) -> None:
     """Attach a ``Mark`` to the record text that shows each fix."""
+    solid: dict[int, list[int]] = {}  # per line: how many non-whitespace characters precede each column
     for fix in fixes:
         text = fixed.get(fix.line, "")
         if fix.line not in al.src.start_of:
             continue
-        first = al.src.start_of[fix.line] + len(_WS.sub("", text[: fix.col]))
+        if fix.line not in solid:  # once per line, not per fix: a long line may hold many fixes
+            solid[fix.line] = list(accumulate((not ch.isspace() for ch in text), initial=0))
+        before = solid[fix.line]
+        first = al.src.start_of[fix.line] + before[min(fix.col, len(before) - 1)]
         idx = list(range(first, first + len(_WS.sub("", fix.after))))
         if not idx or idx[-1] >= len(al.owner):
             continue
