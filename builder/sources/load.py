@@ -40,8 +40,12 @@ def decode(data: bytes, *, name: str, declared: str | None = None, record: str =
     if declared:
         try:
             text = data.decode(declared)
-        except (LookupError, UnicodeDecodeError) as exc:
+        except LookupError as exc:
             raise ConfigError(f"{name}: cannot decode as declared encoding {declared}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ConfigError(f"{name}:{line}: not {declared} as declared in sources.yml ({exc.reason} at byte "
+                              f"{exc.start}); correct the `encoding:` field or the file") from None
     elif data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -150,7 +154,6 @@ def document_lines(source: Source, text: str, *, name: str = "") -> list[Line]:
         return lines
     first, last = source.lines
     if last > len(lines):
-        raise ConfigError(
-            f"{name or source.file}: '{source.id}' lines {first}-{last} exceed the file's {len(lines)} lines"
-        )
+        raise ConfigError(f"{source.where or name or source.file}: '{source.id}' lines {first}-{last} exceed the "
+                          f"{len(lines)} lines of {name or source.file}")
     return lines[first - 1 : last]
