@@ -145,8 +145,9 @@ def load_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"{path}:{line}: not UTF-8 ({exc.reason}); site_config files must be saved as UTF-8") from None
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)  # checks every character first (ReaderError)
         node = loader.get_single_node()
         return None if node is None else _convert(loader, node)
     except _LoadError as exc:
@@ -156,14 +157,16 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark else 1
         raise ConfigError(f"{path}:{line}: invalid YAML: {exc.problem or exc}") from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a control character)
-        raise ConfigError(f"{path}:{_line_of(text, exc.position)}: invalid YAML: character "
-                          f"{exc.character!r} is not allowed") from None
+        char = chr(exc.character) if isinstance(exc.character, int) else exc.character
+        raise ConfigError(f"{path}:{_line_of(text, exc.position)}: invalid YAML: character {char!r} is not "
+                          "allowed (a control character)") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}:1: invalid YAML: {exc}") from None
     except RecursionError:  # not expected (MAX_DEPTH stops first), but never a traceback
         raise ConfigError(f"{path}:1: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def _suggest(key: str, allowed: Iterable[str]) -> str:
