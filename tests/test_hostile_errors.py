@@ -267,3 +267,19 @@ def test_declared_encoding_reads_big5_and_shift_jis(tmp_path: Path) -> None:
         events = [json.loads(ln) for ln in out.output.splitlines() if '"event"' in ln]
         assert [e["date"] for e in events] == ["2001-03-05", "2001-04"]
         assert events[0]["text"].startswith("古塔")
+
+
+def test_control_characters_in_a_heading_never_reach_the_front_matter(tmp_path: Path) -> None:
+    """They are removed at load (each in the ledger); and front matter is written so that any text reads back."""
+    import yaml
+
+    from builder.render.pages import yaml_str
+
+    project = _project(tmp_path, {"src/x.txt": CHRONICLE.replace("2001年", "2001\x1c年").replace("第一次", "第\x07一次")})
+    out = _invoke(project, ["parse", str(project / "src" / "x.txt")])
+    assert out.exit_code == 0, out.output
+    records = [json.loads(ln) for ln in out.output.splitlines()]
+    assert [r["text"] for r in records if r["type"] in ("section", "event")] == [
+        "2001年", "古塔区召开第一次会议。", "全区开展检查。"]
+    for text in ("a\x07b", "a\u2028b", "a\x85b", "a\x1cb", 'q"\\x', "tab\tnl\n"):
+        assert yaml.safe_load("title: " + yaml_str(text))["title"] == text

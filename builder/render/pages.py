@@ -53,8 +53,17 @@ def md_heading(text: str) -> Markup:
     return Markup(text.translate(MD_SPECIAL) if _HAS_MD_SPECIAL.search(text) else text)
 
 
+# what a YAML double-quoted scalar may not hold as such (a control character stops the reader; a
+# line or paragraph separator, NEL, would be folded): written as \\uXXXX escapes instead
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
 def yaml_str(text: str) -> Markup:
-    return Markup('"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    """``text`` as a YAML double-quoted scalar (front matter) that reads back as ``text``, whatever it holds."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    if _YAML_UNSAFE.search(text):
+        text = _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return Markup('"' + text + '"')
 
 
 def template_env(cache_dir: Path | None = None) -> Environment:
