@@ -94,7 +94,7 @@ def permalinks(sources: str | None, config: str | None) -> None:
     with _stop_on_errors():
         archive = load_archive(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
         enrich_archive(archive)
-    published = load_permalinks(config_dir)
+        published = load_permalinks(config_dir)
     current = current_permalinks(archive.records, archive.pages)
     added = [i for i in current if i not in published]
     path = save_permalinks(config_dir, {**published, **current})

@@ -18,6 +18,7 @@ Classes of input covered:
 * bad corrections: a negative line, ``wrong`` = ``right``, an unknown source (with "did you
   mean"), one that no longer matches (build and permalinks stop; check reports it);
 * missing files: sources.yml, regions.yml, a source text; a line range past the end of its file;
+  divisions.csv and permalinks.tsv that are not UTF-8;
 * bad source bytes: empty, binary, Big5 and Shift-JIS (refused, naming ``encoding:`` and the
   record's line), mixed UTF-8/GB18030 lines (naming the line), a declared encoding that fails;
 * `fangzhi parse FILE`: a missing FILE, a folder, a binary, empty, Big5 or mixed FILE.
@@ -124,6 +125,10 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], str]] = {
                                   r"entities\.yml:3: missing required field 'name'"),
     "series-bad-pattern": ({"cfg/entities.yml": "series:\n  - name: 甲\n    patterns: ['(']\n"},
                            r"entities\.yml:3: bad pattern '\('"),
+    "divisions-not-utf8": ({"cfg/divisions.csv": "code,name,level,parent\n21,辽宁省,省,\n".encode("gbk")},
+                           r"divisions\.csv:2: not UTF-8"),
+    "permalinks-not-utf8": ({"cfg/permalinks.tsv": "# id\turl\tlabel\nx-dsj\tsources/x-dsj/\t测试\n".encode("gbk")},
+                            r"permalinks\.tsv:2: not UTF-8"),
     "divisions-without-name": ({"cfg/divisions.csv": "code,name,level,parent\n21,,省,\n"},
                                r"divisions\.csv:2: every division needs code, name and level"),
     # corrections
@@ -150,9 +155,10 @@ CASES: dict[str, tuple[dict[str, str | bytes | None], str]] = {
                               r"x\.txt:1: not utf-8 as declared in sources\.yml"),
 }
 COMMANDS = ("build", "check", "permalinks")
-# check.yml (reviewed findings) is read by `fangzhi check` only
+# the commands that read a file: check.yml (reviewed findings) by `check` only, permalinks.tsv not by `check`
+READ_BY = {"cfg/check.yml": ("check",), "cfg/permalinks.tsv": ("build", "permalinks")}
 RUNS = [(case, command) for case in sorted(CASES) for command in COMMANDS
-        if command == "check" or "cfg/check.yml" not in CASES[case][0]]
+        if all(command in READ_BY.get(name, COMMANDS) for name in CASES[case][0])]
 
 
 def _project(tmp_path: Path, files: dict[str, str | bytes | None]) -> Path:

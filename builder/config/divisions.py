@@ -23,8 +23,13 @@ def load_divisions(path: Path) -> list[tuple[str, str, str, str]]:
     """(code, name, level, parent code) rows; an absent file means no authority layer."""
     if not path.exists():
         return []
-    with path.open(encoding="utf-8") as f:
-        lines = [line for line in f if not line.startswith("#")]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 ({exc.reason}); regenerate it with scripts/import_divisions.py") from None
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
     rows = []
     for n, row in enumerate(csv.DictReader(lines), start=2):
         if not row.get("code") or not row.get("name") or not row.get("level"):
