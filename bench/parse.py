@@ -22,7 +22,10 @@ Shapes (each about 64 K characters at 1×):
 * ``zero-width``: text with a zero-width character after every character;
 * ``spaced-cjk``, ``ocr-candidates``, ``sentence-dates``, ``entries-in-line``: one long line of
   ``中 `` (OCR spacing), of what the OCR rules look for, of ``。2001.3.5 `` (a date after every
-  sentence end), of ``【概况】`` titles.
+  sentence end), of ``【概况】`` titles;
+* ``toc-dots``, ``toc-ellipses``, ``toc-mixed-leaders``: one line of TOC leaders with no page number
+  (the leader regex backtracked over the run: quadratic); ``meeting-subtitle``: a report subtitle
+  holding many ``日在`` and ``上`` (the meeting regex tried every ``上`` after every ``日在``).
 """
 
 from __future__ import annotations
@@ -98,6 +101,10 @@ def _mixed_line(unit_text: str, genre: str) -> Callable[[int], tuple[str, str]]:
     return shape
 
 
+def _meeting(k: int) -> tuple[str, str]:
+    return "政府工作报告\n——2012年1月6日在" + "日在上" * (UNIT * k // 3) + "x\n\n各位代表：\n", "report"
+
+
 def _zero_width(k: int) -> tuple[str, str]:
     unit = "会\u200b议\u200c召\u2060开\ufeff。"
     return "2001年\n\n2001.3.5 " + unit * (UNIT * k // len(unit)) + "\n", "chronicle"
@@ -124,6 +131,10 @@ SHAPES: dict[str, Callable[[int], tuple[str, str]]] = {
     "ocr-candidates": _mixed_line("二O三■%。；0L6千米n日", "chronicle"),
     "sentence-dates": _mixed_line("。2001.3.5 ", "chronicle"),
     "entries-in-line": _mixed_line("【概况】内容。", "yearbook"),
+    "toc-dots": _brackets(".", "yearbook"),
+    "toc-ellipses": _brackets("…", "yearbook"),
+    "toc-mixed-leaders": _brackets("…" * 7 + "..", "yearbook"),
+    "meeting-subtitle": _meeting,
 }
 
 

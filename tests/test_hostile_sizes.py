@@ -12,13 +12,16 @@ Classes of input covered (the shapes of bench/parse.py, each at 1× and 8×):
 * a zero-width character after every character (the ledger placed each fix by re-reading its
   line: quadratic in fixes per line), OCR-rule candidates everywhere, one line of ``中 ``, one line
   holding a thousand ``【…】`` entries (the ledger's alignment stepped over every earlier piece's
-  markup: 395 s for 64 K characters).
+  markup: 395 s for 64 K characters);
+* TOC leader lines without a page number (``……`` or ``...`` runs: the leader regex backtracked
+  over the run), a report subtitle with many ``日在``…``上`` (the meeting regex).
 
 Each shape must complete, and its CPU time at 8× the size must stay below ``FACTOR`` times its CPU
 time at 1× (linear code: about 8; quadratic: about 64). CPU time of this process, the best of a
 few runs: wall time on a shared machine says more about the neighbours than about the code. No
 absolute threshold anywhere. Also: ``squeeze_spaces`` equals the regex it replaces on every short
-string of spaces, ideographic spaces, CJK and Latin characters.
+string of spaces, ideographic spaces, CJK and Latin characters; ``leader`` equals the regex it
+replaces on every short string of leader characters, digits and spaces.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 import pytest
 
 import bench.parse as bench
+from builder.parse.yearbook import _LEADER, leader
 from builder.sources.normalise import WIDE_CHAR, squeeze_spaces
 
 FACTOR = 20  # generous: linear growth gives about 8, quadratic about 64
@@ -87,3 +91,11 @@ def test_squeeze_spaces_equals_the_regex_on_every_short_string() -> None:
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
             assert squeeze_spaces(text) == _plain_squeeze(text), repr(text)
+
+
+def test_leader_equals_the_regex_on_every_short_string() -> None:
+    for n in range(7):
+        for chars in itertools.product(".…·1１ a", repeat=n):
+            text = "".join(chars)
+            m = _LEADER.match(text)
+            assert leader(text) == (m.group("title", "dots", "page") if m else None), repr(text)
