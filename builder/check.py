@@ -47,6 +47,8 @@ from builder.sources.normalise import CJK_CHAR, fix_lines
 
 ERROR, WARNING = "error", "warning"
 ERROR_KINDS = frozenset({"impossible-date", "stale-correction", "text-lost"})
+KINDS = ERROR_KINDS | {"date-order", "duplicate-event", "unknown-region", "suspected-ocr", "toc-missing", "incomplete",
+                       "stale-acceptance"}  # what an acceptance in check.yml may name
 
 _UNIT_WORDS = "街道|社区|乡|镇|村|区|县|市"
 _STREET = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}街道)(?!办事处)|(?<=[，、。；：（“])([\u4e00-\u9fff]{2}街道)")
@@ -231,11 +233,13 @@ def load_acceptances(config_dir: Path) -> list[Acceptance]:
     if not path.exists():
         return []
     out = []
-    for r in _records(path, "accept"):
-        line = r.record.get("line")
-        if not isinstance(line, int):
-            raise r.fail("'line' must be a line number")
-        out.append(Acceptance(r.str("source"), line, r.str("kind"), r.str("note"), r.where))
+    for r in _records(path, "accept", ("source", "line", "kind", "note"), "reviewed finding"):
+        line = r.int("line")
+        assert line is not None  # required
+        kind = r.str("kind")
+        if kind not in KINDS:
+            raise r.fail(f"unknown kind '{kind}' (one of {', '.join(sorted(KINDS))})", "kind")
+        out.append(Acceptance(r.str("source"), line, kind, r.str("note"), r.where))
     return out
 
 

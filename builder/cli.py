@@ -97,7 +97,7 @@ def permalinks(sources: str | None, config: str | None) -> None:
     with _stop_on_errors():
         archive = load_archive(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
         enrich_archive(archive)
-    published = load_permalinks(config_dir)
+        published = load_permalinks(config_dir)
     current = current_permalinks(archive.records, archive.pages)
     added = [i for i in current if i not in published]
     path = save_permalinks(config_dir, {**published, **current})
@@ -106,23 +106,33 @@ def permalinks(sources: str | None, config: str | None) -> None:
 
 
 @main.command(help="Parse one text and print its records as JSON Lines.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--genre", type=click.Choice(["auto", "chronicle", "yearbook", "report"]), default="auto",
               show_default=True)
 @click.option("--year", type=int, help="Year of undated entries (e.g. a yearbook's content year).")
 @click.option("--region", default="", help="Region the text is about (a region id or name).")
-def parse(file: str, genre: str, year: int | None, region: str) -> None:
+@click.option("--encoding", default=None, help="The text's encoding when it cannot be detected (big5, shift_jis…).")
+def parse(file: str, genre: str, year: int | None, region: str, encoding: str | None) -> None:
     path = Path(file)
     real = path.resolve()  # the file named on the command line, wherever a link leads
     try:
-        text = decode(real.read_bytes(), name=file)
+        text = decode(real.read_bytes(), name=file, declared=encoding)
     except ConfigError as exc:
         _fail(str(exc))
+        return
+    except FileNotFoundError:
+        _fail(f"{file}: file not found")
+        return
+    except IsADirectoryError:
+        _fail(f"{file}: is a folder; give a text file")
+        return
+    except OSError as exc:
+        _fail(f"{file}: cannot read the file ({exc.strerror})")
         return
     chosen = detect_genre(split_lines(text)) if genre == "auto" else genre
     ident = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "text"
     source = Source(id=ident, file=real.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
-                    years=(year,) if year else (), content_year=year)
+                    years=(year,) if year else (), content_year=year, encoding=encoding)
     with _stop_on_errors():  # the same load and parse as a build, for this one text and no config
         archive = load_archive(real.parent, real.parent, cfg=SiteConfig([source], [], [], []))
     doc = archive.documents[0]

@@ -76,6 +76,8 @@ def test_encodings_and_line_endings_load(tmp_path: Path, name: str) -> None:
 def test_declared_encoding(tmp_path: Path) -> None:
     yml = SOURCES.replace("years: [2001]}", "years: [2001], encoding: gbk}")
     assert _run(tmp_path, "check", CHRONICLE.encode("gbk"), yml).exit_code == 0
+    big5 = SOURCES.replace("years: [2001]}", "years: [2001], encoding: big5}")
+    assert _run(tmp_path, "check", BAD["big5"][0], big5).exit_code == 0
     line = _one_error_line(_run(tmp_path, "check", "大事记 €".encode("utf-16-le") * 9, yml))
     assert "x.txt" in line
 
@@ -86,6 +88,10 @@ BAD = {
     "blank": (b" \n\n \r\n", "the file is empty"),
     "binary": (b"\x89PNG\r\n\x1a\n" + bytes(random.randrange(256) for _ in range(2000)), "binary"),
     "non-text": (bytes(range(128, 256)) * 40, "not a text file"),
+    # GB18030 decodes these too, as mojibake: refused, naming the encoding: field of sources.yml
+    "big5": ("大事記\n\n2001年\n\n2001.3.5 古塔區召開第一次會議。\n".encode("big5"), "`encoding:` field"),
+    "shift-jis": ("大事記\n\n2001.3.5 古塔区で会議が開かれた。\n".encode("shift_jis"), "`encoding:` field"),
+    "mixed": (CHRONICLE.encode() + "2001.5 全区开展检查。\n".encode("gb18030"), ":8: the file mixes encodings"),
 }
 
 

@@ -20,6 +20,8 @@ from builder.sources.normalise import (
     _OCR_RE,
     WIDE_CHAR,
     _apply,
+    _merge,
+    clean_line,
     compact,
     fix_line,
     fix_lines,
@@ -36,8 +38,10 @@ _PLAIN_NEAR_WIDE = re.compile(rf"(?<={WIDE_CHAR}){_SPACE}|{_SPACE}(?={WIDE_CHAR}
 
 
 def plain_fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
-    """``fix_line`` as first written: every match of ``finditer`` (no gate)."""
-    return _apply(text, _OCR_RE.finditer(text), next_text)
+    """``fix_line`` as first written: every match of ``finditer`` (no gate), after the cleaning."""
+    cleaned, cleaning = clean_line(text)
+    fixed, changes = _apply(cleaned, _OCR_RE.finditer(cleaned), next_text)
+    return _merge(cleaned, cleaning, changes) if cleaning else (fixed, changes)
 
 
 @SETTINGS

@@ -126,3 +126,26 @@ def test_originals_show_on_hover(built) -> None:
     assert 'class="fz-fix fz-corr"' in html and "原文：进行了进行了" in html
     yearbook = "".join(p.read_text("utf-8") for p in (site / "sources" / "liaoyang-yearbook-2021").rglob("*.html"))
     assert 'data-rule="ocr-decimal" title="原文：L（OCR 校正）">1.</span>' in yearbook
+
+
+def test_zero_width_control_and_nfc_are_in_the_ledger_with_their_rules() -> None:
+    text = ("大事记\n\n2020\x1c年\n\n2020.3.5 召开第\x07一次\u200b会议\ufeff。\n\n"
+            "2020.4 全区开展\uf900检查O\n\x0c\n2020.5 Cafe\u0301 开业\u2060。\n")
+    doc, lines = _doc(text)
+    assert verify_conservation(doc, lines) == []
+    cleaning = [(f.line, f.before, f.after, f.rule) for f in doc.fixes if f.rule in ("zero-width", "control", "nfc")]
+    assert cleaning == [(3, "\x1c", "", "control"), (5, "\x07", "", "control"), (5, "\u200b", "", "zero-width"),
+                        (5, "\ufeff", "", "zero-width"), (7, "\uf900", "\u8c48", "nfc"), (8, "\x0c", "", "control"),
+                        (9, "e\u0301", "é", "nfc"), (9, "\u2060", "", "zero-width")]
+    assert [s.title for s in doc.sections()] == ["2020年"]
+    assert [e.text for e in doc.events()] == ["召开第一次会议。", "全区开展\u8c48检查。", "Café开业。"]
+    assert [f.rule for f in doc.fixes if f.line == 7] == ["nfc", "ocr-stop"]  # both kinds on one line
+
+
+@pytest.mark.parametrize("text", ["一\u200b■", "\u200b■站", "e\u200b\u0301中", "二\u200bO三", "L6\u200b千米", "\x07" * 5 + "中"])
+def test_cleaning_and_ocr_fixes_undo_exactly(text: str) -> None:
+    from builder.model.document import Fix
+
+    fixed, changes = fix_line(text)
+    assert unfix_line(fixed, [Fix(1, c, b, a, r) for c, b, a, r in changes]) == text
+    assert "\u200b" not in fixed and "\x07" not in fixed

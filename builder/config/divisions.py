@@ -23,8 +23,13 @@ def load_divisions(path: Path) -> list[tuple[str, str, str, str]]:
     """(code, name, level, parent code) rows; an absent file means no authority layer."""
     if not path.exists():
         return []
-    with path.open(encoding="utf-8") as f:
-        lines = [line for line in f if not line.startswith("#")]
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}:{line}: not UTF-8 ({exc.reason}); regenerate it with scripts/import_divisions.py") from None
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
     rows = []
     for n, row in enumerate(csv.DictReader(lines), start=2):
         if not row.get("code") or not row.get("name") or not row.get("level"):
@@ -33,20 +38,23 @@ def load_divisions(path: Path) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def merge_regions(editorial: list[Region], divisions: list[tuple[str, str, str, str]], *, where: str) -> list[Region]:
-    """Editorial regions first (in file order), then the remaining official units by code."""
+def merge_regions(editorial: list[Region], divisions: list[tuple[str, str, str, str]], *, where: str,
+                  lines: dict[str, str] | None = None) -> list[Region]:
+    """Editorial regions first (in file order), then the remaining official units by code.
+    ``lines`` gives the file:line of each editorial region (by id) for errors."""
+    lines = lines or {}
     by_code = {code: (name, level, parent) for code, name, level, parent in divisions}
     id_of_code = {r.code: r.id for r in editorial if r.code}
     out = []
     for r in editorial:
         if r.code:
             if r.code not in by_code:
-                raise ConfigError(f"{where}: region '{r.id}' names code {r.code}, which the division data lacks")
+                raise ConfigError(f"{lines.get(r.id, where)}: region '{r.id}' names code {r.code}, which the division data lacks")
             name, level, parent_code = by_code[r.code]
             parent = r.parent or (id_of_code.get(parent_code, parent_code) if parent_code else None)
             r = replace(r, name=r.name or name, level=r.level or level, parent=parent)
         elif not r.level:
-            raise ConfigError(f"{where}: region '{r.id}' has no code, so it needs a level")
+            raise ConfigError(f"{lines.get(r.id, where)}: region '{r.id}' has no code, so it needs a level")
         out.append(r)
     for code, (name, level, parent_code) in sorted(by_code.items()):
         if code in id_of_code:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.config.loader import ConfigError, load_yaml
+from builder.config.loader import ConfigError, YamlList, YamlMap, _Reader, _top, check_keys
 
 NAME_END = r"(?=[，、。；：（()）”\s]|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|的|$)"
 
@@ -52,27 +52,57 @@ def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
         return None
 
 
+ENTITY_KEYS = ("offices", "surnames", "not_names", "series", "organisations")
+SERIES_FIELDS = ("name", "patterns")
+ORGANISATION_FIELDS = ("name", "aliases", "history")
+
+
+def _items(path: Path, top: YamlMap, key: str, fields: tuple[str, ...], what: str) -> list[_Reader]:
+    """The records of the list ``key`` of entities.yml, each with a ``name``."""
+    items = top.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, YamlList):
+        raise ConfigError(f"{path}:{top.key_lines[key]}: '{key}' must be a list")
+    out = []
+    for item, line in zip(items, items.lines):
+        if not isinstance(item, YamlMap):
+            raise ConfigError(f"{path}:{line}: every item of '{key}' must be a mapping ({what}), got {item!r}")
+        check_keys(path, item, fields, f"a {what}")
+        reader = _Reader(path, item)
+        reader.str("name")  # required: raises with file:line
+        out.append(reader)
+    return out
+
+
 def load_entity_rules(path: Path) -> EntityRules:
-    data = load_yaml(path)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}:1: expected a mapping with offices, surnames, series")
+    data = _top(path, "offices", ENTITY_KEYS)
+    if data is None:
+        return EntityRules((), "", {})
+    top = _Reader(path, data)
     series = {}
-    for item in data.get("series") or []:
-        if not isinstance(item, dict) or "name" not in item:
-            raise ConfigError(f"{path}:{item.get('__line__', 0) if isinstance(item, dict) else 0}: "
-                              "each series needs a name")
-        patterns = item.get("patterns") or [re.escape(item["name"])]
+    for r in _items(path, data, "series", SERIES_FIELDS, "series"):
+        name = r.str("name")
+        patterns = r.strs("patterns") or (re.escape(name),)
         for p in patterns:
             try:
                 re.compile(p)
             except re.error as exc:
-                raise ConfigError(f"{path}:{item.get('__line__', 0)}: bad pattern {p!r}: {exc}") from None
-        series[str(item["name"])] = tuple(patterns)
+                raise r.fail(f"bad pattern {p!r}: {exc}", "patterns") from None
+        series[name] = patterns
+    organisations = _items(path, data, "organisations", ORGANISATION_FIELDS, "organisation")
     return EntityRules(
-        offices=tuple(data.get("offices") or ()),
-        surnames=str(data.get("surnames") or ""),
+        offices=tuple(o for o in top.strs("offices") if o),
+        surnames=_surnames(top),
         series=series,
-        not_names=frozenset(data.get("not_names") or ()),
-        organisations={str(o["name"]): tuple(o.get("aliases") or ()) for o in data.get("organisations") or []},
-        org_history={str(o["name"]): tuple(o.get("history") or ()) for o in data.get("organisations") or []},
+        not_names=frozenset(top.strs("not_names")),
+        organisations={r.str("name"): r.strs("aliases") for r in organisations},
+        org_history={r.str("name"): r.strs("history") for r in organisations},
     )
+
+
+def _surnames(top: _Reader) -> str:
+    """The surname characters as one text (a list of them is joined); they go into a regex class."""
+    value = top.record.get("surnames")
+    text = "".join(top.strs("surnames")) if isinstance(value, list) else top.str("surnames", required=False)
+    return re.sub(r"\s", "", text).replace("\\", "").replace("]", "").replace("^", "").replace("-", "")

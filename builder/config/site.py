@@ -5,6 +5,8 @@ Every error names the file and line: ``site_config/sources.yml:14: …``.
 
 from __future__ import annotations
 
+import codecs
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,13 @@ from builder.config.loader import ConfigError, _Reader, _records, _unique
 from builder.model.document import Correction, Region, Source, Topic
 
 GENRES = ("chronicle", "yearbook", "report")
+
+# the keys each record may have (a misspelt key is an error with "did you mean")
+SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "content_year", "publisher", "editor",
+                 "edition", "date", "speaker", "complete", "description", "inferred", "encoding")
+REGION_FIELDS = ("id", "name", "level", "parent", "aliases", "code", "valid_from", "valid_to", "history", "successor")
+TOPIC_FIELDS = ("id", "name", "keywords", "categories", "description")
+CORRECTION_FIELDS = ("source", "line", "context", "wrong", "right", "note")
 
 
 def source_file_problem(file: str) -> str:
@@ -31,22 +40,35 @@ def source_file_problem(file: str) -> str:
 
 
 def load_sources(path: Path) -> list[Source]:
-    readers = _records(path, "sources")
+    readers = _records(path, "sources", SOURCE_FIELDS, "source")
+    if not readers:
+        raise ConfigError(f"{path}:1: no documents: list each under a top-level 'sources:' "
+                          "(id, file, title, genre, region, years)")
     sources = []
     for r in readers:
         genre = r.str("genre")
         if genre not in GENRES:
             raise r.fail(f"genre must be one of {', '.join(GENRES)}, got '{genre}'")
         ident = _slug(r, "id")
-        lines = r.ints("lines") if r.record.get("lines") is not None else ()
-        if lines and (len(lines) != 2 or lines[0] < 1 or lines[1] < lines[0]):
-            raise r.fail("'lines' must be [first, last] with 1 <= first <= last")
-        content_year = r.record.get("content_year")
-        if content_year is not None and not isinstance(content_year, int):
-            raise r.fail("'content_year' must be a year (integer)")
+        lines = r.ints("lines", "[first, last] line numbers")
+        if r.record.get("lines") is not None and (len(lines) != 2 or lines[0] < 1 or lines[1] < lines[0]):
+            raise r.fail("'lines' must be [first, last] with 1 <= first <= last", "lines")
+        content_year = r.int("content_year", required=False)
+        inferred = r.strs("inferred")
+        for name in inferred:
+            if name not in SOURCE_FIELDS:
+                raise r.fail(f"'inferred' names '{name}', which is not a field of a source "
+                             f"({', '.join(SOURCE_FIELDS)})", "inferred")
+        encoding = r.str("encoding", required=False) or None
+        if encoding:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise r.fail(f"unknown encoding '{encoding}' (e.g. utf-8, gb18030, big5, shift_jis)",
+                             "encoding") from None
         file = r.str("file")
         if problem := source_file_problem(file):
-            raise r.fail(problem)
+            raise r.fail(problem, "file")
         sources.append(
             Source(
                 id=ident,
@@ -64,8 +86,8 @@ def load_sources(path: Path) -> list[Source]:
                 speaker=r.str("speaker", required=False),
                 complete=r.bool("complete", True),
                 description=r.str("description", required=False).strip(),
-                inferred=r.strs("inferred"),
-                encoding=r.str("encoding", required=False) or None,
+                inferred=inferred,
+                encoding=encoding,
                 where=r.where,
             )
         )
@@ -77,13 +99,13 @@ def _slug(r: _Reader, key: str) -> str:
     """An id used in URLs: lower-case ASCII letters, digits and '-' (nothing a URL or page could misread)."""
     ident = r.str(key)
     if not ident.replace("-", "").isalnum() or not ident.isascii() or ident != ident.lower():
-        raise r.fail(f"id '{ident}' must be lower-case ASCII letters, digits and '-'")
+        raise r.fail(f"id '{ident}' must be lower-case ASCII letters, digits and '-'", key)
     return ident
 
 
 def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
     """regions.yml merged with the official division data beside it (see builder/config/divisions.py)."""
-    readers = _records(path, "regions")
+    readers = _records(path, "regions", REGION_FIELDS, "region")
     editorial = [
         Region(
             id=_slug(r, "id"),
@@ -100,7 +122,8 @@ def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
         for r in readers
     ]
     _unique(readers, [g.id for g in editorial], "region")
-    regions = merge_regions(editorial, load_divisions(divisions or path.with_name("divisions.csv")), where=str(path))
+    regions = merge_regions(editorial, load_divisions(divisions or path.with_name("divisions.csv")), where=str(path),
+                            lines={g.id: r.where for r, g in zip(readers, editorial)})
     known = {g.id for g in regions}
     for r, g in zip(readers, regions):
         if g.parent and g.parent not in known:
@@ -111,7 +134,7 @@ def load_regions(path: Path, divisions: Path | None = None) -> list[Region]:
 
 
 def load_topics(path: Path) -> list[Topic]:
-    readers = _records(path, "topics")
+    readers = _records(path, "topics", TOPIC_FIELDS, "topic")
     topics = [
         Topic(
             id=_slug(r, "id"),
@@ -131,11 +154,11 @@ def load_corrections(path: Path) -> list[Correction]:
     if not path.exists():
         return []
     out = []
-    for r in _records(path, "corrections"):
-        line = r.record.get("line", 0)
+    for r in _records(path, "corrections", CORRECTION_FIELDS, "correction"):
+        line = r.int("line", required=False) or 0
         context = r.str("context", required=False)
-        if not isinstance(line, int) or line < 0 or (line == 0 and not context):
-            raise r.fail("'line' must be a 1-based line number (or give a 'context' that occurs once)")
+        if line < 0 or (line == 0 and not context):
+            raise r.fail("'line' must be a 1-based line number (or give a 'context' that occurs once)", "line")
         wrong, right = r.str("wrong"), r.str("right")
         if not wrong.strip() or not right.strip() or wrong == right:
             raise r.fail("'wrong' and 'right' must be non-empty and differ (for a doubled word, "
@@ -154,6 +177,11 @@ def load_corrections(path: Path) -> list[Correction]:
             )
         )
     return out
+
+
+def _close(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 @dataclass
@@ -182,10 +210,9 @@ def load_config(config_dir: Path) -> SiteConfig:
     source_ids = {s.id for s in cfg.sources}
     for s in cfg.sources:
         if s.region not in region_ids:
-            raise ConfigError(
-                f"{config_dir / 'sources.yml'}: source '{s.id}' names unknown region '{s.region}'"
-            )
+            raise ConfigError(f"{s.where or config_dir / 'sources.yml'}: source '{s.id}' names unknown region "
+                              f"'{s.region}'{_close(s.region, region_ids)}")
     for c in cfg.corrections:
         if c.source not in source_ids:
-            raise ConfigError(f"{c.where}: correction names unknown source '{c.source}'")
+            raise ConfigError(f"{c.where}: correction names unknown source '{c.source}'{_close(c.source, source_ids)}")
     return cfg

@@ -339,11 +339,16 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     b.add_text(text, line)
 
 
-def _next_text(lines: list[Line], i: int) -> str:
-    for ln in lines[i + 1:]:
-        if not is_blank(ln):
-            return _clean(ln.text)
-    return ""
+def _next_nonblank(lines: list[Line]) -> list[int]:
+    """For each line, the index of the next non-blank line after it (``len(lines)`` if none):
+    one pass from the end, so finding the next line costs nothing per line."""
+    out = [len(lines)] * len(lines)
+    nxt = len(lines)
+    for i in range(len(lines) - 1, -1, -1):
+        out[i] = nxt
+        if not is_blank(lines[i]):
+            nxt = i
+    return out
 
 
 def parse_events(
@@ -356,13 +361,16 @@ def parse_events(
     before the first event is kept as a paragraph Block.
     """
     b = _Builder(source=source, year=year if year is not None else source.content_year, path=path)
+    following = _next_nonblank(lines)
     for i, ln in enumerate(lines):
         if is_blank(ln):
             continue
         cuts = _run_cuts(ln.text)
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
-        _one_line(b, head, ln.no, _next_text(lines, i) if not cuts else ln.text[cuts[0]:])
+        nxt = following[i]
+        next_text = (_clean(lines[nxt].text) if nxt < len(lines) else "") if not cuts else ln.text[cuts[0]:]
+        _one_line(b, head, ln.no, next_text)
         for lo, hi in bounds[1:]:
             piece = ln.text[lo:hi]
             if not (_splits_here(b, piece) and _dated(b, piece.strip(), ln.no, "")):

@@ -70,7 +70,9 @@ _TITLE = re.compile(r"^.{2,60}?(?:工作报告|工作汇报|报告|讲话)$")
 _SUBTITLE_START = re.compile(r"^(?:——|—|--|－－)|^[（(]\s*\d{4}\s*年")
 _SUBTITLE_END = re.compile(r"(?:上|上的(?:报告|讲话|发言))$|[）)]$")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_MEETING = re.compile(r"日\s*在\s*(.+?)\s*上(?:的(?:报告|讲话|发言))?$")
+# the meeting's name is at most 100 characters: unbounded, the search is quadratic in a line
+# holding many 日在 and 上 (it tries every 上 after every 日在)
+_MEETING = re.compile(r"日\s*在\s*(.{1,100}?)\s*上(?:的(?:报告|讲话|发言))?$")
 _SPEAKER = re.compile(
     r"^(?P<title>[\u4e00-\u9fff]{0,10}(?:长|书记|主任|主席))\s+"
     r"(?P<name>[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3})$"

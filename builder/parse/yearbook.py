@@ -181,6 +181,30 @@ def parse_yearbook(source: Source, lines: list[Line]) -> Document:
 
 _LEADER = re.compile(r"^\s*(?P<title>.*?)\s*(?P<dots>\.{3,}|…{2,}|·{3,})\s*(?P<page>\d{1,4})\s*$")
 _LEADER_DOTS = re.compile(r"\.\.\.|……|···")  # in every leader line: a cheap test before the slow regex
+_LEADER_MIN = {".": 3, "…": 2, "·": 3}
+
+
+def leader(text: str) -> tuple[str, str, str] | None:
+    """(title, dots, page) of a TOC line ``标题……12``: what ``_LEADER.match`` gives, in linear time
+    (that regex backtracks over a long run of dots or ellipses: quadratic in the line)."""
+    end = len(text.rstrip())
+    k = end
+    while k > 0 and text[k - 1].isdecimal():
+        k -= 1
+    if not 1 <= end - k <= 4:
+        return None
+    j = len(text[:k].rstrip())
+    if j == 0 or text[j - 1] not in _LEADER_MIN:
+        return None
+    dot = text[j - 1]
+    b = j
+    while b > 0 and text[b - 1] == dot:
+        b -= 1
+    if j - b < _LEADER_MIN[dot]:
+        return None
+    lead = len(text) - len(text.lstrip())
+    w = len(text[:b].rstrip())
+    return text[lead:max(w, lead)], text[b:j], text[k:end]
 _TOC_HEAD = re.compile(r"^\s*目\s*录\s*\d*\s*$")
 _DOT = r"[•・·]"
 _CLOCK = re.compile(r"\d{1,2}:\d{2}")
@@ -266,7 +290,7 @@ class _OcrParser:
         self._build(segs)
 
     def _toc_zone(self) -> tuple[int, int]:
-        leaders = [i for i, ln in enumerate(self.lines) if _LEADER_DOTS.search(ln.text) and _LEADER.match(ln.text)]
+        leaders = [i for i, ln in enumerate(self.lines) if _LEADER_DOTS.search(ln.text) and leader(ln.text)]
         if len(leaders) < 3:
             return 0, 0
         first = last = leaders[0]
@@ -303,12 +327,13 @@ class _OcrParser:
         for ln in lines:
             if ln.text.strip():
                 self.doc.dropped.append(Dropped(ln.no, ln.text, "toc"))
-            m = _LEADER.match(ln.text)
+            m = leader(ln.text)
             if m:
                 first = pending[0].no if pending else ln.no
-                title = join_wrapped([p.text for p in pending] + [m.group("title")])
-                width = _width(m.group("title")) + _width(m.group("dots")) * (2 if "…" in m.group("dots") else 1)
-                raw.append((title, width, int(m.group("page")), first))
+                head, dots, page = m
+                title = join_wrapped([p.text for p in pending] + [head])
+                width = _width(head) + _width(dots) * (2 if "…" in dots else 1)
+                raw.append((title, width, int(page), first))
                 pending, seen_leader = [], True
             elif seen_leader and self._toc_text(ln.text, book_head):
                 pending = (pending + [ln])[-3:]

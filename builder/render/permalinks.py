@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.config import ConfigError
 from builder.enrich.records import Page, Record
 from builder.files import write_if_changed
 
@@ -47,12 +48,22 @@ class Retired:
     moved_to: str = ""  # the new URL, when the record moved
 
 
+def _line(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
 def load_permalinks(config_dir: Path) -> dict[str, Permalink]:
     path = config_dir / FILE_NAME
     if not path.exists():
         return {}
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}:{_line(data, exc.start)}: not UTF-8 ({exc.reason}); "
+                          "it is written by `fangzhi permalinks`, restore it from git") from None
     out = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")

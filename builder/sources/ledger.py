@@ -2,7 +2,8 @@
 
 Source text = page text + ledger. The ledger of a document holds:
 
-* every ``Fix`` reported by the normaliser (safe OCR fixes) and by
+* every ``Fix`` reported by the normaliser (zero-width and control characters
+  removed, NFC, safe OCR fixes) and by
   ``corrections`` (reviewed errata): line, before, after, rule;
 * every ``Dropped`` piece reported by the parsers (running heads, TOC,
   slogans, photo-OCR junk, titles, web boilerplate …), with the parser's reason;
@@ -58,6 +59,9 @@ _WINDOW = 6000
 
 RULE_NAMES = {
     **{rule.name: rule.description for rule in OCR_RULES},
+    "zero-width": "零宽字符（U+200B–U+200D、U+2060、U+FEFF），删去",
+    "control": "控制字符（制表符、换行之外），删去",
+    "nfc": "Unicode 规范化（NFC）：组合字符合成，兼容汉字改为统一汉字",
     "correction": "编者勘误（site_config/corrections.yml），附说明",
     "markup": "解析结构时去掉的标记：Markdown 的 # 与 **、条目标题的【】、列表符号、日期或标题后的冒号逗号",
     "toc": "目录（据目录恢复章节结构，目录本身不作正文）",
@@ -255,9 +259,28 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
         claim(p, piece)
     order = sorted(range(len(pieces)), key=lambda k: pieces[k].line)  # stable: ties keep tree order
     starts, last_row = src.starts, len(src.starts) - 1
+    # per row: a position before which every free character is markup. A piece whose first
+    # character is not markup would step over each of them (below) before reaching its own
+    # text; it starts there instead. Without this, a line holding many pieces (a thousand
+    # 【…】 entries on one line) costs pieces × line length.
+    clear: dict[int, int] = {}
     for k in order:
         p, piece = len(dropped) + k, pieces[k]
         text, i, j = piece.compact, src.start(piece.line), 0
+        if text and i < n and text[0] not in MARKUP_AT_EDGE:
+            row = bisect_right(starts, i) - 1
+            stop = starts[row + 1] if row < last_row else n
+            c = clear.get(row, i)
+            while c < stop:
+                c = used.find(0, c, stop)
+                if c < 0:
+                    c = stop
+                elif src.text[c] in MARKUP_AT_EDGE:
+                    c += 1
+                else:
+                    break
+            clear[row] = c
+            i = max(i, c)
         while j < len(text):
             i = used.find(0, i)
             if i < 0:
@@ -318,11 +341,15 @@ def _leftovers(al: Alignment) -> list[tuple[int, int, str]]:
 
 def _mark(al: Alignment, fixes: list[Fix], fixed: dict[int, str]) -> None:
     """Attach a ``Mark`` to the record text that shows each fix."""
+    solid: dict[int, list[int]] = {}  # per line: how many non-whitespace characters precede each column
     for fix in fixes:
         text = fixed.get(fix.line, "")
         if fix.line not in al.src.start_of:
             continue
-        first = al.src.start_of[fix.line] + len(_WS.sub("", text[: fix.col]))
+        if fix.line not in solid:  # once per line, not per fix: a long line may hold many fixes
+            solid[fix.line] = list(accumulate((not ch.isspace() for ch in text), initial=0))
+        before = solid[fix.line]
+        first = al.src.start_of[fix.line] + before[min(fix.col, len(before) - 1)]
         idx = list(range(first, first + len(_WS.sub("", fix.after))))
         if not idx or idx[-1] >= len(al.owner):
             continue

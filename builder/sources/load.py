@@ -11,6 +11,18 @@ A source must be text. UTF-8 (with or without BOM), GB18030/GBK and UTF-16
 with BOM are accepted (or the encoding declared in sources.yml); CRLF and CR
 line endings become LF. Empty, binary or undecodable files stop the build with
 one line naming the file.
+
+Detection never guesses silently. GB18030 decodes almost any byte string, so a
+file that is not UTF-8 is taken as GB18030 only when it reads like simplified
+Chinese: at least ``GB2312_SHARE`` of its non-ASCII characters are in GB2312
+(the seeds: 99.8 %) and none is a private-use character. Big5 and Shift-JIS
+bytes decoded as GB18030 give rare characters and private-use code points
+(``大事記`` in Big5 reads ``ㄆ癘``), so such a file is refused with one line
+that names the way out: the ``encoding:`` field of its record in
+``site_config/sources.yml`` (``encoding: big5``, ``shift_jis``, or
+``gb18030`` to confirm a traditional-character GBK text). A file whose lines
+are partly UTF-8 and partly not (``mixed``) is refused naming the first line
+in the minority encoding: no single encoding reads it.
 """
 
 from __future__ import annotations
@@ -30,25 +42,42 @@ from builder.sources.normalise import split_lines
 _BAD_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
-    """Decode source bytes, detecting the encoding when none is declared."""
+def decode(data: bytes, *, name: str, declared: str | None = None, record: str = "") -> str:
+    """Decode source bytes, detecting the encoding when none is declared; ``record`` (sources.yml:LINE of
+    the file's record) is named in the error when the encoding cannot be told for sure."""
     if not data.strip():
         raise ConfigError(f"{name}: the file is empty")
     if declared:
         try:
             text = data.decode(declared)
-        except (LookupError, UnicodeDecodeError) as exc:
+        except LookupError as exc:
             raise ConfigError(f"{name}: cannot decode as declared encoding {declared}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ConfigError(f"{name}:{line}: not {declared} as declared in sources.yml ({exc.reason} at byte "
+                              f"{exc.start}); correct the `encoding:` field or the file") from None
     elif data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16")
     else:
-        text = _detect(data, name)
+        try:
+            text = _detect(data, name)
+        except ConfigError as exc:
+            if record and WAY_OUT in str(exc):
+                raise ConfigError(f"{exc} (its record: {record})") from None
+            raise
     bad = len(_BAD_CONTROL.findall(text))
     if "\x00" in text or bad > max(8, len(text) // 1000):
         raise ConfigError(f"{name}: looks like a binary file, not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+GB2312_SHARE = 0.95  # of the non-ASCII characters, for a non-UTF-8 file to be taken as GB18030
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+WAY_OUT = ("declare the encoding in the `encoding:` field of its record in site_config/sources.yml "
+           "(e.g. `encoding: big5`, `encoding: shift_jis`; `fangzhi parse --encoding …`)")
 
 
 def _detect(data: bytes, name: str) -> str:
@@ -58,21 +87,72 @@ def _detect(data: bytes, name: str) -> str:
         pass
     if b"\x00" in data[:4096]:
         raise ConfigError(f"{name}: looks like a binary file, not text")
+    _refuse_mixed(data, name)
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
-        pass
+        text = ""
+    if text and _reads_as_simplified_chinese(text):
+        return text
+    others = _other_decodings(data)
+    if text:
+        also = f"; it also decodes as {' and '.join(others)}" if others else ""
+        raise ConfigError(f"{name}: cannot be sure of the encoding: not UTF-8, and as GB18030 it does not read "
+                          f"as Chinese text{also}; {WAY_OUT}")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise ConfigError(f"{name}: not a text file in a known encoding")
-    return str(best)
+    guess = ", ".join(dict.fromkeys([*others, best.encoding]))
+    raise ConfigError(f"{name}: cannot be sure of the encoding: not UTF-8 or GB18030 (it may be {guess}); {WAY_OUT}")
+
+
+def _reads_as_simplified_chinese(text: str) -> bool:
+    """Most non-ASCII characters are in GB2312 and none is private-use (see the module doc)."""
+    wide = len(text) - len(text.encode("ascii", errors="ignore"))
+    if wide == 0:
+        return True
+    outside = text.encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    return outside <= (1 - GB2312_SHARE) * wide and not _PRIVATE_USE.search(text)
+
+
+def _other_decodings(data: bytes) -> list[str]:
+    """The East Asian encodings other than GB18030 that decode ``data`` without error."""
+    out = []
+    for encoding in ("big5", "shift_jis", "euc_jp", "euc_kr"):
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        out.append(encoding)
+    return out
+
+
+def _refuse_mixed(data: bytes, name: str) -> None:
+    """Stop on a file whose lines are partly UTF-8 (with Chinese) and partly not."""
+    utf8: list[int] = []
+    other: list[int] = []
+    for no, raw in enumerate(data.split(b"\n"), start=1):
+        if raw.isascii():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            other.append(no)
+            continue
+        if len(_CJK.findall(line)) >= 2:  # a short GBK line may happen to be valid UTF-8; two CJK, hardly
+            utf8.append(no)
+    if utf8 and other:
+        minority, kind = (other, "is not UTF-8") if len(other) <= len(utf8) else (utf8, "is UTF-8")
+        raise ConfigError(f"{name}:{minority[0]}: the file mixes encodings: this line {kind}, "
+                          f"{len(utf8)} lines are UTF-8 and {len(other)} are not; "
+                          "save the whole file in one encoding (UTF-8)")
 
 
 def read_source_text(source: Source, sources_dir: Path) -> str:
     path = sources_dir / source.file
-    return decode(read_confined(source, sources_dir), name=str(path), declared=source.encoding)
+    return decode(read_confined(source, sources_dir), name=str(path), declared=source.encoding, record=source.where)
 
 
 def read_confined(source: Source, sources_dir: Path) -> bytes:
@@ -127,7 +207,6 @@ def document_lines(source: Source, text: str, *, name: str = "") -> list[Line]:
         return lines
     first, last = source.lines
     if last > len(lines):
-        raise ConfigError(
-            f"{name or source.file}: '{source.id}' lines {first}-{last} exceed the file's {len(lines)} lines"
-        )
+        raise ConfigError(f"{source.where or name or source.file}: '{source.id}' lines {first}-{last} exceed the "
+                          f"{len(lines)} lines of {name or source.file}")
     return lines[first - 1 : last]

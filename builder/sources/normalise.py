@@ -26,11 +26,28 @@ A rule is safe when its context leaves one reading only:
 
 Whitespace is never part of a fix: spaces are handled by the parsers and
 accounted for in the ledger as whitespace.
+
+Before the OCR rules, ``clean_line`` makes the text uniform, each change a
+``Fix`` too (so every character of a source is still on a page or in the
+ledger, with its rule):
+
+* ``zero-width``: U+200B–U+200D, U+2060 and U+FEFF are removed (one fix per
+  character, ``after`` empty);
+* ``control``: control characters other than tab and newline (C0, DEL, C1)
+  are removed, one fix per character — a form feed or vertical tab too;
+* ``nfc``: the text is put in Unicode NFC (composed characters; CJK
+  compatibility ideographs become the unified ones), one fix per changed
+  run, trimmed to what changed. A removable character inside a run that NFC
+  changes is part of that ``nfc`` fix.
+
+An OCR match that would overlap a cleaning fix is left out (the text stays as
+printed there), so no two fixes ever overlap.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -50,11 +67,8 @@ CJK_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 _SPACE1 = "[ \t\u00a0\u3000]"
 _ANY_SPACE = re.compile(_SPACE1)
-# A run of spaces after or before a wide character. Read: ``(?<=WIDE)SPACE+|SPACE+(?=WIDE)``;
-# written to start with the space class (the lookbehind moved after the first space),
-# so that the regex engine skips from space to space instead of trying every position.
-_SPACE_NEAR_WIDE = re.compile(rf"{_SPACE1}(?:(?<={WIDE_CHAR}{_SPACE1}){_SPACE1}*|{_SPACE1}*(?={WIDE_CHAR}))")
-_MULTI_SPACE = re.compile(r"[ \t\u00a0][ \t\u00a0]+")  # two or more, written to start with a class (fast scan)
+_SPACE_RUN = re.compile(f"{_SPACE1}+")
+_WIDE_RE = re.compile(WIDE_CHAR)
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _ALPHA = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -70,11 +84,29 @@ def is_blank(line: Line) -> bool:
 
 def squeeze_spaces(text: str) -> str:
     """Remove spaces OCR put next to CJK characters; keep spaces between
-    Latin words and numbers (``5G 网络`` -> ``5G网络``, ``Windows 10`` stays)."""
+    Latin words and numbers (``5G 网络`` -> ``5G网络``, ``Windows 10`` stays).
+
+    The result is that of ``(?<=WIDE)SPACE+|SPACE+(?=WIDE)`` removed, then
+    runs of two or more ``[ \t\u00a0]`` made one space, then stripped — but
+    computed run by run in linear time (that regex backtracks over a long run
+    of spaces: 73 s for a 50 KB line). ``\u3000`` is both a space and wide."""
     if not _ANY_SPACE.search(text):  # nothing to squeeze (most Chinese text)
         return text.strip()
-    text = _SPACE_NEAR_WIDE.sub("", text)
-    return _MULTI_SPACE.sub(" ", text).strip()
+    return _SPACE_RUN.sub(_squeeze_run, text).strip()
+
+
+def _squeeze_run(m: re.Match[str]) -> str:
+    """What ``squeeze_spaces`` leaves of one maximal run of spaces."""
+    text, (a, b) = m.string, m.span()
+    if (a > 0 and _WIDE_RE.match(text, a - 1)) or (b < len(text) and _WIDE_RE.match(text, b)):
+        return ""  # next to a wide character: all of it goes
+    run = m.group(0)
+    k = run.rfind("\u3000")
+    if k < 0:
+        return " " if len(run) > 1 else run
+    # the regex removes every space but the last \u3000 (itself wide), and that one too
+    # when a \u3000 comes right before it
+    return "" if k > 0 and run[k - 1] == "\u3000" else "\u3000"
 
 
 def join_wrapped(parts: list[str]) -> str:
@@ -98,6 +130,108 @@ def join_wrapped(parts: list[str]) -> str:
 def compact(text: str) -> str:
     """All whitespace removed: the form used to compare names and titles."""
     return "".join(text.split())  # str.split() splits on exactly what regex \s matches, in C
+
+
+# ---------------------------------------------------------------------------
+# Cleaning: zero-width and control characters, NFC
+# ---------------------------------------------------------------------------
+
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_REMOVABLE = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{ZERO_WIDTH}]")
+# Runs of characters between "stable" ones: tab, printable ASCII, CJK ideographs, CJK punctuation
+# (less the combining tone marks U+302A–U+302F) and full-width ASCII never change under NFC and never
+# compose with the character before them, so NFC of a line is NFC of each run with the character
+# before it (which a combining mark may compose with), the rest unchanged.
+_UNSTABLE_RUN = re.compile("[^\t\x20-\x7e\u3000-\u3029\u3030-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff5e]+")
+
+
+def _removal_rule(ch: str) -> str:
+    return "zero-width" if ch in ZERO_WIDTH else "control"
+
+
+def needs_cleaning(text: str) -> bool:
+    """Whether ``clean_line`` would change ``text`` (a fast check, in C)."""
+    return _REMOVABLE.search(text) is not None or not unicodedata.is_normalized("NFC", text)
+
+
+def clean_line(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Remove zero-width and control characters and apply NFC: the cleaned
+    text and ``(col, before, after, rule)`` for each change (``col`` where
+    ``after`` starts in the cleaned text), in order. Linear in the line."""
+    if not needs_cleaning(text):
+        return text, []
+    out: list[str] = []
+    changes: list[tuple[int, str, str, str]] = []
+    pos = length = 0
+    for m in _UNSTABLE_RUN.finditer(text):
+        # the run and the stable character before it (``e`` + U+0301 compose to ``é``)
+        begin = max(m.start() - 1, 0)
+        seg = text[begin : m.end()]
+        kept = _REMOVABLE.sub("", seg)
+        if kept == seg and unicodedata.is_normalized("NFC", seg):
+            continue
+        out.append(text[pos:begin])
+        length += begin - pos
+        pos = m.end()
+        if unicodedata.is_normalized("NFC", kept):  # removals only: one fix per character
+            for ch in seg:
+                if _REMOVABLE.match(ch):
+                    changes.append((length, ch, "", _removal_rule(ch)))
+                else:
+                    out.append(ch)
+                    length += 1
+            continue
+        target = unicodedata.normalize("NFC", kept)
+        lead = 0
+        while lead < min(len(seg), len(target)) and seg[lead] == target[lead]:
+            lead += 1
+        tail = 0
+        while tail < min(len(seg), len(target)) - lead and seg[-1 - tail] == target[-1 - tail]:
+            tail += 1
+        changes.append((length + lead, seg[lead : len(seg) - tail], target[lead : len(target) - tail], "nfc"))
+        out.append(target)
+        length += len(target)
+    out.append(text[pos:])
+    return "".join(out), changes
+
+
+def _merge(cleaned: str, clean: list[tuple[int, str, str, str]], ocr: list[tuple[int, str, str, str]]
+           ) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """One line's cleaning fixes (columns in ``cleaned``) and OCR fixes (found on ``cleaned``,
+    columns in the text after them): the final text and every fix with its column in it, in
+    the order they apply. An OCR fix that overlaps a cleaning fix is left out; a removal
+    right where an OCR fix starts comes first."""
+    cols = [c for c, _, _, _ in clean]
+    kept: list[tuple[int, int, tuple[int, str, str, str]]] = []  # (start in cleaned, end, fix)
+    shift = 0
+    for fix in ocr:
+        start = fix[0] - shift
+        end = start + len(fix[1])
+        shift += len(fix[2]) - len(fix[1])
+        i = bisect_right(cols, start - 1)  # the first cleaning fix at or after ``start``
+        overlaps = i > 0 and clean[i - 1][2] != "" and cols[i - 1] + len(clean[i - 1][2]) > start
+        while not overlaps and i < len(clean) and cols[i] < end:
+            overlaps = cols[i] > start or clean[i][2] != ""
+            i += 1
+        if not overlaps:
+            kept.append((start, end, fix))
+    events = sorted([(c, 0, k) for k, c in enumerate(cols)] + [(st, 1, k) for k, (st, _, _) in enumerate(kept)])
+    out_fixes: list[tuple[int, str, str, str]] = []
+    parts: list[str] = []
+    shift = pos = 0
+    for at, kind, k in events:
+        if kind == 0:
+            _, before, after, rule = clean[k]
+            out_fixes.append((at + shift, before, after, rule))
+            continue
+        start, end, (_, before, after, rule) = kept[k]
+        out_fixes.append((start + shift, before, after, rule))
+        parts.append(cleaned[pos:start])
+        parts.append(after)
+        pos = end
+        shift += len(after) - len(before)
+    parts.append(cleaned[pos:])
+    return "".join(parts), out_fixes
 
 
 # ---------------------------------------------------------------------------
@@ -217,15 +351,22 @@ def _fix_at(text: str, starts: list[int], next_text: str) -> tuple[str, list[tup
 
 
 def fix_line(text: str, next_text: str = "") -> tuple[str, list[tuple[int, str, str, str]]]:
-    """Apply ``OCR_RULES`` to one line: the fixed text and ``(col, before,
-    after, rule)`` for each change, ``col`` being where ``after`` starts.
+    """Clean one line (``clean_line``) and apply ``OCR_RULES``: the fixed text and ``(col, before,
+    after, rule)`` for each change, ``col`` being where ``after`` starts, in the order they apply.
     ``next_text`` is the next non-blank line (for ``ocr-stop``)."""
-    return _fix_at(text, _candidates(text), next_text)
+    cleaned, cleaning = clean_line(text)
+    fixed, changes = _fix_at(cleaned, _candidates(cleaned), next_text)
+    return _merge(cleaned, cleaning, changes) if cleaning else (fixed, changes)
 
 
 def fix_lines(lines: list[Line]) -> tuple[list[Line], list[Fix]]:
-    """The lines with the safe OCR fixes applied, and one ``Fix`` per change."""
+    """The lines cleaned (``clean_line``) and with the safe OCR fixes applied, and one ``Fix`` per change."""
     texts = [line.text for line in lines]
+    cleaning: dict[int, list[tuple[int, str, str, str]]] = {}
+    if needs_cleaning("\n".join(texts)):  # rare: one check in C for the whole document first
+        for row, text in enumerate(texts):
+            if needs_cleaning(text):
+                texts[row], cleaning[row] = clean_line(text)
     # one scan over all lines (joined by a newline, which no candidate spans) instead of one per line
     offsets = [0, *accumulate(len(t) + 1 for t in texts)]
     by_row: dict[int, list[int]] = {}
@@ -235,11 +376,15 @@ def fix_lines(lines: list[Line]) -> tuple[list[Line], list[Fix]]:
             by_row.setdefault(row, []).append(pos - offsets[row])
     fixed = list(lines)
     fixes: list[Fix] = []
-    for row, starts in by_row.items():  # rows in increasing order
-        nxt = row + 1
-        while nxt < len(texts) and not texts[nxt].strip():
-            nxt += 1
-        text, changes = _fix_at(texts[row], starts, texts[nxt] if nxt < len(texts) else "")
+    for row in sorted(by_row.keys() | cleaning.keys()):
+        text, changes = texts[row], []
+        if row in by_row:
+            nxt = row + 1
+            while nxt < len(texts) and not texts[nxt].strip():
+                nxt += 1
+            text, changes = _fix_at(texts[row], by_row[row], texts[nxt] if nxt < len(texts) else "")
+        if row in cleaning:
+            text, changes = _merge(texts[row], cleaning[row], changes)
         if changes:
             line = lines[row]
             fixed[row] = Line(line.no, text)
@@ -248,8 +393,9 @@ def fix_lines(lines: list[Line]) -> tuple[list[Line], list[Fix]]:
 
 
 def unfix_line(text: str, fixes: list[Fix]) -> str:
-    """Undo ``fixes`` (all of one line) on the fixed text: the line as printed."""
-    for fix in sorted(fixes, key=lambda f: f.col, reverse=True):
+    """Undo ``fixes`` (all of one line) on the fixed text: the line as printed. They are
+    undone in the reverse of the order they apply (by column; at one column, as listed)."""
+    for fix in sorted(fixes, key=lambda f: f.col)[::-1]:
         if text[fix.col : fix.col + len(fix.after)] != fix.after:
             raise ValueError(f"line {fix.line}: fix {fix.rule} does not match the text at column {fix.col}")
         text = text[: fix.col] + fix.before + text[fix.col + len(fix.after) :]
