@@ -26,8 +26,12 @@ TEXT_CONTROLS = "\x01\x02\x03\x08\x0b\x0c\x1b\x1f\x7f"
 HTML_PAYLOADS = (SCRIPT, IMG, ATTR, MDLINK, JINJA)  # the parts of a payload that must show literally
 
 
-def payload(tag: str, *, controls: bool = True, attr_list: bool = True) -> str:
+def payload(tag: str, *, controls: bool = False, attr_list: bool = True) -> str:
     """A field's value: a readable tag (so each field can be found) and every payload.
+
+    Control characters are left out of config fields by default: site_config/ refuses them
+    with file:line (tests/test_hostile_errors.py); in source texts they are removed at load,
+    each in the ledger (``TEXT_CONTROLS`` below); ``controls=True`` adds them all.
 
     ``attr_list`` ends the value with ``{: onclick=… }``, which Python-Markdown's attr_list
     reads as attributes of the block the value ends."""

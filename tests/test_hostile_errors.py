@@ -276,10 +276,11 @@ def test_declared_encoding_reads_big5_and_shift_jis(tmp_path: Path) -> None:
 
 
 def test_control_characters_in_a_heading_never_reach_the_front_matter(tmp_path: Path) -> None:
-    """They are removed at load (each in the ledger); and front matter is written so that any text reads back."""
+    """They are removed at load (each in the ledger); and front matter is written so that any text reads
+    back as the one plain line the page shows (builder/render/safe.py: controls dropped, lines joined)."""
     import yaml
 
-    from builder.render.pages import yaml_str
+    from builder.render.safe import plain_line, yaml_str
 
     project = _project(tmp_path, {"src/x.txt": CHRONICLE.replace("2001年", "2001\x1c年").replace("第一次", "第\x07一次")})
     out = _invoke(project, ["parse", str(project / "src" / "x.txt")])
@@ -288,4 +289,4 @@ def test_control_characters_in_a_heading_never_reach_the_front_matter(tmp_path: 
     assert [r["text"] for r in records if r["type"] in ("section", "event")] == [
         "2001年", "古塔区召开第一次会议。", "全区开展检查。"]
     for text in ("a\x07b", "a\u2028b", "a\x85b", "a\x1cb", 'q"\\x', "tab\tnl\n"):
-        assert yaml.safe_load("title: " + yaml_str(text))["title"] == text
+        assert yaml.safe_load("title: " + yaml_str(text))["title"] == plain_line(text)

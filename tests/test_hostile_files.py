@@ -38,7 +38,8 @@ TUOPIN = "file: guta-tuopin-gongjian-huibao-2017.txt"
 
 def _project(tmp_path: Path, file_value: str) -> tuple[Path, Path, int]:
     """A config and sources folder (nested, so '..' has somewhere to go) whose second
-    document's ``file:`` is ``file_value``; the line of that record in sources.yml."""
+    document's ``file:`` is ``file_value``; the line of that ``file:`` in sources.yml (errors
+    about a field name its own line)."""
     root = tmp_path / "a" / "b"
     cfg = small_config(root)
     sources = root / "source_texts"
@@ -48,8 +49,13 @@ def _project(tmp_path: Path, file_value: str) -> tuple[Path, Path, int]:
     text = (cfg / "sources.yml").read_text("utf-8")
     assert TUOPIN in text
     (cfg / "sources.yml").write_text(text.replace(TUOPIN, f"file: {json.dumps(file_value)}"), "utf-8")
-    record = next(i for i, line in enumerate(text.splitlines(), 1) if line.strip() == "- id: guta-tuopin-report")
-    return cfg, sources, record
+    return cfg, sources, next(i for i, line in enumerate(text.splitlines(), 1) if line.strip() == TUOPIN)
+
+
+def _record(cfg: Path) -> int:
+    """The line of that document's record (what errors found when its file is read name)."""
+    lines = (cfg / "sources.yml").read_text("utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, 1) if line.strip() == "- id: guta-tuopin-report")
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -113,7 +119,8 @@ def test_absolute_path_is_refused_and_the_file_left_alone(tmp_path):
 def test_symlink_leading_outside_is_refused(tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("机密：不应发布。\n" * 20, "utf-8")
-    cfg, sources, line = _project(tmp_path, "evil.txt")
+    cfg, sources, _ = _project(tmp_path, "evil.txt")
+    line = _record(cfg)  # found when the file is read: the record's line
     (sources / "evil.txt").symlink_to(secret)
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: source file 'evil.txt' of 'guta-tuopin-report' "
                                           "leads outside the sources folder"):
@@ -128,7 +135,8 @@ def test_symlinked_folder_leading_outside_is_refused(tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     shutil.copy(REPO / "source_texts" / "guta-tuopin-gongjian-huibao-2017.txt", elsewhere / "t.txt")
-    cfg, sources, line = _project(tmp_path, "linked/t.txt")
+    cfg, sources, _ = _project(tmp_path, "linked/t.txt")
+    line = _record(cfg)  # found when the file is read: the record's line
     (sources / "linked").symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: .*leads outside the sources folder"):
         load_archive(cfg, sources)
@@ -145,16 +153,18 @@ def test_symlink_staying_inside_is_read(tmp_path):
 
 
 def test_fifo_folder_and_control_characters_are_refused(tmp_path):
-    cfg, sources, line = _project(tmp_path, "pipe.txt")
+    cfg, sources, _ = _project(tmp_path, "pipe.txt")
+    line = _record(cfg)  # found when the file is read: the record's line
     os.mkfifo(sources / "pipe.txt")  # reading it would block the build forever
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: .*not a regular file"):
         load_archive(cfg, sources)
-    cfg, sources, line = _project(tmp_path / "2", "folder")
+    cfg, sources, _ = _project(tmp_path / "2", "folder")
+    line = _record(cfg)  # found when the file is read: the record's line
     (sources / "folder").mkdir()
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: .*not a regular file"):
         load_archive(cfg, sources)
     cfg, sources, line = _project(tmp_path / "3", "a\x00b.txt")
-    with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: 'file' must not contain control characters"):
+    with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: 'file' contains a control character"):
         load_config(cfg)
     cfg, sources, line = _project(tmp_path / "4", "")
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: 'file' must not be empty"):
@@ -162,7 +172,8 @@ def test_fifo_folder_and_control_characters_are_refused(tmp_path):
 
 
 def test_missing_file_names_its_record(tmp_path):
-    cfg, sources, line = _project(tmp_path, "no-such.txt")
+    cfg, sources, _ = _project(tmp_path, "no-such.txt")
+    line = _record(cfg)  # found when the file is read: the record's line
     with pytest.raises(ConfigError, match=rf"sources\.yml:{line}: .*no-such.txt: source file of "
                                           "'guta-tuopin-report' not found"):
         load_archive(cfg, sources)

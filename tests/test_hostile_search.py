@@ -203,7 +203,10 @@ def test_the_parser_kept_the_hostile_texts(hostile):
     archive, _, _ = hostile
     texts = [_shown(r.text) for r in archive.records if r.type == "event"]
     assert len(texts) == len(EVENTS)
-    assert any(ZW_WORD in t for t in texts) and any("Jose\u0301" in t for t in texts)
+    # cleaned at load (builder/sources/normalise.py, each change in the ledger): zero-width
+    # characters removed, decomposed accents composed (NFC); the search folds both in queries too
+    assert any("古塔区文化馆" in t for t in texts) and any("José" in t for t in texts)
+    assert not any("\u200b" in t or "e\u0301" in t for t in texts)
     assert sum(t.count(c) for t in texts for c in ASTRAL) > 100
 
 
@@ -287,9 +290,10 @@ CASES = {  # query typed → the forms in the text it must find (each record hol
     "zero-width-in-text": ("古塔区文化馆", [ZW_WORD, "古塔区文化馆"]),
     "zero-width-in-query": ("古塔\u200b区", ["古\u200b塔\u200d区", "古塔区"]),
     "traditional-query": ("古塔區文化館", [ZW_WORD, "古塔区文化馆"]),
-    "nfd-text-nfc-query": ("josé", ["Jose\u0301"]),
-    "nfd-query": ("Gu\u030cta", ["Gu\u030cta"]),
-    "upper-case-query": ("MÜLLER", ["Mu\u0308ller"]),
+    # the text was decomposed (NFD) as received and is composed at load: the highlight is on the NFC form
+    "nfd-text-nfc-query": ("josé", [unicodedata.normalize("NFC", "Jose\u0301")]),
+    "nfd-query": ("Gu\u030cta", [unicodedata.normalize("NFC", "Gu\u030cta")]),
+    "upper-case-query": ("MÜLLER", [unicodedata.normalize("NFC", "Mu\u0308ller")]),
     "longer-folding-before-match": ("文体中心", ["文体中心"]),
     "query-in-compatibility-form": ("°C……", ["℃……"]),
 }
@@ -318,8 +322,10 @@ def test_typed_query_finds_shows_and_highlights(hostile, browser, case):
     text = page.text_content(f"#{anchor}")  # the record: date, text, its tags
     want = [m.group() for m in re.finditer("|".join(map(re.escape, forms)), text)]
     got = page.eval_on_selector_all(f"#{anchor} mark.fz-hit", "ms => ms.map(m => m.textContent)")
-    assert want and got == want, case
-    assert page.locator("mark.fz-hit").count() == len(want)
+    # a match may run across elements (a character fixed at load is wrapped with its printed
+    # original): its highlight is then several marks, which together read the match
+    assert want and "".join(got) == "".join(want), case
+    assert page.locator("mark.fz-hit").count() == len(got)
     assert not errors
     page.close()
 
