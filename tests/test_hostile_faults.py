@@ -182,9 +182,12 @@ def killable(tmp_path_factory):
     return project, cfg, sources, xdg
 
 
-# in the order a build passes them; "parsing" and "write-atomic" need documents to parse
-STEPS = ["parsing", "write-atomic", "loaded", "enriched", "render-cleared", "rendered", "mkdocs-started",
-         "indexed", "downloads-written", "mkdocs-done", "late-copied", "swap", "swapped", "cleaned"]
+# in the order a build passes them; "parsing" and "write-atomic" need documents to parse. Three fault
+# points leave the project in the same state as a neighbour tried here, and are not tried again (each
+# try is two builds, ~7 s): "loaded" and "enriched" (nothing written yet since the parse cache, as at
+# "write-atomic"), "indexed" (the index written while MkDocs runs, as at "downloads-written")
+STEPS = ["parsing", "write-atomic", "render-cleared", "rendered", "mkdocs-started",
+         "downloads-written", "mkdocs-done", "late-copied", "swap", "swapped", "cleaned"]
 AFTER_SWITCH = {"swapped", "cleaned"}
 
 
