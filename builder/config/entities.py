@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.config.loader import ConfigError, YamlList, YamlMap, _Reader, _top, check_keys
+from builder.config.loader import YamlMap, _Reader, _top, list_readers
 
 NAME_END = r"(?=[，、。；：（()）”\s]|同志|主持|出席|讲话|参加|带队|一行|陪同|等|在|到|深入|调研|作|对|为|向|的|$)"
 
@@ -59,20 +59,10 @@ ORGANISATION_FIELDS = ("name", "aliases", "history")
 
 def _items(path: Path, top: YamlMap, key: str, fields: tuple[str, ...], what: str) -> list[_Reader]:
     """The records of the list ``key`` of entities.yml, each with a ``name``."""
-    items = top.get(key)
-    if items is None:
-        return []
-    if not isinstance(items, YamlList):
-        raise ConfigError(f"{path}:{top.key_lines[key]}: '{key}' must be a list")
-    out = []
-    for item, line in zip(items, items.lines):
-        if not isinstance(item, YamlMap):
-            raise ConfigError(f"{path}:{line}: every item of '{key}' must be a mapping ({what}), got {item!r}")
-        check_keys(path, item, fields, f"a {what}")
-        reader = _Reader(path, item)
+    readers = list_readers(path, top, key, fields, what)
+    for reader in readers:
         reader.str("name")  # required: raises with file:line
-        out.append(reader)
-    return out
+    return readers
 
 
 def load_entity_rules(path: Path) -> EntityRules:

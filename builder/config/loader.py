@@ -290,12 +290,17 @@ def _top(path: Path, key: str, allowed: Iterable[str] | None = None) -> YamlMap 
 
 def _records(path: Path, key: str, fields: Iterable[str], what: str) -> list[_Reader]:
     """The records of the top-level list ``key``: each a mapping with only ``fields``."""
-    data = _top(path, key)
-    if data is None or data.get(key) is None:
+    return list_readers(path, _top(path, key), key, fields, what)
+
+
+def list_readers(path: Path, top: YamlMap | None, key: str, fields: Iterable[str], what: str) -> list[_Reader]:
+    """The records of the list ``key`` of the mapping ``top`` (none when either is missing): each a
+    mapping with only ``fields``, read through a ``_Reader``."""
+    if top is None or top.get(key) is None:
         return []
-    items = data[key]
+    items = top[key]
     if not isinstance(items, YamlList):
-        raise ConfigError(f"{path}:{data.key_lines[key]}: '{key}' must be a list, got {_kind(items)}")
+        raise ConfigError(f"{path}:{top.key_lines[key]}: '{key}' must be a list, got {_kind(items)}")
     out = []
     for item, line in zip(items, items.lines):
         if not isinstance(item, YamlMap):
