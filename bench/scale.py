@@ -17,6 +17,14 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 
 
+
+class _PlainDumper(yaml.SafeDumper):
+    """Every value written out: site_config refuses YAML anchors and aliases (a copy shares lists)."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def make_scaled_corpus(n: int, dest: Path) -> tuple[Path, Path]:
     """Write the n× corpus under ``dest``; return (sources_dir, config_dir)."""
     sources_dir, config_dir = dest / "source_texts", dest / "site_config"
@@ -35,7 +43,8 @@ def make_scaled_corpus(n: int, dest: Path) -> tuple[Path, Path]:
             sources["sources"].append({**s, "id": f"{s['id']}-x{k}", "file": f"x{k}/{s['file']}",
                                        "region": regions[(k * len(originals) + j) % len(regions)],
                                        "title": f"{s['title']}（{k}）"})
-    (config_dir / "sources.yml").write_text(yaml.safe_dump(sources, allow_unicode=True, sort_keys=False), "utf-8")
+    (config_dir / "sources.yml").write_text(yaml.dump(sources, Dumper=_PlainDumper, allow_unicode=True,
+                                                      sort_keys=False), "utf-8")
     for generated in config_dir.glob("permalinks.tsv"):
         generated.unlink()
     return sources_dir, config_dir
