@@ -34,6 +34,8 @@ from urllib.parse import quote
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder.render.downloads import _ledger_csv
 from builder.render.export import _csv
@@ -310,3 +312,13 @@ def test_an_id_used_in_urls_must_be_a_slug(tmp_path, name):
     assert "javascript:alert(1)" in path.read_text("utf-8")
     with pytest.raises(ConfigError, match=r"\.yml:\d+: .*lower-case ASCII"):
         (load_regions if name == "regions.yml" else load_topics)(path)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="<>&\"'_*[](){}!|~`\\\n\r\x07 中文"))
+def test_html_text_fast_path_changes_nothing(text: str) -> None:
+    """``html_text`` skips the escaping of a value with nothing to escape: the same as escaping it."""
+    from markupsafe import escape
+
+    from builder.render.safe import _TEXT, html_text
+
+    assert html_text(text) == str(escape(text)).translate(_TEXT)

@@ -51,12 +51,20 @@ _MD_ESCAPES = str.maketrans({c: "\\" + c for c in _MD_HEADING_CHARS})
 _HAS_MD_SPECIAL = re.compile("[" + re.escape(_MD_HEADING_CHARS) + "]")
 
 
+# what html_text changes: HTML's specials, Markdown's, controls, line breaks (most values hold none)
+_NEEDS_WORK = re.compile("[&<>\"'" + re.escape(MARKDOWN_CHARS + CONTROLS) + "\n\r]")
+
+
 def html_text(value: object) -> Markup:
     """``value`` as literal text for HTML or Markdown: escaped, Markdown syntax as character
     references, control characters dropped. Markup (HTML we made) is returned as it is."""
+    if isinstance(value, Markup):
+        return value
     if hasattr(value, "__html__"):
         return Markup(value)
-    text = str(value)
+    text = value if type(value) is str else str(value)
+    if not _NEEDS_WORK.search(text):  # the common case: nothing to escape (one C-level scan)
+        return Markup(text)
     out = str(escape(text))
     return Markup(out.translate(_TEXT) if _SPECIAL.search(out) else out)
 
