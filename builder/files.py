@@ -24,7 +24,9 @@ import hmac
 import os
 import secrets
 import signal
+import stat
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -72,7 +74,6 @@ def _alive(pid: int) -> bool:
 def die_with(pid: int, interval: float = 0.2) -> None:
     """End this (worker) process as soon as process ``pid`` (the build) is gone: a pool worker
     whose build was killed would otherwise wait forever on a queue it holds itself."""
-    import threading
 
     def watch() -> None:
         while _alive(pid):
@@ -183,8 +184,6 @@ def read_verified(path: Path, name: str | None = None) -> bytes | None:
 
 
 def _is_file(fd: int) -> bool:
-    import stat
-
     return stat.S_ISREG(os.fstat(fd).st_mode)
 
 

@@ -98,6 +98,8 @@ def watch_csp(page) -> list[str]:  # type: ignore[no-untyped-def]
 def browser():
     from playwright.sync_api import sync_playwright
 
+    if not Path(CHROMIUM).is_file():  # a failure, never a skip: the browser tests are part of the suite
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (bash scripts/setup.sh --test does)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

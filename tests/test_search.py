@@ -208,11 +208,13 @@ def test_heavy_lists_in_their_own_files_answer_the_same(built, served, browser, 
     stats = write_search_index(archive.records, archive.cfg, root / "data" / "search", IndexSettings(shard_bytes=1500))
     assert stats.files > 0 and any((root / "data" / "search" / "p").iterdir())
     (root / "assets" / "javascripts").mkdir(parents=True)
-    shutil.copy(site / "assets" / "javascripts" / "fangzhi-search.js", root / "assets" / "javascripts")
+    for script in ("fangzhi-fold.js", "fangzhi-search.js"):
+        shutil.copy(site / "assets" / "javascripts" / script, root / "assets" / "javascripts")
     (root / "search").mkdir()
     (root / "search" / "index.html").write_text(
         '<!doctype html><meta charset="utf-8"><input id="fz-q"><div id="fz-search-status"></div>'
-        '<ol id="fz-results"></ol><script src="../assets/javascripts/fangzhi-search.js"></script>', "utf-8")
+        '<ol id="fz-results"></ol><script src="../assets/javascripts/fangzhi-fold.js"></script>'
+        '<script src="../assets/javascripts/fangzhi-search.js"></script>', "utf-8")
     handler = functools.partial(_QuietHandler, directory=str(root))
     httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -219,8 +219,8 @@ class _Reader:
             text = raw  # an unquoted scalar is taken as written: ``no`` stays "no", ``0210`` "0210"
         else:
             raise self.fail(f"'{key}' must be {what}, got {_kind(value)}", key)
-        if _CONTROL.search(text):
-            raise self.fail(f"'{key}' contains a control character ({_CONTROL.search(text)[0]!r})", key)  # type: ignore[index]
+        if control := _CONTROL.search(text):
+            raise self.fail(f"'{key}' contains a control character ({control[0]!r})", key)
         return text
 
     def str(self, key: str, *, required: bool = True, default: str = "") -> str:

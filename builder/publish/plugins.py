@@ -126,21 +126,26 @@ def is_late(src_uri: str) -> bool:
     return folder == DATA_DIR and name.endswith(DOWNLOAD_SUFFIXES)
 
 
+def late_entries(root: Path) -> list[str]:
+    """The late files and folders under ``root`` (a docs folder or serve's late folder), as
+    paths relative to it: the folders ``LATE_DIRS`` (whether written yet or not) and the
+    downloads in ``data/``."""
+    data = root / DATA_DIR
+    downloads = [f"{DATA_DIR}/{p.name}" for p in sorted(data.iterdir()) if p.is_file()] if data.is_dir() else []
+    return [*LATE_DIRS, *(n for n in downloads if is_late(n))]
+
+
 def copy_late(docs_dir: Path, site_dir: Path) -> None:
     """The files ``is_late`` names, from the docs into the site (hard links where the file system allows)."""
-    for name in LATE_DIRS:
-        src = docs_dir / name
+    for name in late_entries(docs_dir):
+        src, dest = docs_dir / name, site_dir / name
         if src.is_dir():
-            dest = site_dir / name
             shutil.rmtree(dest, ignore_errors=True)
             shutil.copytree(src, dest, copy_function=_link_or_copy)
-    data = docs_dir / DATA_DIR
-    for path in sorted(data.iterdir()) if data.is_dir() else []:
-        if path.is_file() and is_late(f"{DATA_DIR}/{path.name}"):
-            dest = site_dir / DATA_DIR / path.name
+        elif src.is_file():
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.unlink(missing_ok=True)
-            _link_or_copy(path, dest)
+            _link_or_copy(src, dest)
 
 
 def _link_or_copy(src: str | Path, dest: str | Path) -> None:
@@ -157,11 +162,7 @@ def link_late(late_root: Path, site_dir: Path) -> None:
     ``fangzhi serve`` writes the index and the downloads there, outside the docs MkDocs' dev
     server watches: rewriting them then triggers no rebuild and no reload, they are not copied
     on each rebuild, and the served site shows them as soon as they are written."""
-    names = [*LATE_DIRS]
-    data = late_root / DATA_DIR
-    names += [f"{DATA_DIR}/{p.name}" for p in sorted(data.iterdir()) if p.is_file() and is_late(f"{DATA_DIR}/{p.name}")] \
-        if data.is_dir() else []
-    for name in names:
+    for name in late_entries(late_root):
         dest, target = site_dir / name, (late_root / name).resolve()
         if dest.is_symlink() and dest.readlink() == target:
             continue

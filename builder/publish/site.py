@@ -86,7 +86,8 @@ def site_command(config_file: Path, site_dir: Path, engine: str = ENGINES[0]) ->
     return [python, "-c", _LAUNCH, str(os.getpid()), module, *args]
 
 
-def _libc_exchange(a: Path, b: Path) -> None:
+def _exchange(a: Path, b: Path) -> None:
+    """Swap the two paths in one step (``renameat2(RENAME_EXCHANGE)``); OSError where not possible."""
     libc = ctypes.CDLL(None, use_errno=True)
     func = getattr(libc, "renameat2", None)
     if func is None:
@@ -94,11 +95,6 @@ def _libc_exchange(a: Path, b: Path) -> None:
     if func(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
         code = ctypes.get_errno()
         raise OSError(code, os.strerror(code), str(a), None, str(b))
-
-
-def _exchange(a: Path, b: Path) -> None:
-    """Swap the two paths in one step (``renameat2(RENAME_EXCHANGE)``); OSError where not possible."""
-    _libc_exchange(a, b)
 
 
 def _remove(path: Path) -> None:

@@ -103,7 +103,7 @@ _SPACE = re.compile(r"\s+")
 # free variation selectors, zero-width space/non-joiner/joiner, direction marks and embeddings, word
 # joiner and invisible operators, variation selectors, BOM / zero-width no-break space, interlinear
 # annotation, shorthand format controls, musical format controls, tags and variation selectors
-# supplement. fangzhi-search.js and fangzhi.js list the same ranges.
+# supplement. docs/assets/javascripts/fangzhi-fold.js lists the same ranges.
 IGNORED_RANGES: tuple[tuple[int, int], ...] = (
     (0x09, 0x0D), (0x1C, 0x20), (0x85, 0x85), (0xA0, 0xA0), (0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C),
     (0x115F, 0x1160), (0x1680, 0x1680), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x2000, 0x200F),

@@ -21,7 +21,7 @@
  * Folding (the same as builder/search/index.py, which documents it): text is cut
  * into segments (a code point and the combining marks after it), each segment
  * is normalised to NFKC, lower-cased, cleared of whitespace and invisible
- * characters (IGNORED: zero-width space, joiners, BOM, variation selectors …)
+ * characters (zero-width space, joiners, BOM, variation selectors …; fangzhi-fold.js)
  * and mapped traditional → simplified. A match is found in the folded text
  * and shown on the original segments it came from.
  */
@@ -77,15 +77,12 @@
     return h;
   }
   var M = null, F = null, FOLD = {}, SEGMENTS = new Map(), HEAVY = Object.create(null);
-  /* IGNORED_RANGES of builder/search/index.py */
-  var IGNORED = /[\t-\r\x1c-\x20\x85\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
-  /* attaches(): a combining mark, or a conjoining Hangul vowel or final */
-  var ATTACH = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
+  var ATTACH = window.FangzhiFold.ATTACH;  /* fangzhi-fold.js, loaded before this */
   function foldSegment(seg) {
     var out = SEGMENTS.get(seg);
     if (out !== undefined) return out;
     out = "";
-    for (var ch of seg.normalize("NFKC").toLowerCase().replace(IGNORED, "")) out += FOLD[ch] || ch;
+    for (var ch of window.FangzhiFold.base(seg)) out += FOLD[ch] || ch;
     SEGMENTS.set(seg, out);
     return out;
   }

@@ -24,11 +24,9 @@
   }, true);
 
   /* Folding as in the search (builder/search/index.py): segments (a code point and the combining marks
-   * after it), each NFKC, lower case, whitespace and invisible characters (IGNORED_RANGES) removed.
+   * after it), each NFKC, lower case, whitespace and invisible characters removed (fangzhi-fold.js).
    * Traditional → simplified is left out: ?h= carries the words as the record writes them. */
-  var IGNORED = /[\t-\r\x1c-\x20\x85\xa0\xad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
-  var ATTACH = /^[\p{M}\u1160-\u11ff\ud7b0-\ud7ff]$/u;
-  function foldSegment(seg) { return seg.normalize("NFKC").toLowerCase().replace(IGNORED, ""); }
+  var ATTACH = window.FangzhiFold.ATTACH, foldSegment = window.FangzhiFold.base;  /* fangzhi-fold.js */
   /* The segments of s as [start, end) in string (UTF-16) offsets. */
   function segmentsOf(s) {
     var out = [], i = 0;
