@@ -48,14 +48,34 @@ def raw_name(source_id: str) -> str:
 
 def git_last_change(path: Path) -> str:
     """Committer date of the last commit touching ``path``; "" outside git."""
+    return git_last_changes(path.parent, [path.name]).get(path.name, "")
+
+
+def git_last_changes(folder: Path, names: Sequence[str]) -> dict[str, str]:
+    """Committer date of the last commit touching each of ``names`` (paths relative to
+    ``folder``), from one ``git log`` however many files there are; a file git does not
+    know is left out, and so is everything outside git."""
+    if not names:
+        return {}
     try:
         proc = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", path.name],
-            cwd=path.parent, capture_output=True, text=True, check=False, timeout=30,
+            ["git", "-c", "core.quotepath=off", "log", "--format=%x00%cs", "--name-only", "--relative", "--",
+             *names],
+            cwd=folder, capture_output=True, text=True, check=False, timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
-        return ""
-    return proc.stdout.strip() if proc.returncode == 0 else ""
+        return {}
+    if proc.returncode != 0:
+        return {}
+    wanted, dates = set(names), {}
+    for commit in proc.stdout.split("\0")[1:]:  # newest first: a file's first date is its last change
+        day, *files = commit.split("\n")
+        for name in files:
+            if name in wanted and name not in dates:
+                dates[name] = day
+        if len(dates) == len(wanted):
+            break
+    return dates
 
 
 def source_date_epoch(folder: Path) -> str:
@@ -80,18 +100,15 @@ def _in_git(folder: Path) -> bool:
 
 def provenance(cfg: SiteConfig, sources_dir: Path, config_dir: Path) -> dict[str, Provenance]:
     """Provenance of every document, by source id."""
-    src_git = _in_git(sources_dir)
-    cfg_git = _in_git(config_dir)
-    dates: dict[str, str] = {}
     corrected = {c.source for c in cfg.corrections}
-    corrections_date = git_last_change(config_dir / "corrections.yml") if cfg_git and corrected else ""
+    corrections_date = git_last_change(config_dir / "corrections.yml") if corrected and _in_git(config_dir) else ""
+    # one git process for every source file (this runs on each of fangzhi serve's rounds too)
+    dates = git_last_changes(sources_dir, sorted({s.file for s in cfg.sources})) if _in_git(sources_dir) else {}
     out = {}
     for s in cfg.sources:
-        if s.file not in dates:
-            dates[s.file] = git_last_change(sources_dir / s.file) if src_git else ""
         out[s.id] = Provenance(
             raw_url=f"{RAW_DIR}/{raw_name(s.id)}",
-            source_changed=dates[s.file],
+            source_changed=dates.get(s.file, ""),
             corrections_changed=corrections_date if s.id in corrected else "",
         )
     return out
