@@ -4,7 +4,8 @@ Rules:
 
 * A document's cache key is the SHA-256 of everything its parse depends on:
   the ``Source`` record (with the document's line range), the text of its
-  file, the reviewed corrections for that source, and the code of the ``builder`` package. Edit
+  file, the reviewed corrections for that source, and the code of the parse stage and the
+  stages below it (``code_fingerprint``). Edit
   one line of one source and only that document's key changes, so a rebuild
   re-parses only that document; change the parser and every key changes.
 * Entries are pickles under ``<cache_dir>/<key[:2]>/<key>.pickle``, written

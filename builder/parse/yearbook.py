@@ -179,14 +179,14 @@ def parse_yearbook(source: Source, lines: list[Line]) -> Document:
 # OCR yearbooks
 # ---------------------------------------------------------------------------
 
-_LEADER = re.compile(r"^\s*(?P<title>.*?)\s*(?P<dots>\.{3,}|…{2,}|·{3,})\s*(?P<page>\d{1,4})\s*$")
-_LEADER_DOTS = re.compile(r"\.\.\.|……|···")  # in every leader line: a cheap test before the slow regex
+_LEADER_DOTS = re.compile(r"\.\.\.|……|···")  # in every leader line: a cheap test before ``leader``
 _LEADER_MIN = {".": 3, "…": 2, "·": 3}
 
 
 def leader(text: str) -> tuple[str, str, str] | None:
-    """(title, dots, page) of a TOC line ``标题……12``: what ``_LEADER.match`` gives, in linear time
-    (that regex backtracks over a long run of dots or ellipses: quadratic in the line)."""
+    r"""(title, dots, page) of a TOC line ``标题……12``: what the regex
+    ``^\s*(.*?)\s*(\.{3,}|…{2,}|·{3,})\s*(\d{1,4})\s*$`` gives, in linear time (that regex
+    backtracks over a long run of dots or ellipses: quadratic in the line; the test compares the two)."""
     end = len(text.rstrip())
     k = end
     while k > 0 and text[k - 1].isdecimal():
