@@ -1,7 +1,7 @@
 """The split full-text index the search page runs on (``data/search/``).
 
-Rules (the search page, ``fangzhi-search.js``, implements the same ones, and
-``fangzhi.js`` the folding for the highlight on the page a result opens):
+Rules (the search page, ``fangzhi-search.js``, implements the same ones; its folding is
+``fangzhi-fold.js``, which ``fangzhi.js`` also uses for the highlight on the page a result opens):
 
 * **Units.** Every offset and length in the index — gram positions, a
   record's place in the text stream and its length, the start of its text kept
