@@ -18,8 +18,8 @@ from builder.model.document import Correction, Region, Source, Topic
 GENRES = ("chronicle", "yearbook", "report")
 
 # the keys each record may have (a misspelt key is an error with "did you mean")
-SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "content_year", "publisher", "editor",
-                 "edition", "date", "speaker", "complete", "description", "inferred", "encoding")
+SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "content_year", "content_month",
+                 "era", "publisher", "editor", "edition", "date", "speaker", "complete", "description", "inferred", "encoding")
 REGION_FIELDS = ("id", "name", "level", "parent", "aliases", "code", "valid_from", "valid_to", "history", "successor")
 TOPIC_FIELDS = ("id", "name", "keywords", "categories", "description")
 CORRECTION_FIELDS = ("source", "line", "context", "wrong", "right", "note")
@@ -54,6 +54,12 @@ def load_sources(path: Path) -> list[Source]:
         if r.record.get("lines") is not None and (len(lines) != 2 or lines[0] < 1 or lines[1] < lines[0]):
             raise r.fail("'lines' must be [first, last] with 1 <= first <= last", "lines")
         content_year = r.int("content_year", required=False)
+        content_month = r.int("content_month", required=False)
+        if content_month is not None and not 1 <= content_month <= 12:
+            raise r.fail(f"'content_month' must be 1 to 12, got {content_month}", "content_month")
+        era = r.str("era", required=False).strip()
+        if len(era) > 12 or any(not ("\u4e00" <= c <= "\u9fff") for c in era):
+            raise r.fail(f"'era' must be an era name in Chinese characters (e.g. 民国), got '{era[:20]}'", "era")
         inferred = r.strs("inferred")
         for name in inferred:
             if name not in SOURCE_FIELDS:
@@ -79,6 +85,8 @@ def load_sources(path: Path) -> list[Source]:
                 years=r.ints("years"),
                 lines=(lines[0], lines[1]) if lines else None,
                 content_year=content_year,
+                content_month=content_month,
+                era=era,
                 publisher=r.str("publisher", required=False),
                 editor=r.str("editor", required=False),
                 edition=r.str("edition", required=False),

@@ -37,6 +37,8 @@ class Source:
     years: tuple[int, ...]
     lines: tuple[int, int] | None = None
     content_year: int | None = None  # year of undated events (e.g. yearbook edition - 1)
+    content_month: int | None = None  # month of day-only events when the text prints none
+    era: str = ""  # the era in force where years print without one (民国: ``39年`` is 1950)
     publisher: str = ""
     editor: str = ""
     edition: str = ""
@@ -134,6 +136,13 @@ class Line:
 
 @dataclass(frozen=True)
 class PartialDate:
+    """A Gregorian date known to the year, month or day.
+
+    Years count as historians do (-1 is 1 BCE; there is no year 0).  ``month``
+    may be unknown while ``day`` is known (``13日`` with no month in scope):
+    ``iso()`` then gives the year alone and ``edtf()`` marks the month ``XX``.
+    """
+
     year: int
     month: int | None = None
     day: int | None = None
@@ -145,9 +154,22 @@ class PartialDate:
             return f"{self.year:04d}-{self.month:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
 
+    def edtf(self) -> str:
+        """EDTF (ISO 8601-2): astronomical years (1 BCE is ``0000``), ``XX`` for an unknown month."""
+        y = self.year + 1 if self.year < 0 else self.year
+        year = f"-{-y:04d}" if y < 0 else f"{y:04d}"
+        if self.month is None:
+            return year if self.day is None else f"{year}-XX-{self.day:02d}"
+        if self.day is None:
+            return f"{year}-{self.month:02d}"
+        return f"{year}-{self.month:02d}-{self.day:02d}"
+
     def sort_key(self) -> tuple[int, int, int]:
         # Undated parts sort after dated ones of the same enclosing period.
         return (self.year, self.month or 13, self.day or 32)
+
+
+_SEASON_EDTF = {"春": 21, "夏": 22, "秋": 23, "冬": 24}
 
 
 @dataclass(frozen=True)
@@ -156,7 +178,13 @@ class DateSpec:
 
     ``start`` is the anchor; ``end`` is set for ranges; ``others`` holds the
     further days of a list (``2019.9.20、10.14、11.14``); ``qualifier`` keeps
-    words like 初/上旬/春 and ``time`` a time of day (``零点``).
+    words like 初/上旬/春 and ``time`` a time of day (``零点``); ``raw`` is the
+    date exactly as printed.  ``calendar`` is ``gregorian`` or ``chinese``:
+    a Chinese-calendar (lunar) date keeps its own reading in ``original``
+    (``1942-L03``, ``1686-L04-21``; ``leap`` for a 闰 month) while
+    ``start``/``end`` hold the Gregorian day or interval computed from it.
+    An era-name date keeps the era form in ``era`` (``康熙二十三年``).
+    ``approximate`` is set by 左右/前后/约.
     """
 
     start: PartialDate
@@ -166,11 +194,40 @@ class DateSpec:
     qualifier: str = ""
     time: str = ""
     raw: str = ""
+    calendar: str = "gregorian"
+    original: str = ""
+    leap: bool = False
+    era: str = ""
+    approximate: bool = False
 
     def iso(self) -> str:
         if self.end is not None:
             return f"{self.start.iso()}/{self.end.iso()}"
         return self.start.iso()
+
+    def edtf(self) -> str:
+        """The date in EDTF (Library of Congress Extended Date/Time Format, ISO 8601-2).
+
+        Seasons are EDTF 21–24 (``1986-22``); a range is an interval; a list
+        of days a set (``{2019-09-20,2019-10-14}``); an unknown month ``XX``;
+        左右 an approximate date (``0540~``).  What EDTF cannot say (上旬, 月底 …)
+        stays in ``qualifier``.
+        """
+        if self.precision == "unknown" or self.start.year == 0:
+            return "XXXX"
+        if self.end is not None:
+            out = f"{self._point(self.start, 0)}/{self._point(self.end, -1)}"
+        elif self.others:
+            out = "{" + ",".join(p.edtf() for p in (self.start, *self.others)) + "}"
+        else:
+            out = self._point(self.start, 0)
+        return out + "~" if self.approximate and "/" not in out and "{" not in out else out
+
+    def _point(self, p: PartialDate, which: int) -> str:
+        season = _SEASON_EDTF.get(self.qualifier[which]) if self.precision == "season" and self.qualifier else None
+        if season and p.month is None and self.calendar == "gregorian":
+            return f"{p.edtf()}-{season}"
+        return p.edtf()
 
     def years(self) -> list[int]:
         last = self.end.year if self.end else self.start.year

@@ -37,7 +37,7 @@ day is flagged ``out-of-order``; impossible dates are flagged
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from builder.model.document import (
     Block,
@@ -50,7 +50,8 @@ from builder.model.document import (
     Section,
     Source,
 )
-from builder.parse.dates import DateMatch, match_date, validate
+from builder.parse.dates import DateMatch, cn_int, match_date, validate
+from builder.parse.eras import Era, dynasty_names, lookup
 from builder.sources.normalise import is_blank, join_wrapped
 
 __all__ = ["parse_chronicle", "parse_events"]
@@ -59,22 +60,52 @@ ChronicleNode = Section | Event | Block
 
 _SPACES = re.compile(r"\s+")
 _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
-_RUNNING_HEAD = re.compile(r"^(?:\S{0,16}大事(?:记|纪)\s*\d{1,4}|\d{1,3}\s+\S{0,16}大事(?:记|纪))$")
-_TITLE = re.compile(r"^\S{0,16}大事(?:记|纪|年表|纪要)\s*(?:[（(][^（）()]{0,24}[）)])?$")
-_YEAR_HEAD = re.compile(r"^(?:\d{1,3}\s*[.、．]\s*)?(\d{4})\s*年\s*[：:]?$")
-_MONTH_HEAD = re.compile(r"^(\d{1,2})\s*月\s*[：:]?$")
-_MONTH_YEAR_HEAD = re.compile(r"^(?:(\d{1,2})\s*/\s*(\d{4})|(\d{4})\s*年\s*(\d{1,2})\s*月\s*[：:]?)$")
-_CN_MONTH_HEAD = re.compile(r"^(十[一二]?|[一二三四五六七八九])月\s*[：:]?$")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_BULLET = re.compile(r"^[▲△☆★◆◇]\s*")
-_SAME_DAY = re.compile(r"^(同日|当日|是日)[，,：:\s]*")
-_SAME_PERIOD = re.compile(r"^(是月|同月|当月|本月|是年|同年|当年|本年|是岁)(?:[，,：:\s]+|$)")
+_EMPTY = re.compile(r"^[\s|｜:：•·*\-—_=]*$")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_PAGE_NO = re.compile(r"^\s*(?:[-—]\s*)?(?:\d{1,3}|\d{5,})(?:\s*[-—])?\s*$|^\s*(?:Page|P\.)\s*\d+\b.{0,40}$|^\s*第\s*\d+\s*[頁页]")
+_TIMESTAMP = re.compile(r"^\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s+\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*$")
+_BOILER_ANY = re.compile(
+    r"当前位置|当前的位置|當前的位置|当前所在位置|您现在的位置|您的位置|首[页頁]\s*[>»]|[发發][布表](?:日期|[时時][间間])|"
+    r"發\(fā\)布|浏览次数|瀏覽次數|点击次数|点击率|點擊|更新时间|更新時間|Original URL|Powered by|责编|責編|"
+    r"责任编辑|責任編輯|相关阅读|相關閱讀|打印本[页頁]|字[体體][调調]节|字[体體]:|用戶中心|手機版|手机版|版权所有|版權所有|"
+    r"上一篇|下一篇|关闭窗口|評論\(|评论\("
+)
+_BOILER_START = re.compile(
+    r"^\s*(?:作者\s*[:：]|来源\s*[:：]|來源\s*[:：]|分享\s*$|登[陆录陸錄]|欢迎|歡迎|知识类型|知識類型|查看原文|内容出处|"
+    r"唯一号|颗粒名称|分类号|页数|页码|摘要[:：]|关键词[:：]|家乡区县|回[頁页]頂|加入此網頁|轉寄|我的筆記本|"
+    r"文章内容由|如果您喜欢|已获得|已有\d+网友|无相关信息|無相關信息)"
+)
+_RUNNING_HEAD = re.compile(
+    r"^(?:\S{0,16}大事(?:记|纪|記|紀)\s*[-—]?\s*\d{1,4}\s*[-—]?|\d{1,3}\s+\S{0,16}大事(?:记|纪|記|紀))$"
+)
+_TITLE = re.compile(
+    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,24}?大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)"
+    r"[^。，,；;！？]{0,24}$"
+)
+_YEAR_HEAD = re.compile(r"^(?:第\S{1,4}[章节節]\s*)?(?:\d{1,3}\s*[.、．]\s*)?(\d{4})\s*年?\s*[：:]?$")
+_MONTH_HEAD = re.compile(r"^(?:\S{0,8}大事[记記纪紀]\s*)?(\d{1,2})\s*月\s*[：:]?(?:\s*大事[记記纪紀])?$")
+_MONTH_YEAR_HEAD = re.compile(
+    r"^(?:(\d{1,2})\s*/\s*(\d{4})|(\d{4})\s*年\s*(\d{1,2})\s*月(?:\s*份)?\s*(?:大事[记記纪紀])?\s*[：:]?)$"
+)
+_CN_MONTH_HEAD = re.compile(r"^(十[一二]?|[一二三四五六七八九正元冬腊臘])月\s*[：:]?$")
+_MD_HEAD = re.compile(r"^(\d{1,2})\s*[﹐,，.．/]\s*(\d{1,2})\s*(?:[（(][^（）()]{0,20}[）)])?\s*$")
+_BRACKETED = re.compile(r"^(?P<name>[^\s（()）。，,；;]{1,12}?)\s*[（(](?P<inner>[^（）()]{1,24})(?:[）)]|$)\s*[：:]?$")
+_PERIOD_END = ("时代", "時代", "时期", "時期")
+_BULLET = re.compile(r"^(?:[▲△☆★◆◇•●■□◎]|[甲乙丙丁戊己庚辛壬癸]、)\s*")
+_ENUM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、\s*")
+_SAME_DAY = re.compile(r"^(同日|当日|當日|是日|本日)[，,：:\s]*")
+_SAME_PERIOD = re.compile(r"^(是月|同月|当月|當月|本月|是年|同年|当年|當年|本年|是岁|是歲)[，,：:\s]*")
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+(?=\S))")
 _UNIT_AFTER = re.compile(r"^[\d.％%‰万亿千百元平公吨亩米个人户家项余多]")
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9fff》」”）])[Oo0])$")
-_RUN_SPLIT = re.compile(
-    r"[。！？；]\s*(?=(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]|\d{4}[.．]\d{1,2}[.．]\d{1,2}\s)"
+# where a second item may start inside a line: after a sentence end, a column gap, or before an
+# enumerator (二、 / 丁、)
+_CUT = re.compile(
+    r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、))"
+    r"(?=\S)"
 )
+_INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
+_COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
 
 def _clean(text: str) -> str:
@@ -95,9 +126,7 @@ def _month_heading(text: str) -> tuple[int | None, int] | None:
         month = int(m[1] or m[4])
         year = int(m[2] or m[3])
     elif (m := _CN_MONTH_HEAD.match(text)) is not None:
-        word = m[1]
-        month = 10 + (_CN_DIGITS.get(word[1:], 0) if len(word) > 1 else 0) if word[0] == "十" else _CN_DIGITS[word]
-        year = None
+        month, year = cn_int(m[1]) or 0, None
     else:
         return None
     return (year, month) if 1 <= month <= 12 else None
@@ -121,8 +150,12 @@ class _Builder:
     prev_start: int = 0  # its start day
     last: DateSpec | None = None
     item_date: DateSpec | None = None  # date shared by bullets under a bare date line
+    item_line: int = 0  # the bare date line (its first bullet's event starts there)
     current: Event | Block | None = None
     parts: list[str] = field(default_factory=list)
+    era: Era | None = None  # the era in force (a bare 廿九年 continues it)
+    events: int = 0
+    anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
 
     # -- tree ---------------------------------------------------------------
 
@@ -141,13 +174,16 @@ class _Builder:
             self.current.text = join_wrapped(self.parts)
         self.current, self.parts = None, []
 
-    def open_year(self, title: str, year: int, line: int) -> None:
+    def open_year(self, title: str, spec: DateSpec, line: int, era: Era | None) -> None:
         self.flush()
         self.year_sec = Section(title=title, kind="year", line=line)
         self.nodes.append(self.year_sec)
         self.month_sec = self.day_sec = None
-        self.year, self.month, self.month_stated = year, None, False
+        self.year, self.month, self.month_stated = spec.start.year, None, False
         self.prev_day, self.last, self.item_date = None, None, None
+        self.anchored = True
+        if era is not None:
+            self.era = era
 
     def open_month(self, title: str, month: int, line: int, *, present: bool = True) -> None:
         self.flush()
@@ -158,6 +194,14 @@ class _Builder:
         self.month, self.month_stated = month, present
         self.prev_day, self.item_date = None, None
 
+    def open_period(self, title: str, line: int) -> None:
+        """A dynasty or period heading (``西汉``, ``中华民国``): a section, no date."""
+        self.flush()
+        self.year_sec = Section(title=title, kind="period", line=line)
+        self.nodes.append(self.year_sec)
+        self.month_sec = self.day_sec = None
+        self.month, self.month_stated, self.prev_day, self.item_date = None, False, None, None
+
     def add_event(self, date: DateSpec, text: str, line: int, marker: str, flags: list[str]) -> None:
         self.flush()
         if validate(date):
@@ -166,6 +210,8 @@ class _Builder:
                       path=self.sec_path(), flags=flags)
         self.container().append(event)
         self.current, self.parts = event, [text]
+        self.events += 1
+        self.anchored = False
 
     def add_text(self, text: str, line: int) -> None:
         if self.current is None:
@@ -186,22 +232,39 @@ class _Builder:
         mon = self.month if self.month is not None else (self.last.start.month if self.last else None)
         if month and mon is not None:
             return DateSpec(PartialDate(year, mon), "month")
+        if month:
+            return DateSpec(PartialDate(year), "year", qualifier="月份不详")
         return DateSpec(PartialDate(year), "year")
+
+    def lunar(self) -> bool:
+        return self.era is not None and not self.era.gregorian_calendar
+
+    def match(self, text: str, *, bare: bool = False) -> DateMatch | None:
+        return match_date(text, year=self.year, month=self.month, era=self.era, lunar=self.lunar(), bare=bare,
+                          unknown_month=True)
 
 
 def _token(b: _Builder, text: str) -> DateMatch | None:
     """A date token that may start an event (rule 4 of the module doc)."""
-    hit = match_date(text, year=b.year, month=b.month if b.month is not None else 1)
-    if hit is None or hit.style == "era":
+    hit = b.match(text, bare=True)
+    if hit is None or hit.style in ("era", "bare"):
         return hit
     after = text[hit.end:]
     spec = hit.spec
-    if spec.start.day is None and after and not after[0].isspace():
-        return None
     if hit.style == "dotted" and _UNIT_AFTER.match(after.lstrip()):
         return None
+    mid_sentence = b.current is not None and b.parts and not _ends_sentence(b.parts[-1])
+    if spec.start.day is None and after and not after[0].isspace():
+        # ``2013 年预算草案…`` and ``2020 年底，…`` after an open sentence continue it; ``6月,成立…`` and
+        # ``1953年为纪念…`` (a year later than the last entry's) start an item
+        if mid_sentence:
+            return None
+        new_year = spec.start.month is None and spec.end is None and b.last is not None \
+            and spec.start.year > b.last.start.year
+        if after[0] not in "，,：:、" and not new_year and not (spec.start.month is not None and b.current is None):
+            return None
     in_prose_form = hit.style == "units" and "月" in spec.raw
-    if in_prose_form and b.current is not None and b.parts and not _ends_sentence(b.parts[-1]):
+    if in_prose_form and mid_sentence:
         return None
     return hit
 
@@ -215,20 +278,34 @@ def _end_day(spec: DateSpec) -> int:
 
 
 def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpec, list[str]]:
-    """Apply month inference / ordering checks; update the context."""
+    """Ordering checks and the unknown-month flag; update the context."""
     spec, flags = hit.spec, []
+    if hit.era is not None:
+        b.era = hit.era
+    if hit.unknown and b.anchored and b.year is not None:
+        # a whole year's chronicle (``2020年大事记``) whose day entries print no month: they begin in
+        # January, and a day that falls back more than 3 opens the next month (the months are marked
+        # inferred: sections with present=False)
+        b.open_month("1月", 1, line, present=False)
+        b.anchored = False
+        hit = match_date(text, year=b.year, month=1)  # type: ignore[assignment]
+        spec = hit.spec
+    elif hit.unknown:
+        flags.append("unknown-month")
+        return spec, flags
     if not _day_only(hit):
-        if spec.end is None and not spec.others:
+        if spec.end is None and not spec.others and spec.calendar == "gregorian":
             b.year = spec.start.year
             if spec.start.month is not None:
                 b.month, b.month_stated = spec.start.month, True
                 b.prev_day = _end_day(spec) or None
                 b.prev_start = spec.start.day or 0
+        elif spec.end is not None and spec.start.month is not None and spec.calendar == "gregorian":
+            b.year, b.month, b.month_stated = spec.start.year, spec.start.month, True
+            b.prev_day, b.prev_start = _end_day(spec) or None, spec.start.day or 0
         return spec, flags
     day = _end_day(spec)
-    if b.month is None:
-        b.open_month("1月", 1, line, present=False)
-    elif b.prev_day is not None and not b.month_stated and day < b.prev_day - 3 and b.month < 12:
+    if b.prev_day is not None and not b.month_stated and day < b.prev_day - 3 and b.month and b.month < 12:
         b.open_month(f"{b.month + 1}月", b.month + 1, line, present=False)
         spec = match_date(text, year=b.year, month=b.month).spec  # type: ignore[union-attr]
     elif b.prev_day is not None and b.month_stated and day < b.prev_start:
@@ -239,9 +316,9 @@ def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpe
 
 def _is_title(b: _Builder, text: str) -> bool:
     """A line that is only a chronicle title, not the tail of a sentence."""
-    if not _TITLE.match(text) or _token(b, text):
+    if not _TITLE.match(text) or _token(b, text) and not text.rstrip().endswith(("记", "記", "纪", "紀")):
         return False
-    return not (b.current is not None and b.parts and not _ends_sentence(b.parts[-1]))
+    return not (b.current is not None and b.parts and not _ends_sentence(b.parts[-1]) and len(text) < 6)
 
 
 
@@ -249,60 +326,164 @@ def _is_title(b: _Builder, text: str) -> bool:
 
 
 def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
+    squeezed = _SPACES.sub(" ", text)
     if _RULE.match(raw):
         b.drop(line, raw.strip(), "rule")
-    elif _RUNNING_HEAD.match(_SPACES.sub(" ", text)):
+    elif _COMMENT.match(raw):
+        b.drop(line, raw.strip(), "comment")
+    elif _EMPTY.match(text) or _PAGE_NO.match(text) or _TIMESTAMP.match(text):
+        b.drop(line, raw.strip(), "page-furniture")
+    elif len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
+        b.drop(line, raw.strip(), "boilerplate")
+    elif _RUNNING_HEAD.match(squeezed):
         b.drop(line, raw.strip(), "running-head")
     elif _is_title(b, text):
         b.drop(line, raw.strip(), "title")
-        year = re.search(r"(\d{4})\s*年", text)
-        if b.year is None and year:
+        year = re.search(r"(?<!\d)(\d{4})\s*年?(?!\d)", text)
+        if b.year is None and year and 100 < int(year[1]) < 2200:
             b.year = int(year[1])
+        if b.year is not None and b.events == 0 and b.month is None:
+            b.anchored = True
     else:
         return False
     return True
 
 
-def _heading(b: _Builder, text: str, line: int) -> bool:
+def _plain(text: str) -> bool:
+    """A line of plain text: no date, marker, bullet or heading starts it."""
+    t = _clean(text)
+    if not t or _BULLET.match(t) or _SAME_DAY.match(t) or _SAME_PERIOD.match(t):
+        return False
+    if _RULE.match(t) or _EMPTY.match(t) or _PAGE_NO.match(t) or _RUNNING_HEAD.match(_SPACES.sub(" ", t)):
+        return False
+    if match_date(t, year=2000, month=1, bare=True, unknown_month=True) is not None:
+        return False
+    return not (_MD_HEAD.match(t) or _TITLE.match(t) or _heading_date(t) is not None)
+
+
+def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
+    """The date of a line that is only a date (``1987年``, ``一九五八年``, ``1.1952年：``, ``民国27年(1938)``,
+    ``清圣祖康熙二十三年(1684年)``, ``1921年(民国十年)``, ``1684``, ``南朝梁(540年左右)``)."""
     m = _YEAR_HEAD.match(text)
     if m:
-        b.open_year(_SPACES.sub("", text).rstrip("：:"), int(m[1]), line)
-        return True
-    month = _month_heading(text)
-    if month is None:
+        return DateSpec(PartialDate(int(m[1])), "year", raw=text), None
+    t = re.sub(r"^(?:第\S{1,4}[章节節]\s*|\d{1,3}\s*[.、．]\s*)", "", text).rstrip("：: ")
+    hit = match_date(t)
+    if hit is not None and hit.spec.start.month is None and hit.spec.start.year:
+        rest = t[hit.end:].strip()
+        if not rest or re.fullmatch(r"[（(][^（）()]{0,24}[）)]?", rest):
+            return hit.spec, hit.era
+    bm = _BRACKETED.match(t)
+    if bm and not any(ch in bm["name"] for ch in "年月日"):
+        inner = bm["inner"].strip()
+        inner = re.sub(r"^公元(?!前)", "", inner)
+        hit = match_date(inner if "年" in inner else re.sub(r"(\d+)(?!.*\d)", r"\1年", inner, count=1))
+        century = re.fullmatch(r"(公元前|前)?(\d{1,2})世纪(初|中|末)?", inner)
+        if century:
+            n = int(century[2])
+            year = -n * 100 if century[1] else (n - 1) * 100 + 1
+            return DateSpec(PartialDate(year), "year", raw=text, qualifier="世纪" + (century[3] or "")), None
+        if hit is not None and hit.spec.start.month is None and not inner[hit.end:].strip(" 左右前后年代期间"):
+            spec = replace(hit.spec, raw=text, approximate=hit.spec.approximate or "左右" in inner)
+            return spec, None
+    return None
+
+
+def _period_heading(text: str) -> bool:
+    t = text.strip()
+    if len(t) > 10 or not re.fullmatch(r"[\u4e00-\u9fff]+", t):
         return False
-    if month[0] is not None and month[0] != b.year:
+    if t in dynasty_names() or t.endswith(_PERIOD_END) or t in ("中华民国", "中華民國", "中华人民共和国", "中華人民共和國"):
+        return True
+    return len(t) <= 4 and all(ch in "".join(dynasty_names()) for ch in t) and len(t) >= 2
+
+
+def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
+    month = _month_heading(text)
+    if month is not None:
+        if not _plain(next_text):
+            if month[0] is not None and month[0] != b.year:
+                b.flush()
+                b.year, b.year_sec = month[0], None
+            b.open_month(_SPACES.sub("", text).rstrip("：:"), month[1], line)
+            return True
+        return False
+    md = _MD_HEAD.match(text)
+    if md and b.year is not None and 1 <= int(md[1]) <= 12 and 1 <= int(md[2]) <= 31 and not _plain(next_text):
+        date = DateSpec(PartialDate(b.year, int(md[1]), int(md[2])), "day", raw=text)
         b.flush()
-        b.year, b.year_sec = month[0], None
-    b.open_month(_SPACES.sub("", text).rstrip("：:"), month[1], line)
-    return True
+        b.last, b.item_date, b.item_line = date, date, line
+        b.month, b.month_stated = int(md[1]), True
+        day = Section(title=text.strip(), kind="day", line=line)
+        b.day_sec = None
+        b.container().append(day)
+        b.day_sec = day
+        return True
+    head = _heading_date(text)
+    if head is not None:
+        spec, era = head
+        if _plain(next_text):
+            b.flush()
+            if era is not None:
+                b.era = era
+            b.year, b.month, b.month_stated = spec.start.year, None, False
+            b.last = spec
+            b.add_event(spec, "", line, text.strip(), [])
+            return True
+        if spec.end is not None and spec.start.year != spec.end.year and spec.start.month is None:
+            return False
+        b.open_year(_SPACES.sub("", text).rstrip("：:"), spec, line, era)
+        return True
+    if _period_heading(text) and not _plain(next_text) or _period_heading(text) and len(text) <= 6:
+        b.open_period(text.strip(), line)
+        return True
+    return False
 
 
 def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
     if (m := _SAME_DAY.match(text)) is not None:
         date = b.last or b.context()
+        if date.start.day is None and date.precision != "unknown":
+            date = replace(date, qualifier="日期不详")
         b.add_event(date, text[m.end():], line, m[1], [])
         return True
     if (m := _SAME_PERIOD.match(text)) is not None:
-        b.add_event(b.context(month="月" in m[1]), text[m.end():], line, m[1], [])
+        date = b.context(month="月" in m[1])
+        rest = text[m.end():]
+        q = match_date(rest, year=date.start.year or None, month=date.start.month, bare=True) if date.start.year else None
+        if q is not None and q.style == "bare":
+            date, rest = q.spec, rest[q.end:].lstrip("，,：: \t")
+        b.add_event(date, rest, line, m[1], [])
         return True
     if (m := _BULLET.match(text)) is not None:
         rest = text[m.end():]
-        if _dated(b, rest, line, next_text, bullet=text[: m.end()].strip()):
+        bullet = text[: m.end()].strip()
+        if _dated(b, rest, line, next_text, bullet=bullet):
             return True
-        b.add_event(b.item_date or b.context(), rest, line, text[: m.end()].strip(), [])
+        # an undated bullet is an item of the month whose section it stands in, else of the year
+        date = b.item_date or (b.context() if b.month_sec is not None else b.context(month=False))
+        start = line
+        if b.item_date is not None and b.item_line and not b.current:
+            start, b.item_line = b.item_line, 0
+        b.add_event(date, rest, start, bullet, [])
         return True
     return False
 
 
 def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") -> bool:
-    hit = _token(b, text)
+    body = text
+    enum = _ENUM.match(text)
+    if enum and not bullet:
+        body = text[enum.end():]
+    hit = _token(b, body)
     if hit is None:
         return False
-    date, flags = _resolve(b, hit, text, line)
-    rest = text[hit.end:].lstrip("，,：: \t")
+    prefix = text[: len(text) - len(body)]
+    date, flags = _resolve(b, hit, body, line)
+    rest = body[hit.end:].lstrip("，,：: \t")
     b.last = date
     b.item_date = None
+    b.item_line = 0
     if b.day_sec is not None:
         b.flush()
         b.day_sec = None
@@ -310,29 +491,60 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         b.flush()
         day = Section(title=hit.spec.raw, kind="day", line=line)
         b.container().append(day)
-        b.day_sec, b.item_date = day, date
+        b.day_sec, b.item_date, b.item_line = day, date, line
         return True
-    b.add_event(date, rest, line, bullet + hit.spec.raw, flags)
+    b.add_event(date, rest, line, bullet + prefix.strip() + hit.spec.raw, flags)
     return True
 
 
 def _run_cuts(text: str) -> list[int]:
-    """Where a full date follows a sentence end inside a line."""
-    return [m.end() for m in _RUN_SPLIT.finditer(text)]
+    """Where a second item may start inside a line (checked by ``_splits_here``)."""
+    return [m.end() for m in _CUT.finditer(text) if m.end() > 0 and text[: m.start()].strip()]
 
 
-def _splits_here(b: _Builder, piece: str) -> bool:
-    """A cut piece starts a new event if its date does not go back in time."""
-    hit = match_date(piece, year=b.year, month=b.month)
-    if hit is None or not piece[hit.end:].strip():
+def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
+    """A sentence-initial date starts a new item only if it keeps the order and stays near the entry:
+    in the entry's month for a day-dated entry, in its year otherwise."""
+    last = b.last
+    if last is None or last.precision == "unknown":
+        return True
+    if spec.start.sort_key() < last.start.sort_key() and not (spec.start.month is None or last.start.day is None
+                                                               and spec.start.month == last.start.month):
         return False
-    anchor = b.last.start.sort_key() if b.last else (0, 0, 0)
-    return hit.spec.start.sort_key() >= anchor
+    if spec.start.year != last.start.year or explicit_year and spec.start.year != b.year:
+        return False
+    if last.start.day is not None and spec.start.month is not None and spec.start.day is not None:
+        return spec.start.month == last.start.month
+    if last.start.day is not None and spec.start.day is None:
+        return False
+    return True
+
+
+def _splits_here(b: _Builder, piece: str, gap: bool) -> bool:
+    """A cut piece starts a new event if it is a marker or a date that keeps the chronicle's order."""
+    p = piece.strip()
+    if _BULLET.match(p) and not _BULLET.match(p).group(0).startswith(("▲", "△")) or _MD_HEAD.match(p):  # type: ignore[union-attr]
+        return True
+    if (_COLUMN_MARK if gap else _INLINE_MARK).match(p):
+        return True
+    enum = _ENUM.match(p)
+    body = p[enum.end():] if enum else p
+    hit = b.match(body)
+    if hit is None or hit.style == "bare" or not body[hit.end:].strip():
+        return False
+    after = body[hit.end:]
+    if hit.spec.start.day is None and hit.spec.start.month is None:
+        return bool(enum) and after[:1] in "，,：: 縣县"
+    if after[:1] not in "，,：:、 \t" and not gap and not enum:
+        return False
+    if gap or enum:
+        return hit.spec.start.month is not None or bool(enum)
+    return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
 
 
 def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     text = _clean(raw)
-    if not text or _furniture(b, raw, text, line) or _heading(b, text, line):
+    if not text or _furniture(b, raw, text, line) or _heading(b, text, line, next_text):
         return
     if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
         return
@@ -352,15 +564,23 @@ def _next_nonblank(lines: list[Line]) -> list[int]:
 
 
 def parse_events(
-    lines: list[Line], *, source: Source, year: int | None, path: tuple[str, ...] = ()
+    lines: list[Line], *, source: Source, year: int | None, path: tuple[str, ...] = (), whole_year: bool = False
 ) -> tuple[list[ChronicleNode], list[Dropped]]:
     """Parse chronicle lines into year/month Sections and Events, in file order.
 
     ``year`` is the year of entries that do not print one (yearbooks pass
-    their content year); ``path`` prefixes every Event's ``path``.  Text
-    before the first event is kept as a paragraph Block.
+    their content year; ``source.content_month`` and ``source.era`` supply a
+    month and an era the text leaves out); ``path`` prefixes every Event's
+    ``path``.  Text before the first event is kept as a paragraph Block.
+    ``whole_year`` says the lines are a whole year's chronicle (a yearbook's
+    大事记 部类), so day entries before any month begin in January.
     """
     b = _Builder(source=source, year=year if year is not None else source.content_year, path=path)
+    b.anchored = whole_year and b.year is not None
+    if source.content_month:
+        b.month = source.content_month
+    if source.era:
+        b.era = next(iter(lookup(source.era)), None)
     following = _next_nonblank(lines)
     for i, ln in enumerate(lines):
         if is_blank(ln):
@@ -371,10 +591,15 @@ def parse_events(
         nxt = following[i]
         next_text = (_clean(lines[nxt].text) if nxt < len(lines) else "") if not cuts else ln.text[cuts[0]:]
         _one_line(b, head, ln.no, next_text)
-        for lo, hi in bounds[1:]:
+        for k, (lo, hi) in enumerate(bounds[1:], start=1):
             piece = ln.text[lo:hi]
-            if not (_splits_here(b, piece) and _dated(b, piece.strip(), ln.no, "")):
-                b.add_text(piece, ln.no)
+            gap = bool(re.search(r"[ \t\u3000]{3,}$", ln.text[:lo]))
+            after = ln.text[hi:] if k + 1 < len(bounds) else (_clean(lines[nxt].text) if nxt < len(lines) else "")
+            if _splits_here(b, piece, gap):
+                text = _clean(piece)
+                if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) or _dated(b, text, ln.no, after):
+                    continue
+            b.add_text(piece, ln.no)
     b.flush()
     return b.nodes, b.dropped
 

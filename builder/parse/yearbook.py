@@ -550,7 +550,8 @@ class _OcrParser:
 
     def _chronicle(self, section: Section, body: list[_CLine]) -> None:
         lines = [Line(c.no, c.text) for c in body]
-        nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,))
+        nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,),
+                                      whole_year=True)
         section.children.extend(nodes)
         self.doc.dropped.extend(dropped)
 
@@ -826,7 +827,8 @@ class _MarkdownParser:
         self.doc.dropped.extend(dropped)
 
     def _chronicle(self, section: Section, lines: list[Line]) -> None:
-        nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,))
+        nodes, dropped = parse_events(lines, source=self.source, year=self.source.content_year, path=(section.title,),
+                                      whole_year=True)
         section.children.extend(nodes)
         self.doc.dropped.extend(dropped)
 

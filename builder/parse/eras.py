@@ -1,0 +1,71 @@
+"""Era names (年号), rulers and dynasties of Chinese history, for reading era dates.
+
+The table ``data/eras.tsv`` is written by ``scripts/import_eras.py`` from the maintained calendar tables
+of the sanmiao package (MIT; 1,575 era rows, rulers, dynasties, traditional and simplified names).
+Years there are historian's years: -1 is 1 BCE, there is no year 0.
+
+``Era`` is one reign era or ruler's reign; ``lookup`` gives every era or ruler a name can mean, and
+``year_of`` the Gregorian year of the N-th year of an era.  民国 (the Republic of China, 1912–) is an
+era like the others: 民国N年 = 1911 + N.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Era", "dynasty_names", "lookup", "year_of"]
+
+_DATA = Path(__file__).with_name("data") / "eras.tsv"
+_ROC = ("民国", "民國", "中华民国", "中華民國")
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str
+    kind: str  # "era" | "ruler"
+    dynasty: str
+    first: int
+    last: int
+
+    @property
+    def gregorian_calendar(self) -> bool:
+        """民国 dates are Gregorian; every earlier era counts months in the Chinese calendar."""
+        return self.first >= 1912
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[Era, ...]], frozenset[str]]:
+    names: dict[str, list[Era]] = {}
+    dynasties: set[str] = set()
+    with _DATA.open(encoding="utf-8") as fh:
+        for row in fh:
+            if row.startswith("#"):
+                continue
+            kind, name, dynasty, first, last = row.rstrip("\n").split("\t")
+            if kind == "dynasty":
+                dynasties.add(name)
+                continue
+            names.setdefault(name, []).append(Era(name, kind, dynasty, int(first), int(last)))
+    for name in _ROC:
+        names[name] = [Era(name, "era", "中華民國", 1912, 1949)]
+    return {k: tuple(v) for k, v in names.items()}, frozenset(dynasties)
+
+
+def lookup(name: str) -> tuple[Era, ...]:
+    """Every era or ruler the name can mean (empty when it is none)."""
+    return _table()[0].get(name, ())
+
+
+def dynasty_names() -> frozenset[str]:
+    """Dynasty names (traditional and simplified), for dynasty headings."""
+    return _table()[1]
+
+
+def year_of(era: Era, n: int) -> int:
+    """The Gregorian year of year ``n`` of ``era`` (no year 0 between 1 BCE and 1 CE)."""
+    year = era.first + n - 1
+    if era.first < 0 <= year:
+        year += 1
+    return year
