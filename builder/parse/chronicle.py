@@ -79,7 +79,7 @@ _RUNNING_HEAD = re.compile(
     r"^(?:\S{0,16}大事(?:记|纪|記|紀)\s*[-—]?\s*\d{1,4}\s*[-—]?|\d{1,3}\s+\S{0,16}大事(?:记|纪|記|紀))$"
 )
 _TITLE = re.compile(
-    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,24}?大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)"
+    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,24}?(?:大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)|史事日[志誌]|日[志誌]》|编年|編年)"
     r"[^。，,；;！？]{0,24}$"
 )
 _YEAR_HEAD = re.compile(r"^(?:第\S{1,4}[章节節]\s*)?(?:\d{1,3}\s*[.、．]\s*)?(\d{4})\s*年?\s*[：:]?$")
@@ -104,6 +104,8 @@ _CUT = re.compile(
     r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、))"
     r"(?=\S)"
 )
+_NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
+_OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
 _COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
@@ -253,7 +255,7 @@ def _token(b: _Builder, text: str) -> DateMatch | None:
     spec = hit.spec
     if hit.style == "dotted" and _UNIT_AFTER.match(after.lstrip()):
         return None
-    mid_sentence = b.current is not None and b.parts and not _ends_sentence(b.parts[-1])
+    mid_sentence = isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1])
     if spec.start.day is None and after and not after[0].isspace():
         # ``2013 年预算草案…`` and ``2020 年底，…`` after an open sentence continue it; ``6月,成立…`` and
         # ``1953年为纪念…`` (a year later than the last entry's) start an item
@@ -261,7 +263,10 @@ def _token(b: _Builder, text: str) -> DateMatch | None:
             return None
         new_year = spec.start.month is None and spec.end is None and b.last is not None \
             and spec.start.year > b.last.start.year
-        if after[0] not in "，,：:、" and not new_year and not (spec.start.month is not None and b.current is None):
+        in_order = spec.start.month is not None and spec.end is None and (
+            b.month is None or spec.start.year == b.year and spec.start.month >= b.month) \
+            and not _NOT_AFTER_MONTH.match(after)
+        if after[0] not in "，,：:、" and not new_year and not in_order:
             return None
     in_prose_form = hit.style == "units" and "月" in spec.raw
     if in_prose_form and mid_sentence:
@@ -354,7 +359,10 @@ def _plain(text: str) -> bool:
     t = _clean(text)
     if not t or _BULLET.match(t) or _SAME_DAY.match(t) or _SAME_PERIOD.match(t):
         return False
-    if _RULE.match(t) or _EMPTY.match(t) or _PAGE_NO.match(t) or _RUNNING_HEAD.match(_SPACES.sub(" ", t)):
+    squeezed = _SPACES.sub(" ", t)
+    if _RULE.match(t) or _EMPTY.match(t) or _PAGE_NO.match(t) or _RUNNING_HEAD.match(squeezed) or _COMMENT.match(t):
+        return False
+    if len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
         return False
     if match_date(t, year=2000, month=1, bare=True, unknown_month=True) is not None:
         return False
@@ -377,7 +385,10 @@ def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
     if bm and not any(ch in bm["name"] for ch in "年月日"):
         inner = bm["inner"].strip()
         inner = re.sub(r"^公元(?!前)", "", inner)
-        hit = match_date(inner if "年" in inner else re.sub(r"(\d+)(?!.*\d)", r"\1年", inner, count=1))
+        probe = inner if "年" in inner else re.sub(r"(\d+)(?!.*\d)", r"\1年", inner, count=1)
+        probe = "公元" + probe if re.match(r"\d{1,3}(?!\d)", probe) else probe
+        hit = match_date(probe)
+        inner = probe
         century = re.fullmatch(r"(公元前|前)?(\d{1,2})世纪(初|中|末)?", inner)
         if century:
             n = int(century[2])
@@ -460,8 +471,12 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
         bullet = text[: m.end()].strip()
         if _dated(b, rest, line, next_text, bullet=bullet):
             return True
-        # an undated bullet is an item of the month whose section it stands in, else of the year
-        date = b.item_date or (b.context() if b.month_sec is not None else b.context(month=False))
+        # an undated bullet is an item of the day whose items it lists (under a bare date line, or a
+        # △ after a day entry: the chronicles' mark for "another item of that day"), else of the month
+        # whose section it stands in, else of the year
+        same_day = bullet == "△" and b.last is not None and b.last.start.day is not None
+        date = b.item_date or (b.last if same_day else None) or (
+            b.context() if b.month_sec is not None else b.context(month=False))
         start = line
         if b.item_date is not None and b.item_line and not b.current:
             start, b.item_line = b.item_line, 0
@@ -503,27 +518,28 @@ def _run_cuts(text: str) -> list[int]:
 
 
 def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
-    """A sentence-initial date starts a new item only if it keeps the order and stays near the entry:
-    in the entry's month for a day-dated entry, in its year otherwise."""
+    """A sentence-initial date starts a new item only if it is later than the entry (a date that repeats
+    the entry's is a back-reference) and stays near it: in the entry's month for a day-dated entry, in
+    its year otherwise; an explicit year must be the year in force."""
     last = b.last
     if last is None or last.precision == "unknown":
         return True
-    if spec.start.sort_key() < last.start.sort_key() and not (spec.start.month is None or last.start.day is None
-                                                               and spec.start.month == last.start.month):
-        return False
     if spec.start.year != last.start.year or explicit_year and spec.start.year != b.year:
         return False
-    if last.start.day is not None and spec.start.month is not None and spec.start.day is not None:
-        return spec.start.month == last.start.month
-    if last.start.day is not None and spec.start.day is None:
+    if spec.start.sort_key() <= last.start.sort_key() and spec.start.month is not None:
         return False
+    if last.start.day is not None:
+        return spec.start.day is not None and spec.start.month == last.start.month
     return True
 
 
-def _splits_here(b: _Builder, piece: str, gap: bool) -> bool:
-    """A cut piece starts a new event if it is a marker or a date that keeps the chronicle's order."""
+def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
+    """A cut piece starts a new event if it is a marker, an enumerated or bulleted item, or a date that
+    keeps the chronicle's order (``_near``); a month-level date splits only after ``；`` (``…;9月,…``),
+    since after ``。`` it is usually a follow-up (``…。8月,合并于…``)."""
     p = piece.strip()
-    if _BULLET.match(p) and not _BULLET.match(p).group(0).startswith(("▲", "△")) or _MD_HEAD.match(p):  # type: ignore[union-attr]
+    bullet = _BULLET.match(p)
+    if bullet and not bullet.group(0).startswith(("▲", "△")) or _MD_HEAD.match(p):
         return True
     if (_COLUMN_MARK if gap else _INLINE_MARK).match(p):
         return True
@@ -539,6 +555,8 @@ def _splits_here(b: _Builder, piece: str, gap: bool) -> bool:
         return False
     if gap or enum:
         return hit.spec.start.month is not None or bool(enum)
+    if hit.spec.start.day is None and not semi:
+        return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
 
 
@@ -594,8 +612,9 @@ def parse_events(
         for k, (lo, hi) in enumerate(bounds[1:], start=1):
             piece = ln.text[lo:hi]
             gap = bool(re.search(r"[ \t\u3000]{3,}$", ln.text[:lo]))
+            semi = ln.text[:lo].rstrip()[-1:] in "；;"
             after = ln.text[hi:] if k + 1 < len(bounds) else (_clean(lines[nxt].text) if nxt < len(lines) else "")
-            if _splits_here(b, piece, gap):
+            if _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
                 if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) or _dated(b, text, ln.no, after):
                     continue
