@@ -5,7 +5,7 @@
 sanmiao (https://github.com/PotatoSinology/sanmiao, MIT licence, by D. P. Morgan, Collège de France) keeps
 the reign-era (年号), ruler and dynasty tables of Chinese history that its date converter uses. Fangzhi needs
 only the names and their Gregorian year spans, so this script reads the package's CSV files with the
-standard library (no pandas/lxml at build time) and writes one small table the date grammar loads:
+standard library (no pandas/lxml at build time), adds OpenCC's simplified form of every name, and writes one small table the date grammar loads:
 
     kind  name  dynasty  first_year  last_year
 
@@ -88,6 +88,17 @@ def rows(t: dict[str, list[dict[str, str]]]) -> list[tuple[str, str, str, int, i
     return sorted(out, key=lambda x: (x[0], x[1], x[3], x[2], x[4]))
 
 
+def _with_simplified(data: list[tuple[str, str, str, int, int]]) -> list[tuple[str, str, str, int, int]]:
+    """sanmiao gives a simplified form for some names only (宣統 has none): add OpenCC's t2s form of each."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    out = set(data)
+    for kind, name, dynasty, first, last in data:
+        out.add((kind, t2s.convert(name), dynasty, first, last))
+    return sorted(out, key=lambda x: (x[0], x[1], x[3], x[2], x[4]))
+
+
 def main() -> None:
     if len(sys.argv) > 1:
         src = Path(sys.argv[1])
@@ -95,7 +106,7 @@ def main() -> None:
         tmp = Path(tempfile.mkdtemp())
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp), PIN], check=True)
         src = next(tmp.glob("sanmiao-*.whl"))
-    data = rows(_tables(src))
+    data = _with_simplified(rows(_tables(src)))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write(f"# from {PIN} (MIT) by scripts/import_eras.py: kind, name, dynasty, first_year, last_year\n")

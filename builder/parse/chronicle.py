@@ -158,6 +158,8 @@ class _Builder:
     era: Era | None = None  # the era in force (a bare 廿九年 continues it)
     events: int = 0
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
+    indent: int = 0  # the indentation of the line the current event starts on
+    fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
 
     # -- tree ---------------------------------------------------------------
 
@@ -246,16 +248,27 @@ class _Builder:
                           unknown_month=True)
 
 
+def _ocr_month_day(b: _Builder, text: str) -> DateMatch | None:
+    """``714日`` at the start of an entry is ``7月14日`` whose 月 OCR lost (a day has at most 2 digits)."""
+    m = _OCR_MONTH_DAY.match(text)
+    if m is None or b.year is None:
+        return None
+    hit = match_date(f"{m[1]}月{m[2]}日", year=b.year)
+    if hit is None or validate(hit.spec):
+        return None
+    return DateMatch(replace(hit.spec, raw=m[0]), m.end(), "units")
+
+
 def _token(b: _Builder, text: str) -> DateMatch | None:
     """A date token that may start an event (rule 4 of the module doc)."""
-    hit = b.match(text, bare=True)
+    hit = b.match(text, bare=True) or _ocr_month_day(b, text)
     if hit is None or hit.style in ("era", "bare"):
         return hit
     after = text[hit.end:]
     spec = hit.spec
     if hit.style == "dotted" and _UNIT_AFTER.match(after.lstrip()):
         return None
-    mid_sentence = isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1])
+    mid_sentence = isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]) and not b.fresh
     if spec.start.day is None and after and not after[0].isspace():
         # ``2013 年预算草案…`` and ``2020 年底，…`` after an open sentence continue it; ``6月,成立…`` and
         # ``1953年为纪念…`` (a year later than the last entry's) start an item
@@ -364,7 +377,7 @@ def _plain(text: str) -> bool:
         return False
     if len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
         return False
-    if match_date(t, year=2000, month=1, bare=True, unknown_month=True) is not None:
+    if match_date(t, year=2000, month=1, bare=True, unknown_month=True) is not None or _OCR_MONTH_DAY.match(t):
         return False
     return not (_MD_HEAD.match(t) or _TITLE.match(t) or _heading_date(t) is not None)
 
@@ -384,16 +397,16 @@ def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
     bm = _BRACKETED.match(t)
     if bm and not any(ch in bm["name"] for ch in "年月日"):
         inner = bm["inner"].strip()
+        century = re.fullmatch(r"(公元前|前)?(\d{1,2})世[纪紀](初|中|末)?", inner)
+        if century:
+            n = int(century[2])
+            year = -n * 100 if century[1] else (n - 1) * 100 + 1
+            return DateSpec(PartialDate(year), "year", raw=text, qualifier="世纪" + (century[3] or "")), None
         inner = re.sub(r"^公元(?!前)", "", inner)
         probe = inner if "年" in inner else re.sub(r"(\d+)(?!.*\d)", r"\1年", inner, count=1)
         probe = "公元" + probe if re.match(r"\d{1,3}(?!\d)", probe) else probe
         hit = match_date(probe)
         inner = probe
-        century = re.fullmatch(r"(公元前|前)?(\d{1,2})世纪(初|中|末)?", inner)
-        if century:
-            n = int(century[2])
-            year = -n * 100 if century[1] else (n - 1) * 100 + 1
-            return DateSpec(PartialDate(year), "year", raw=text, qualifier="世纪" + (century[3] or "")), None
         if hit is not None and hit.spec.start.month is None and not inner[hit.end:].strip(" 左右前后年代期间"):
             spec = replace(hit.spec, raw=text, approximate=hit.spec.approximate or "左右" in inner)
             return spec, None
@@ -445,7 +458,9 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
             return False
         b.open_year(_SPACES.sub("", text).rstrip("：:"), spec, line, era)
         return True
-    if _period_heading(text) and not _plain(next_text) or _period_heading(text) and len(text) <= 6:
+    above_heading = len(text) <= 8 and re.fullmatch(r"[\u4e00-\u9fff]+", text) is not None \
+        and _heading_date(_clean(next_text)) is not None
+    if _period_heading(text) and (not _plain(next_text) or len(text) <= 6) or above_heading:
         b.open_period(text.strip(), line)
         return True
     return False
@@ -560,11 +575,32 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
 
 
+def _indent(raw: str) -> int:
+    return len(raw) - len(raw.lstrip(" \t\u3000"))
+
+
 def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
+    """One line (or the first piece of a cut line): furniture, heading, marker, dated entry or text.
+
+    Indentation counts where a layout gives it meaning: a line indented deeper than the line its entry
+    began on starts a paragraph, so a date there starts an item even when the text before stops
+    mid-sentence (OCR of two-column pages), and undated text there after a finished sentence is another
+    item of the same date (the empty date cell of a 志's table layout)."""
     text = _clean(raw)
     if not text or _furniture(b, raw, text, line) or _heading(b, text, line, next_text):
         return
-    if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
+    indent = _indent(raw)
+    deeper = isinstance(b.current, Event) and indent > b.indent
+    b.fresh = deeper and indent >= 2
+    try:
+        if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
+            b.indent = indent
+            return
+    finally:
+        b.fresh = False
+    if deeper and b.last is not None and b.parts and _ends_sentence(b.parts[-1]) and len(text) > 4:
+        b.add_event(b.last, text, line, "", [])
+        b.indent = indent
         return
     b.add_text(text, line)
 
