@@ -82,7 +82,7 @@ def truth_notation(spec: DateSpec) -> str:
         return f"{spec.start.year:04d}-??-{spec.start.day:02d}"
     if spec.qualifier in ("日期不详",) and spec.start.month is not None:
         return f"{_point(spec.start)}-??"
-    if spec.qualifier == "月份不详":
+    if spec.qualifier in ("月份不详", "日期不详"):
         return f"{spec.start.year:04d}-??-??"
     if spec.precision == "season" and spec.end is not None:
         a, b = spec.qualifier[0], spec.qualifier[-1]

@@ -106,6 +106,8 @@ _CUT = re.compile(
 )
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
+_LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
+_INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
 _INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
 _COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
@@ -158,8 +160,10 @@ class _Builder:
     era: Era | None = None  # the era in force (a bare 廿九年 continues it)
     events: int = 0
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
+    dense: bool = False  # the text runs several day items into one paragraph (``…。18日,…。23日,…``)
     indent: int = 0  # the indentation of the line the current event starts on
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
+    paragraph_break: bool = False  # two or more blank lines before this one
 
     # -- tree ---------------------------------------------------------------
 
@@ -262,13 +266,13 @@ def _ocr_month_day(b: _Builder, text: str) -> DateMatch | None:
 def _token(b: _Builder, text: str) -> DateMatch | None:
     """A date token that may start an event (rule 4 of the module doc)."""
     hit = b.match(text, bare=True) or _ocr_month_day(b, text)
+    mid_sentence = isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]) and not b.fresh
     if hit is None or hit.style in ("era", "bare"):
-        return hit
+        return None if hit is not None and mid_sentence else hit
     after = text[hit.end:]
     spec = hit.spec
     if hit.style == "dotted" and _UNIT_AFTER.match(after.lstrip()):
         return None
-    mid_sentence = isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]) and not b.fresh
     if spec.start.day is None and after and not after[0].isspace():
         # ``2013 年预算草案…`` and ``2020 年底，…`` after an open sentence continue it; ``6月,成立…`` and
         # ``1953年为纪念…`` (a year later than the last entry's) start an item
@@ -446,6 +450,8 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
     head = _heading_date(text)
     if head is not None:
         spec, era = head
+        if era is not None and b.anchored and b.year_sec is not None and b.year == spec.start.year:
+            era = None  # ``1684`` then ``清康熙23年``: the era glosses the Gregorian year heading
         if _plain(next_text):
             b.flush()
             if era is not None:
@@ -457,6 +463,12 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
         if spec.end is not None and spec.start.year != spec.end.year and spec.start.month is None:
             return False
         b.open_year(_SPACES.sub("", text).rstrip("：:"), spec, line, era)
+        return True
+    whole = b.match(text)
+    if whole is not None and whole.spec.end is not None and whole.spec.start.day is None \
+            and not text[whole.end:].strip(" ：:") and not _plain(next_text):
+        # a range alone on its line above dated entries (``1999年7月-9月``): a heading of its year
+        b.open_year(_SPACES.sub("", text), DateSpec(PartialDate(whole.spec.start.year), "year"), line, None)
         return True
     above_heading = len(text) <= 8 and re.fullmatch(r"[\u4e00-\u9fff]+", text) is not None \
         and _heading_date(_clean(next_text)) is not None
@@ -486,6 +498,8 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
         bullet = text[: m.end()].strip()
         if _dated(b, rest, line, next_text, bullet=bullet):
             return True
+        if b.year is None and b.last is None:
+            return False  # a bullet list with no date in scope is page text (web menus), not an event
         # an undated bullet is an item of the day whose items it lists (under a bare date line, or a
         # △ after a day entry: the chronicles' mark for "another item of that day"), else of the month
         # whose section it stands in, else of the year
@@ -529,7 +543,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
 
 def _run_cuts(text: str) -> list[int]:
     """Where a second item may start inside a line (checked by ``_splits_here``)."""
-    return [m.end() for m in _CUT.finditer(text) if m.end() > 0 and text[: m.start()].strip()]
+    return sorted({m.end() for m in _CUT.finditer(text) if m.end() > 0 and text[: m.start()].strip()})
 
 
 def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
@@ -541,7 +555,7 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
         return True
     if spec.start.year != last.start.year or explicit_year and spec.start.year != b.year:
         return False
-    if spec.start.sort_key() <= last.start.sort_key() and spec.start.month is not None:
+    if last.start.month is not None and spec.start.sort_key() <= last.start.sort_key():
         return False
     if last.start.day is not None:
         return spec.start.day is not None and spec.start.month == last.start.month
@@ -570,7 +584,7 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return False
     if gap or enum:
         return hit.spec.start.month is not None or bool(enum)
-    if hit.spec.start.day is None and not semi:
+    if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
         return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
 
@@ -591,7 +605,7 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
         return
     indent = _indent(raw)
     deeper = isinstance(b.current, Event) and indent > b.indent
-    b.fresh = deeper and indent >= 2
+    b.fresh = deeper and indent >= 2 or b.paragraph_break
     try:
         if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
             b.indent = indent
@@ -636,9 +650,18 @@ def parse_events(
     if source.era:
         b.era = next(iter(lookup(source.era)), None)
     following = _next_nonblank(lines)
+    # a sentence-initial day inside a paragraph starts an item only where the text does that as a rule
+    # (at least 2 such days, and one for every two entries that start a line), not where it is rare
+    # (``…成立。10月2日,開國大典消息傳到…`` is the same story)
+    starts = sum(1 for ln in lines if _LINE_DAY.match(ln.text))
+    inline = sum(len(_INLINE_DAY.findall(ln.text)) for ln in lines)
+    b.dense = inline >= 2 and 2 * inline >= starts
+    blank_run = 0
     for i, ln in enumerate(lines):
         if is_blank(ln):
+            blank_run += 1
             continue
+        b.paragraph_break, blank_run = blank_run >= 2, 0
         cuts = _run_cuts(ln.text)
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
@@ -652,8 +675,13 @@ def parse_events(
             after = ln.text[hi:] if k + 1 < len(bounds) else (_clean(lines[nxt].text) if nxt < len(lines) else "")
             if _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
-                if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) or _dated(b, text, ln.no, after):
-                    continue
+                b.fresh = gap  # a column gap starts a paragraph of its own
+                try:
+                    if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) \
+                            or _dated(b, text, ln.no, after):
+                        continue
+                finally:
+                    b.fresh = False
             b.add_text(piece, ln.no)
     b.flush()
     return b.nodes, b.dropped
