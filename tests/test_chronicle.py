@@ -104,7 +104,8 @@ def test_guta_details(guta) -> None:
 @pytest.mark.parametrize("first_line", [575, 577, 579])
 def test_liaoyang(first_line: int) -> None:
     lines = _lines("liaoyang-nianjian-2021.txt", first_line, 3634)
-    nodes, dropped = parse_events(lines, source=_source("ly", "x", "yearbook", 2020), year=2020, path=("大事记",))
+    nodes, dropped = parse_events(lines, source=_source("ly", "x", "yearbook", 2020), year=2020, path=("大事记",),
+                                  whole_year=True)  # as the yearbook parser calls it
     events = _events(nodes)
     assert len(events) == 345
     markers = Counter("同日" if e.marker == "同日" else "▲" if e.marker == "▲" else "dated" for e in events)
@@ -245,6 +246,18 @@ def test_month_inference_and_out_of_order() -> None:
 同日 丁。
 29日至 31日 戊。
 """, year=2021)
+    # no month in scope: the days are kept with the month unknown and flagged, never dated January
+    events = _events(nodes)
+    assert [e.date.edtf() for e in events[:3]] == ["2021-XX-20", "2021-XX-28", "2021-XX-02"]
+    assert all(e.flags == ["unknown-month"] for e in events if e.marker != "同日")
+    # a whole year's chronicle (a yearbook's 大事记) begins in January: the months are inferred
+    nodes, _ = parse_events(split_lines("""
+20日 甲。
+28日 乙。
+2日 丙。
+同日 丁。
+29日至 31日 戊。
+""".strip("\n")), source=_source("syn", "syn.txt"), year=2021, whole_year=True)
     events = _events(nodes)
     assert [e.date.start.iso() for e in events] == ["2021-01-20", "2021-01-28", "2021-02-02", "2021-02-02", "2021-02-29"]
     assert events[4].flags == ["impossible-date"]

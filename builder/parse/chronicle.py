@@ -79,7 +79,7 @@ _RUNNING_HEAD = re.compile(
     r"^(?:\S{0,16}大事(?:记|纪|記|紀)\s*[-—]?\s*\d{1,4}\s*[-—]?|\d{1,3}\s+\S{0,16}大事(?:记|纪|記|紀))$"
 )
 _TITLE = re.compile(
-    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,24}?(?:大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)|史事日[志誌]|日[志誌]》|编年|編年)"
+    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,32}?(?:大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)|史事日[志誌]|日[志誌]》|编年|編年)"
     r"[^。，,；;！？]{0,24}$"
 )
 _YEAR_HEAD = re.compile(r"^(?:第\S{1,4}[章节節]\s*)?(?:\d{1,3}\s*[.、．]\s*)?(\d{4})\s*年?\s*[：:]?$")
@@ -161,6 +161,7 @@ class _Builder:
     events: int = 0
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
     dense: bool = False  # the text runs several day items into one paragraph (``…。18日,…。23日,…``)
+    layout: bool = False  # indentation is part of the layout (not OCR noise): >= 5 % of the lines are indented
     indent: int = 0  # the indentation of the line the current event starts on
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
     paragraph_break: bool = False  # two or more blank lines before this one
@@ -190,8 +191,7 @@ class _Builder:
         self.year, self.month, self.month_stated = spec.start.year, None, False
         self.prev_day, self.last, self.item_date = None, None, None
         self.anchored = True
-        if era is not None:
-            self.era = era
+        self.era = era
 
     def open_month(self, title: str, month: int, line: int, *, present: bool = True) -> None:
         self.flush()
@@ -304,6 +304,8 @@ def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpe
     spec, flags = hit.spec, []
     if hit.era is not None:
         b.era = hit.era
+    elif re.match(r"\s*(?:\d{4}|[〇零一二三四五六七八九○]{4})\s*年", text):
+        b.era = None  # a Gregorian year ends the era in force (and its Chinese-calendar months)
     if hit.unknown and b.anchored and b.year is not None:
         # a whole year's chronicle (``2020年大事记``) whose day entries print no month: they begin in
         # January, and a day that falls back more than 3 opens the next month (the months are marked
@@ -340,7 +342,7 @@ def _is_title(b: _Builder, text: str) -> bool:
     """A line that is only a chronicle title, not the tail of a sentence."""
     if not _TITLE.match(text) or _token(b, text) and not text.rstrip().endswith(("记", "記", "纪", "紀")):
         return False
-    return not (b.current is not None and b.parts and not _ends_sentence(b.parts[-1]) and len(text) < 6)
+    return not (isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]))
 
 
 
@@ -500,6 +502,9 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
             return True
         if b.year is None and b.last is None:
             return False  # a bullet list with no date in scope is page text (web menus), not an event
+        if (period := _SAME_PERIOD.match(rest)) is not None:
+            b.add_event(b.context(month="月" in period[1]), rest, line, bullet, [])
+            return True
         # an undated bullet is an item of the day whose items it lists (under a bare date line, or a
         # △ after a day entry: the chronicles' mark for "another item of that day"), else of the month
         # whose section it stands in, else of the year
@@ -584,6 +589,12 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return False
     if gap or enum:
         return hit.spec.start.month is not None or bool(enum)
+    if after[:1].isspace() and hit.spec.start.day is not None:
+        # ``…全会。3月8日 县政府…``: an entry in the chronicle's own form (date, space, text) run into the
+        # line before — it keeps the order within the year
+        last = b.last
+        return last is None or hit.spec.start.year == last.start.year and \
+            hit.spec.start.sort_key() > last.start.sort_key()
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
         return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -596,23 +607,24 @@ def _indent(raw: str) -> int:
 def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     """One line (or the first piece of a cut line): furniture, heading, marker, dated entry or text.
 
-    Indentation counts where a layout gives it meaning: a line indented deeper than the line its entry
-    began on starts a paragraph, so a date there starts an item even when the text before stops
-    mid-sentence (OCR of two-column pages), and undated text there after a finished sentence is another
-    item of the same date (the empty date cell of a 志's table layout)."""
+    Indentation counts where a layout gives it meaning: a line indented as deep as the line its entry
+    began on (or deeper) starts a paragraph, so a date there starts an item even when the text before
+    stops mid-sentence (OCR of two-column pages, where the other column's text comes between); undated
+    text indented deeper after a finished sentence is another item of the same date (the empty date
+    cell of a 志's table layout)."""
     text = _clean(raw)
     if not text or _furniture(b, raw, text, line) or _heading(b, text, line, next_text):
         return
     indent = _indent(raw)
     deeper = isinstance(b.current, Event) and indent > b.indent
-    b.fresh = deeper and indent >= 2 or b.paragraph_break
+    b.fresh = isinstance(b.current, Event) and indent >= max(2, b.indent) or b.paragraph_break
     try:
         if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
             b.indent = indent
             return
     finally:
         b.fresh = False
-    if deeper and b.last is not None and b.parts and _ends_sentence(b.parts[-1]) and len(text) > 4:
+    if b.layout and deeper and b.last is not None and b.parts and _ends_sentence(b.parts[-1]) and len(text) > 4:
         b.add_event(b.last, text, line, "", [])
         b.indent = indent
         return
@@ -656,6 +668,9 @@ def parse_events(
     starts = sum(1 for ln in lines if _LINE_DAY.match(ln.text))
     inline = sum(len(_INLINE_DAY.findall(ln.text)) for ln in lines)
     b.dense = inline >= 2 and 2 * inline >= starts
+    texts = [ln.text for ln in lines if not is_blank(ln)]
+    indented = sum(1 for t in texts if _indent(t) > 0)
+    b.layout = indented >= 2 and indented * 20 >= len(texts)
     blank_run = 0
     for i, ln in enumerate(lines):
         if is_blank(ln):

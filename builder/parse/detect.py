@@ -10,7 +10,9 @@ matched against a few anchored regular expressions (fast on 40k lines):
   a title line ``大事记`` adds a bonus.
 * yearbook (年鉴): titled entries ``【概况】…`` (also bold or as a Markdown
   heading, or ``［…］``), plus a large bonus for the book's own vocabulary
-  (年鉴, 编辑说明, 类目/部类/分目/条目) near the top of the text.
+  (年鉴, 编辑说明, 类目/部类/分目/条目) near the top of the text — only when
+  there are entries: without them the words count one each, at most 3, so
+  one "年鉴" never outweighs a page of dated lines.
 * report (工作报告/工作汇报): a title ending in 工作报告/工作汇报/报告, an address
   ``各位代表：``, ``汇报如下``, and the ``一、…``/``（一）…`` heading structure.
 
@@ -75,7 +77,10 @@ def genre_scores(lines: list[Line]) -> dict[str, float]:
             scores["report"] += 5
         if _PART.match(text) or _SECTION.match(text):
             scores["report"] += 2
-    scores["yearbook"] += 10 * min(book_words, 10)
+    # the book's vocabulary backs up its structure but never decides alone: without 【】 entries a
+    # page that names its yearbook (a yearbook's 大事记 page on the web) is still a chronicle
+    entries = scores["yearbook"]
+    scores["yearbook"] += 10 * min(book_words, 10) if entries >= 3 else min(book_words, 3)
     return scores
 
 
