@@ -50,8 +50,8 @@ from builder.model.document import (
     Section,
     Source,
 )
-from builder.parse.dates import DateMatch, cn_int, match_date, validate
-from builder.parse.eras import Era, dynasty_names, lookup
+from builder.parse.dates import DateMatch, cn_int, match_date, refine, validate
+from builder.parse.eras import Era, dynasty_names, dynasty_span, lookup
 from builder.sources.normalise import is_blank, join_wrapped
 
 __all__ = ["parse_chronicle", "parse_events"]
@@ -79,7 +79,7 @@ _RUNNING_HEAD = re.compile(
     r"^(?:\S{0,16}大事(?:记|纪|記|紀)\s*[-—]?\s*\d{1,4}\s*[-—]?|\d{1,3}\s+\S{0,16}大事(?:记|纪|記|紀))$"
 )
 _TITLE = re.compile(
-    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,32}?(?:大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)|史事日[志誌]|日[志誌]》|编年|編年)"
+    r"^(?:(?:标题|標題)\s*[:：]\s*)?[^。，,；;！？]{0,32}?(?:大\s*事\s*(?:记|纪|記|紀|年表|纪要|紀要|件)|日[志誌]|编年|編年)"
     r"[^。，,；;！？]{0,24}$"
 )
 _YEAR_HEAD = re.compile(r"^(?:第\S{1,4}[章节節]\s*)?(?:\d{1,3}\s*[.、．]\s*)?(\d{4})\s*年?\s*[：:]?$")
@@ -108,6 +108,11 @@ _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
+# anti-scraping filler of forum pages: runs of 1–3 ASCII characters between spaces (``5 r1 a4 T8 V9 J/ H``)
+_NOISE_LINE = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,3}\s*$")
+_NOISE_HEAD = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,2}?(?=[0-9]{1,4}\s*[年月日]|[一二三四五六七八九十〇○]{1,4}[年月])")
+_NOISE_TAIL = re.compile(r"(?<=[年月日])(?:\s+[!-~]{1,3}){3,}\s*$")
+_DYNASTY_LABEL = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(?:朝|代)?\s*[,，、:：]\s*")
 _INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
 _COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
@@ -373,6 +378,13 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
     return True
 
 
+def _furniture_line(raw: str) -> bool:
+    """Page furniture that fills a whole line (boilerplate with a timestamp must not be cut into items)."""
+    squeezed = _SPACES.sub(" ", raw.strip())
+    return len(squeezed) <= 120 and bool(_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)
+                                         or _TIMESTAMP.match(squeezed) or _COMMENT.match(raw))
+
+
 def _plain(text: str) -> bool:
     """A line of plain text: no date, marker, bullet or heading starts it."""
     t = _clean(text)
@@ -519,6 +531,34 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
     return False
 
 
+def _dynasty_dated(b: _Builder, text: str, line: int) -> bool:
+    """``南梁,改始平僚郡…``, ``唐宋,郪縣…``, ``北朝,西魏改…``: an item dated by its dynasty alone (the
+    dynasty's span); with an era date after the label (``西漢,高祖六年(前201)…``) the era date counts."""
+    label = _DYNASTY_LABEL.match(text)
+    if label is None or len(text[: label.end()].rstrip(" ,，、:：")) < 2:
+        return False
+    if isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    if (span := dynasty_span(label[1])) is None and label[1] not in ("南朝", "北朝", "南北朝"):
+        return False
+    rest = text[label.end():]
+    hit = _token(b, rest)
+    if hit is not None and hit.style != "bare":
+        date, flags = _resolve(b, hit, rest, line)
+        b.last, b.item_date, b.item_line = date, None, 0
+        b.add_event(date, rest[hit.end:].lstrip("，,：: \t"), line, text[: label.end()] + hit.spec.raw, flags)
+        return True
+    inner = next((rest[:k] for k in (3, 2) if len(rest) > k and dynasty_span(rest[:k])), "")
+    span = dynasty_span(inner) if inner else span
+    if span is None:
+        return False
+    date = DateSpec(PartialDate(span[0]), "range", end=PartialDate(span[1]), raw=text[: label.end()] + inner,
+                    qualifier="朝代")
+    b.last, b.year = date, None
+    b.add_event(date, rest[len(inner):], line, date.raw, [])
+    return True
+
+
 def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") -> bool:
     body = text
     enum = _ENUM.match(text)
@@ -526,9 +566,17 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         body = text[enum.end():]
     hit = _token(b, body)
     if hit is None:
-        return False
+        return not bullet and _dynasty_dated(b, text, line)
     prefix = text[: len(text) - len(body)]
     date, flags = _resolve(b, hit, body, line)
+    end = hit.end
+    sep = re.match(r"[，,]\s*", body[end:])
+    refined = refine(date, body[end + (sep.end() if sep else 0):], lunar=b.lunar()) if date.precision == "year" else None
+    if refined is not None:
+        # ``民國二年,夏,…``, ``嘉慶十一年丙寅(1806),五月,…``: the month or season after the year dates the item
+        used = end + (sep.end() if sep else 0) + refined[1]
+        date = replace(refined[0], raw=body[:used])
+        hit = DateMatch(date, used, hit.style, hit.unknown, hit.era)
     rest = body[hit.end:].lstrip("，,：: \t")
     b.last = date
     b.item_date = None
@@ -584,6 +632,8 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return False
     after = body[hit.end:]
     if hit.spec.start.day is None and hit.spec.start.month is None:
+        if hit.style == "era" and semi and b.last is not None and hit.spec.start.year > b.last.start.year:
+            return True  # ``…;大業三年(607)改…``: the next reign year of a run of them
         return bool(enum) and after[:1] in "，,：: 縣县"
     if after[:1] not in "，,：:、 \t" and not gap and not enum:
         return False
@@ -595,6 +645,11 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         last = b.last
         return last is None or hit.spec.start.year == last.start.year and \
             hit.spec.start.sort_key() > last.start.sort_key()
+    last = b.last
+    if hit.spec.start.day is not None and not b.dense and last is not None and last.start.day is None \
+            and last.start.month is not None and hit.spec.start.year == last.start.year \
+            and hit.spec.start.month is not None and hit.spec.start.month > (last.end or last.start).month:
+        return True  # ``6、7月发大水…。8月17日大北风…``: a day in a later month than a month entry is a new item
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
         return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -677,6 +732,15 @@ def parse_events(
             blank_run += 1
             continue
         b.paragraph_break, blank_run = blank_run >= 2, 0
+        if _NOISE_LINE.match(ln.text):
+            b.drop(ln.no, ln.text.strip(), "scrape-noise")
+            continue
+        if (noise := _NOISE_HEAD.match(ln.text) or _NOISE_TAIL.search(ln.text)) is not None:
+            b.drop(ln.no, noise.group(0).strip(), "scrape-noise")
+            ln = Line(ln.no, ln.text[: noise.start()] + ln.text[noise.end():])
+        if _furniture_line(ln.text):
+            _one_line(b, ln.text, ln.no, "")
+            continue
         cuts = _run_cuts(ln.text)
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]

@@ -39,7 +39,7 @@ from lunar_python import Lunar, LunarMonth
 from builder.model.document import DateSpec, PartialDate
 from builder.parse.eras import Era, lookup, year_of
 
-__all__ = ["DateMatch", "cn_int", "find_dates", "match_date", "parse_date", "validate"]
+__all__ = ["DateMatch", "cn_int", "find_dates", "match_date", "parse_date", "refine", "validate"]
 
 # One-to-one character map, so positions in the mapped text equal positions in the original.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．～－○", "0123456789.~-〇")
@@ -57,7 +57,8 @@ _NOT_YEAR = r"(?!代|级|級|龄|齡)"
 _UNITS = re.compile(
     rf"(?P<cal>{_CAL})?{_SP}"
     rf"(?:(?:(?P<bce>公元前|前(?=\d\d))(?P<yb>\d{{1,4}})|公元(?P<yc>\d{{1,4}})|(?P<y>{_YEAR})){_SP}年{_NOT_YEAR})?"
-    rf"(?:{_SP}(?P<cal2>{_CAL})?{_SP}(?P<leap>[闰閏])?(?P<m>{_MON}){_SP}月)?"
+    rf"(?:{_SP}(?P<cal2>{_CAL})?{_SP}(?:[初仲季孟]?[春夏秋冬](?=[闰閏]?(?:{_MON})月))?(?P<leap>[闰閏])?(?P<m>{_MON})"
+    rf"(?:{_SP}[、,，]{_SP}(?P<m2>{_MON})(?={_SP}月))?{_SP}月)?"
     rf"(?:{_SP}(?:(?P<d>{_DAY}){_SP}[日号號]|(?P<dl>{_BARE_LUNAR_DAY})"
     rf"|(?P<dr>\d{{1,2}})(?={_SEP}(?:\d{{1,2}}{_SP}月{_SP})?\d{{1,2}}{_SP}[日号])))?"
 )
@@ -66,7 +67,8 @@ _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 # A number whose unit is printed only after the end of the range: ``7—8 日``.
 _SHARED = re.compile(
     rf"(?:(?P<y>\d{{4}}){_SP}年{_SP})?(?:(?P<m>\d{{1,2}}){_SP}月{_SP})?"
-    rf"(?P<a>\d{{1,4}}){_SEP}(?P<b>\d{{1,4}}){_SP}(?P<u>年|月|[日号])"
+    rf"(?P<a>\d{{1,4}}|[一二三四五六七八九十廿卅]{{1,3}}){_SEP}(?P<b>\d{{1,4}}|[一二三四五六七八九十廿卅]{{1,3}}){_SP}"
+    rf"(?P<u>年|月|[日号])"
 )
 _DOTTED_TAIL = re.compile(r"(?:(?P<y>\d{4})[./])?(?:(?P<m>\d{1,2})[./])?(?P<d>\d{1,4})(?![\d./])")
 _NEXT_YEAR = re.compile(rf"(?:翌年|次年|第二年|来年|來年){_SP}")
@@ -76,19 +78,20 @@ _ERA_RE = re.compile(
 _ERA_SPAN = re.compile(r"(?P<pre>[\u4e00-\u9fff]{2,8}?)年[间間]")
 _RULER_ENDS = "王帝公侯宗祖皇"
 _BRACKET_YEAR = re.compile(
-    rf"{_SP}[（(]{_SP}(?:(?P<bce>公元前|前)|公元)?{_SP}(?P<y>\d{{1,4}}){_SP}年?"
+    rf"(?:{_SP}[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥](?:年)?)?"
+    rf"{_SP}[（(]{_SP}(?:[\u4e00-\u9fff]{{1,10}}[,，、]{_SP})?(?:(?P<bce>公元前|前)|公元)?{_SP}(?P<y>\d{{1,4}}){_SP}年?"
     rf"(?:{_SEP}(?:(?P<bce2>公元前|前)|公元)?{_SP}(?P<y2>\d{{1,4}}){_SP}年?)?"
     rf"(?:{_SP}[,，、;；]?{_SP}[\u4e00-\u9fff]{{0,8}})?{_SP}(?:[）)]|$)"
 )
 _GANZHI = re.compile(rf"{_SP}[（(]?([甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])(?:年)?[）)]?")
 _QUAL_RE = re.compile(
     rf"{_SP}(上半年|下半年|上旬|中旬|下旬|年初|年底|年末|年内|年內|年间|年間|月初|月底|月末|初|底|末|"
-    rf"[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?![节節至])(?:季|天)?)"
+    rf"自?[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?![节節至])(?:兩季|两季|二季|季|天)?)"
 )
 _APPROX = re.compile(rf"{_SP}(左右|前后|前後)")
 _BARE_QUAL = re.compile(
     r"(上半年|下半年|上旬|中旬|下旬|年初|年底|年末|年内|年內|月初|月底|月末|"
-    r"[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?:季|天)?)(?=[,，、：:;；\s]|$)"
+    r"自?[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?:兩季|两季|二季|季|天)?)(?=[,，、：:;；\s]|$)"
 )
 _TIME_RE = re.compile(
     rf"{_SP}(零点|(?:凌晨|早晨|上午|中午|下午|傍晚|晚上|晚间|夜间|夜里|晚)?{_SP}"
@@ -179,6 +182,7 @@ class _Point:
     era: Era | None = None
     era_text: str = ""
     style: str = "units"
+    month_to: int | None = None  # ``6、7月``: two months printed as one
 
     def partial(self) -> PartialDate:
         return PartialDate(self.year or 0, self.month, self.day)
@@ -234,7 +238,10 @@ def _era_at(s: str, pos: int, era: Era | None, year: int | None) -> tuple[_Point
     gy = year_of(chosen, n)
     br = _BRACKET_YEAR.match(s, stop)
     if br:
-        gy = _bracket_year(br["bce"], br["y"])
+        printed = _bracket_year(br["bce"], br["y"])
+        # the printed Gregorian year wins, unless it lost a digit (``11年(922年)`` under 民国 is 1922)
+        dropped_digit = 0 < printed < 1000 <= gy and gy % 1000 == printed
+        gy = gy if dropped_digit else printed
         stop = br.end()
     return _Point(gy, None, None, era=chosen, era_text=s[pos:m.end()], style="era"), stop
 
@@ -270,13 +277,14 @@ def _units_at(s: str, pos: int) -> tuple[_Point, int] | None:
     elif m["yc"]:
         y = int(m["yc"])
     mo = cn_int(m["m"]) if m["m"] else None
+    mo2 = cn_int(m["m2"]) if m["m2"] else None
     day = m["d"] or m["dl"] or m["dr"]
     d = cn_int(day) if day else None
     lunar = bool(m["cal"] or m["cal2"] or m["leap"] or m["dl"] or (m["m"] in _LUNAR_MONTH_WORDS)
                  or (m["d"] or "").startswith("初"))
     if m["m"] and mo is None or day and d is None or m["dr"] and not m["m"]:
         return None
-    return _Point(y, mo, d, lunar=lunar, leap=bool(m["leap"])), m.end()
+    return _Point(y, mo, d, lunar=lunar, leap=bool(m["leap"]), month_to=mo2 if d is None else None), m.end()
 
 
 def _point(s: str, pos: int, ctx: _Ctx) -> tuple[_Point, int] | None:
@@ -291,10 +299,17 @@ def _point(s: str, pos: int, ctx: _Ctx) -> tuple[_Point, int] | None:
         point, stop = hit
         if point.era is None:
             return point, stop
+        shared = _SHARED.match(s, stop)
+        if shared and shared["u"] == "月" and not shared["y"] and not shared["m"]:
+            a, b = cn_int(shared["a"]), cn_int(shared["b"])
+            if a and b and 1 <= a < b <= 12:
+                point.month, point.month_to = a, b
+                point.lunar = not point.era.gregorian_calendar
+                return point, shared.end()
         more = _units_at(s, stop)
         if more and more[0].year is None:
             extra, stop = more
-            point.month, point.day, point.leap = extra.month, extra.day, extra.leap
+            point.month, point.day, point.leap, point.month_to = extra.month, extra.day, extra.leap, extra.month_to
             point.lunar = extra.lunar or not point.era.gregorian_calendar  # type: ignore[union-attr]
         return point, stop
     hit = _units_at(s, pos)
@@ -330,6 +345,8 @@ class _Ctx:
 
 def _spec(p: _Point, raw_era: str = "") -> DateSpec:
     era = p.era_text or raw_era
+    if p.month_to and p.year and p.month and not p.lunar and p.month_to > p.month:
+        return DateSpec(PartialDate(p.year, p.month), "range", end=PartialDate(p.year, p.month_to), era=era)
     if p.lunar and p.month is not None and p.year:
         return _lunar_spec(p.year, p.month, p.day, p.leap, era=era)
     start = p.partial()
@@ -381,7 +398,9 @@ def _shared(s: str, pos: int, ctx: _Ctx) -> tuple[DateSpec, int] | None:
     m = _SHARED.match(s, pos)
     if not m:
         return None
-    a, b, unit = int(m["a"]), int(m["b"]), m["u"]
+    a, b, unit = cn_int(m["a"]) or 0, cn_int(m["b"]) or 0, m["u"]
+    if not (m["a"].isdigit() and m["b"].isdigit()) and unit == "年":
+        return None
     if unit == "月" and m["m"] or unit == "年" and m["y"]:
         return None  # ``10月29～11月3日``: the second number is a month of its own
     year = int(m["y"]) if m["y"] else ctx.year
@@ -414,7 +433,7 @@ def _qualify(spec: DateSpec, p: _Point, s: str, pos: int) -> tuple[DateSpec, int
         a, b = (1, 6) if q == "上半年" else (7, 12)
         return replace(spec, start=PartialDate(p.year, a), end=PartialDate(p.year, b), precision="range",
                        qualifier=q), m.end()
-    if q[0] in _SEASONS:
+    if q.lstrip("自")[0] in _SEASONS:
         if p.month is not None:
             return spec, pos
         seasons = "".join(ch for ch in q if ch in _SEASONS)
@@ -544,6 +563,33 @@ def match_date(text: str, *, year: int | None = None, month: int | None = None, 
         spec, pos = _timed(spec, point, s, pos)
     era_found = point.era if point is not None else None
     return DateMatch(replace(spec, raw=text[:pos].strip()), pos, style, unknown, era_found)
+
+
+def refine(spec: DateSpec, text: str, *, lunar: bool = False) -> tuple[DateSpec, int] | None:
+    """A year-level date made precise by what follows it after a comma (``民國二年,夏,``,
+    ``嘉慶十一年丙寅(1806),五月,``, ``民國九年,自春至秋…``, ``民國二十年七至八月``): the refined date and how
+    much of ``text`` it used, or ``None``.  The month, season or range must not print a year of its own."""
+    if spec.start.month is not None or spec.end is not None or not spec.start.year or spec.precision != "year":
+        return None
+    s = text.translate(_FULLWIDTH)
+    year = spec.start.year
+    ctx = _Ctx(year, None, None, lunar)
+    shared = _shared(s, 0, ctx)
+    if shared is not None and shared[0].start.year == year and "年" not in s[: shared[1]]:
+        return replace(shared[0], raw=spec.raw + text[: shared[1]], era=spec.era), shared[1]
+    hit = _units_at(s, 0)
+    if hit is not None and hit[0].year is None and hit[0].month is not None:
+        point, pos = hit
+        point.year, point.lunar = year, point.lunar or lunar
+        out = _spec(point, spec.era)
+        out, pos = _qualify(out, point, s, pos)
+        out, pos = _ranged(out, point, s, pos, "units", ctx)
+        return replace(out, raw=spec.raw + text[:pos]), pos
+    p = _Point(year, None, None, lunar=lunar)
+    out, pos = _qualify(spec, p, s, 0)
+    if pos and out.qualifier:
+        return replace(out, raw=spec.raw + text[:pos]), pos
+    return None
 
 
 def parse_date(token: str, *, year: int | None = None, month: int | None = None) -> DateSpec | None:

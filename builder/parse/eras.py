@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Era", "dynasty_names", "lookup", "year_of"]
+__all__ = ["Era", "dynasty_names", "dynasty_span", "lookup", "year_of"]
 
 _DATA = Path(__file__).with_name("data") / "eras.tsv"
 _ROC = ("民国", "民國", "中华民国", "中華民國")
+_SPANS: dict[str, tuple[int, int]] = {}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Era:
 def _table() -> tuple[dict[str, tuple[Era, ...]], frozenset[str]]:
     names: dict[str, list[Era]] = {}
     dynasties: set[str] = set()
+    spans = _SPANS
     with _DATA.open(encoding="utf-8") as fh:
         for row in fh:
             if row.startswith("#"):
@@ -46,6 +48,8 @@ def _table() -> tuple[dict[str, tuple[Era, ...]], frozenset[str]]:
             kind, name, dynasty, first, last = row.rstrip("\n").split("\t")
             if kind == "dynasty":
                 dynasties.add(name)
+                old = spans.get(name)
+                spans[name] = (min(int(first), old[0]), max(int(last), old[1])) if old else (int(first), int(last))
                 continue
             names.setdefault(name, []).append(Era(name, kind, dynasty, int(first), int(last)))
     for name in _ROC:
@@ -61,6 +65,18 @@ def lookup(name: str) -> tuple[Era, ...]:
 def dynasty_names() -> frozenset[str]:
     """Dynasty names (traditional and simplified), for dynasty headings."""
     return _table()[1]
+
+
+def dynasty_span(name: str) -> tuple[int, int] | None:
+    """The years a dynasty (``南梁``) or a run of two (``唐宋``) covers; ``None`` when the name is none.
+    A trailing 朝/代 is allowed (``元朝``, ``明代``)."""
+    _table()
+    name = name.removesuffix("朝").removesuffix("代") if len(name) > 1 else name
+    if name in _SPANS:
+        return _SPANS[name]
+    if len(name) == 2 and name[0] in _SPANS and name[1] in _SPANS:
+        return _SPANS[name[0]][0], _SPANS[name[1]][1]
+    return None
 
 
 def year_of(era: Era, n: int) -> int:
