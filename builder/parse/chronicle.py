@@ -166,6 +166,7 @@ class _Builder:
     events: int = 0
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
     dense: bool = False  # the text runs several day items into one paragraph (``…。18日,…。23日,…``)
+    bullet_same_day: bool = True  # ▲/△ mark further items of the day (not where 同日 does that)
     layout: bool = False  # indentation is part of the layout (not OCR noise): >= 5 % of the lines are indented
     indent: int = 0  # the indentation of the line the current event starts on
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
@@ -518,9 +519,10 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
             b.add_event(b.context(month="月" in period[1]), rest, line, bullet, [])
             return True
         # an undated bullet is an item of the day whose items it lists (under a bare date line, or a
-        # △ after a day entry: the chronicles' mark for "another item of that day"), else of the month
-        # whose section it stands in, else of the year
-        same_day = bullet == "△" and b.last is not None and b.last.start.day is not None
+        # ▲/△ after a day entry: the chronicles' mark for "another item of that day" — unless the text
+        # marks those with 同日, when its ▲ are undated items), else of the month whose section it stands
+        # in, else of the year
+        same_day = bullet in "▲△" and b.bullet_same_day and b.last is not None and b.last.start.day is not None
         date = b.item_date or (b.last if same_day else None) or (
             b.context() if b.month_sec is not None else b.context(month=False))
         start = line
@@ -537,12 +539,10 @@ def _dynasty_dated(b: _Builder, text: str, line: int) -> bool:
     label = _DYNASTY_LABEL.match(text)
     if label is None or len(text[: label.end()].rstrip(" ,，、:：")) < 2:
         return False
-    if isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
-        return False
     if (span := dynasty_span(label[1])) is None and label[1] not in ("南朝", "北朝", "南北朝"):
         return False
     rest = text[label.end():]
-    hit = _token(b, rest)
+    hit = b.match(rest)
     if hit is not None and hit.style != "bare":
         date, flags = _resolve(b, hit, rest, line)
         b.last, b.item_date, b.item_line = date, None, 0
@@ -635,6 +635,11 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         if hit.style == "era" and semi and b.last is not None and hit.spec.start.year > b.last.start.year:
             return True  # ``…;大業三年(607)改…``: the next reign year of a run of them
         return bool(enum) and after[:1] in "，,：: 縣县"
+    last = b.last
+    if hit.spec.start.day is not None and not b.dense and last is not None and last.start.day is None \
+            and last.start.month is not None and hit.spec.start.year == last.start.year \
+            and hit.spec.start.month is not None and hit.spec.start.month > (last.end or last.start).month:
+        return True  # ``6、7月发大水…。8月17日大北风…``: a day in a later month than a month entry is a new item
     if after[:1] not in "，,：:、 \t" and not gap and not enum:
         return False
     if gap or enum:
@@ -645,11 +650,6 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         last = b.last
         return last is None or hit.spec.start.year == last.start.year and \
             hit.spec.start.sort_key() > last.start.sort_key()
-    last = b.last
-    if hit.spec.start.day is not None and not b.dense and last is not None and last.start.day is None \
-            and last.start.month is not None and hit.spec.start.year == last.start.year \
-            and hit.spec.start.month is not None and hit.spec.start.month > (last.end or last.start).month:
-        return True  # ``6、7月发大水…。8月17日大北风…``: a day in a later month than a month entry is a new item
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
         return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -698,6 +698,20 @@ def _next_nonblank(lines: list[Line]) -> list[int]:
     return out
 
 
+def _without_noise(b: _Builder, lines: list[Line]) -> list[Line]:
+    """The lines with forum anti-scraping filler taken out (to the ledger, reason ``scrape-noise``)."""
+    out = []
+    for ln in lines:
+        if _NOISE_LINE.match(ln.text) and not is_blank(ln):
+            b.drop(ln.no, ln.text.strip(), "scrape-noise")
+            ln = Line(ln.no, "")
+        elif (noise := _NOISE_HEAD.match(ln.text) or _NOISE_TAIL.search(ln.text)) is not None:
+            b.drop(ln.no, noise.group(0).strip(), "scrape-noise")
+            ln = Line(ln.no, ln.text[: noise.start()] + ln.text[noise.end():])
+        out.append(ln)
+    return out
+
+
 def parse_events(
     lines: list[Line], *, source: Source, year: int | None, path: tuple[str, ...] = (), whole_year: bool = False
 ) -> tuple[list[ChronicleNode], list[Dropped]]:
@@ -716,6 +730,8 @@ def parse_events(
         b.month = source.content_month
     if source.era:
         b.era = next(iter(lookup(source.era)), None)
+    lines = _without_noise(b, lines)
+    b.bullet_same_day = sum(1 for ln in lines if _SAME_DAY.match(ln.text.lstrip())) < 3
     following = _next_nonblank(lines)
     # a sentence-initial day inside a paragraph starts an item only where the text does that as a rule
     # (at least 2 such days, and one for every two entries that start a line), not where it is rare
@@ -732,12 +748,6 @@ def parse_events(
             blank_run += 1
             continue
         b.paragraph_break, blank_run = blank_run >= 2, 0
-        if _NOISE_LINE.match(ln.text):
-            b.drop(ln.no, ln.text.strip(), "scrape-noise")
-            continue
-        if (noise := _NOISE_HEAD.match(ln.text) or _NOISE_TAIL.search(ln.text)) is not None:
-            b.drop(ln.no, noise.group(0).strip(), "scrape-noise")
-            ln = Line(ln.no, ln.text[: noise.start()] + ln.text[noise.end():])
         if _furniture_line(ln.text):
             _one_line(b, ln.text, ln.no, "")
             continue
