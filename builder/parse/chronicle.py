@@ -170,7 +170,8 @@ class _Builder:
     layout: bool = False  # indentation is part of the layout (not OCR noise): >= 5 % of the lines are indented
     indent: int = 0  # the indentation of the line the current event starts on
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
-    paragraph_break: bool = False  # two or more blank lines before this one
+    paragraph_break: bool = False  # two or more blank lines (or forum filler) before this one
+    noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
 
     # -- tree ---------------------------------------------------------------
 
@@ -539,7 +540,8 @@ def _dynasty_dated(b: _Builder, text: str, line: int) -> bool:
     label = _DYNASTY_LABEL.match(text)
     if label is None or len(text[: label.end()].rstrip(" ,，、:：")) < 2:
         return False
-    if (span := dynasty_span(label[1])) is None and label[1] not in ("南朝", "北朝", "南北朝"):
+    printed = text[: label.end()].rstrip(" ,，、:：")
+    if (span := dynasty_span(label[1])) is None and printed not in ("南朝", "北朝", "南北朝"):
         return False
     rest = text[label.end():]
     hit = b.match(rest)
@@ -705,9 +707,11 @@ def _without_noise(b: _Builder, lines: list[Line]) -> list[Line]:
         if _NOISE_LINE.match(ln.text) and not is_blank(ln):
             b.drop(ln.no, ln.text.strip(), "scrape-noise")
             ln = Line(ln.no, "")
+            b.noise_breaks.add(-ln.no)  # a filler line: the next line starts a paragraph
         elif (noise := _NOISE_HEAD.match(ln.text) or _NOISE_TAIL.search(ln.text)) is not None:
             b.drop(ln.no, noise.group(0).strip(), "scrape-noise")
             ln = Line(ln.no, ln.text[: noise.start()] + ln.text[noise.end():])
+            b.noise_breaks.add(ln.no)  # the filler sits between paragraphs
         out.append(ln)
     return out
 
@@ -742,12 +746,14 @@ def parse_events(
     texts = [ln.text for ln in lines if not is_blank(ln)]
     indented = sum(1 for t in texts if _indent(t) > 0)
     b.layout = indented >= 2 and indented * 20 >= len(texts)
-    blank_run = 0
+    blank_run, after_filler = 0, False
     for i, ln in enumerate(lines):
         if is_blank(ln):
             blank_run += 1
+            after_filler = after_filler or -ln.no in b.noise_breaks
             continue
-        b.paragraph_break, blank_run = blank_run >= 2, 0
+        b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks
+        blank_run, after_filler = 0, False
         if _furniture_line(ln.text):
             _one_line(b, ln.text, ln.no, "")
             continue
