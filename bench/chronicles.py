@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -104,8 +105,14 @@ def _first_difference(ours: str, truth: str) -> str:
     return "form"
 
 
+_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,4}\)")
+
+
 def _starts(event: Event, start: str) -> bool:
-    text = compact(event.text)
+    """The event's text starts as the truth says (pinyin glosses, which the parser's clean-up takes out, are
+    compared without)."""
+    text = _GLOSS.sub("", compact(event.text))
+    start = _GLOSS.sub("", start)
     return bool(start) and (text.startswith(start[:6]) or start[:6] in text[:40])
 
 

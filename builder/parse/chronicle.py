@@ -434,7 +434,7 @@ def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
 
 
 def _period_heading(text: str) -> bool:
-    t = text.strip()
+    t = _SPACES.sub("", text)
     if len(t) > 10 or not re.fullmatch(r"[\u4e00-\u9fff]+", t):
         return False
     if t in dynasty_names() or t.endswith(_PERIOD_END) or t in ("中华民国", "中華民國", "中华人民共和国", "中華人民共和國"):

@@ -78,7 +78,7 @@ _ERA_RE = re.compile(
 _ERA_SPAN = re.compile(r"(?P<pre>[\u4e00-\u9fff]{2,8}?)年[间間]")
 _RULER_ENDS = "王帝公侯宗祖皇"
 _BRACKET_YEAR = re.compile(
-    rf"(?:{_SP}[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥](?:年)?)?"
+    rf"(?:{_SP}[甲乙丙丁戊己庚辛壬癸][\u4e00-\u9fff](?:年)?(?={_SP}[（(]))?"  # 干支 (misprints too: 戊戎)
     rf"{_SP}[（(]{_SP}(?:[\u4e00-\u9fff]{{1,10}}[,，、]{_SP})?(?:(?P<bce>公元前|前)|公元)?{_SP}(?P<y>\d{{1,4}}){_SP}年?"
     rf"(?:{_SEP}(?:(?P<bce2>公元前|前)|公元)?{_SP}(?P<y2>\d{{1,4}}){_SP}年?)?"
     rf"(?:{_SP}[,，、;；]?{_SP}[\u4e00-\u9fff]{{0,8}})?{_SP}(?:[）)]|$)"

@@ -22,7 +22,9 @@ A rule is safe when its context leaves one reading only:
 * ``ocr-zero-hour``: ``o时`` after a day is ``0时``;
 * ``ocr-degree``: ``。`` between degrees and minutes (``122。35'``) is ``°``;
 * ``conversion-and``: `` and `` between CJK characters is ``和``;
-* ``fullwidth-percent``: ``％`` is ``%``.
+* ``fullwidth-percent``: ``％`` is ``%``;
+* ``pinyin-gloss``: a tone-marked pinyin syllable in brackets right after a
+  Chinese character (``縣(xiàn)``) is a gloss a web mirror inserted, removed.
 
 Whitespace is never part of a fix: spaces are handled by the parsers and
 accounted for in the ledger as whitespace.
@@ -241,6 +243,8 @@ def _merge(cleaned: str, clean: list[tuple[int, str, str, str]], ocr: list[tuple
 _HAN = "\u4e00-\u9fff"
 _NUMERAL = "一二三四五六七八九〇"
 _UNIT_AFTER_L = rf"\d{{1,3}}\s*(?!级)[{_HAN}%‰]"
+# a pinyin syllable with its tone mark (``xiàn``, ``zhèn``, ``lǜ``): the glosses some web mirrors insert
+_PINYIN = "[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,4}"
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,8 @@ OCR_RULES: tuple[OcrRule, ...] = (
     OcrRule("ocr-degree", "(?<=\\d)。(?=\\d{1,2}[ \t]*['′])", lambda _: "°", "经纬度中度与分之间的“。”是“°”"),
     OcrRule("conversion-and", rf"(?<=[{_HAN}]) and (?=[{_HAN}])", lambda _: "和", "汉字之间的“ and ”是转换时误出的“和”"),
     OcrRule("fullwidth-percent", "％", lambda _: "%", "全角“％”统一为“%”"),
+    OcrRule("pinyin-gloss", rf"(?<=[{_HAN}])\({_PINYIN}\)", lambda _: "",
+            "网页镜像在汉字后插入的拼音注音（如“縣(xiàn)”）不是原文"),
 )
 
 _OCR_RE = re.compile("|".join(f"(?P<r{i}>{rule.pattern})" for i, rule in enumerate(OCR_RULES)))
@@ -291,12 +297,14 @@ _GATE = re.compile("[■%％0OoLnH]")  # ocr-block, -permille, -stop, -ling, -de
 _GATE_BLOCK = "一■"  # ocr-block may start one character before its ■
 _GATE_DEGREE = re.compile(r"\d。")  # ocr-degree: its 。 (one after the start of this match)
 _GATE_AND = " and "  # conversion-and
+_GATE_GLOSS = re.compile(rf"(?<=[{_HAN}])\((?={_PINYIN}\))")  # pinyin-gloss
 
 
 def _candidates(text: str) -> list[int]:
     """Every position of ``text`` where a match of ``_OCR_RE`` may start, in order."""
     found = [m.start() for m in _GATE.finditer(text)]
     found += [m.start() + 1 for m in _GATE_DEGREE.finditer(text)]
+    found += [m.start() for m in _GATE_GLOSS.finditer(text)]
     for literal in (_GATE_BLOCK, _GATE_AND):
         i = text.find(literal)
         while i >= 0:
