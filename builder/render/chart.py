@@ -88,13 +88,13 @@ def year_timeline(env: Environment, by_year: dict[int, Counter[str]], href: dict
         counts = by_year.get(year, Counter())
         y = height - base
         segments = []
-        for kind in TYPE_NAMES:
+        for kind, name in TYPE_NAMES.items():
             n = counts.get(kind, 0)
             if not n:
                 continue
             h = max(round(n * scale, 1), 1.0)
             y = round(y - h, 1)
-            segments.append({"y": y, "h": h, "n": n, "color": TYPE_COLORS[kind], "name": TYPE_NAMES[kind]})
+            segments.append({"y": y, "h": h, "n": n, "color": TYPE_COLORS[kind], "name": name})
         bars.append({"x": 10 + i * step, "year": year, "segments": segments, "total": sum(counts.values()), "top": y,
                      "href": href.get(year, ""), "label": str(year) if len(span) <= 16 or year % 5 == 0 or
                      year in (span[0], span[-1]) else ""})

@@ -432,7 +432,7 @@ class Renderer:
                 provinces[unit.id] += 1
         if not provinces:
             return None
-        return self.region_by_id[sorted(provinces, key=lambda k: (-provinces[k], k))[0]]
+        return self.region_by_id[min(provinces, key=lambda k: (-provinces[k], k))]
 
     # -- search and data -------------------------------------------------------
 
