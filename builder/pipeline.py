@@ -209,7 +209,7 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     for doc in archive.documents:
         pages = archive.pages[doc.source.id]
         for page in pages:
-            renderer.source_page(page, section_parts(page, pages), stats[doc.source.id])
+            renderer.source_page(page, section_parts(page, pages), stats[doc.source.id], pages)
     renderer.sources_index(archive.documents, archive.pages, stats)
     renderer.year_pages(archive.records, archive.documents)
     renderer.facet_pages("topics", archive.records)
@@ -219,6 +219,7 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     archive.downloads = data_files(archive.records, archive.cfg, archive.links)
     archive.downloads += ledger_files(archive.documents, archive.texts)
     renderer.data_page([f.listing() for f in archive.downloads])
+    renderer.home_overview(archive.records, archive.documents, stats)  # after the year and region pages
     renderer.search_page()
     write_permalinks(archive, renderer, config_dir)  # a notice only where no page is now
     if delete_old is None:

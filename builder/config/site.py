@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.config.divisions import load_divisions, merge_regions
 from builder.config.entities import EntityRules, load_entity_rules
-from builder.config.loader import ConfigError, _Reader, _records, _unique
+from builder.config.loader import ConfigError, YamlMap, _kind, _Reader, _records, _top, _unique, check_keys
 from builder.model.document import Correction, Region, Source, Topic
 
 GENRES = ("chronicle", "yearbook", "report")
@@ -23,6 +23,7 @@ SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "co
 REGION_FIELDS = ("id", "name", "level", "parent", "aliases", "code", "valid_from", "valid_to", "history", "successor")
 TOPIC_FIELDS = ("id", "name", "keywords", "categories", "description")
 CORRECTION_FIELDS = ("source", "line", "context", "wrong", "right", "note")
+LICENCE_FIELDS = ("name", "url", "note")
 
 
 def source_file_problem(file: str) -> str:
@@ -187,6 +188,33 @@ def load_corrections(path: Path) -> list[Correction]:
     return out
 
 
+@dataclass(frozen=True)
+class Licence:
+    """The licence of the data the site publishes (site_config/licence.yml), shown on the home page."""
+
+    name: str
+    url: str = ""
+    note: str = ""
+
+
+def load_licence(path: Path) -> Licence | None:
+    """``licence: {name, url, note}``; None when the file is absent (the home page then says
+    that no licence is declared)."""
+    if not path.exists():
+        return None
+    top = _top(path, "licence")
+    value = top.get("licence") if top is not None else None
+    if not isinstance(value, YamlMap):
+        line = top.key_lines.get("licence", top.line) if top is not None else 1
+        raise ConfigError(f"{path}:{line}: 'licence' must be a mapping with name, url and note, got {_kind(value)}")
+    check_keys(path, value, LICENCE_FIELDS, "licence")
+    r = _Reader(path, value)
+    url = r.str("url", required=False)
+    if url and not url.startswith(("https://", "http://")):
+        raise r.fail(f"'url' must be an http(s) address, got '{url}'", "url")
+    return Licence(name=r.str("name"), url=url, note=r.str("note", required=False))
+
+
 def _close(name: str, known: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -199,6 +227,7 @@ class SiteConfig:
     topics: list[Topic]
     corrections: list[Correction]
     entities: EntityRules = field(default_factory=lambda: EntityRules((), "", {}))  # site_config/entities.yml
+    licence: Licence | None = None  # site_config/licence.yml
 
     def region(self, ident: str) -> Region | None:
         return next((g for g in self.regions if g.id == ident), None)
@@ -214,6 +243,7 @@ def load_config(config_dir: Path) -> SiteConfig:
     )
     entities_file = config_dir / "entities.yml"
     cfg.entities = load_entity_rules(entities_file) if entities_file.exists() else EntityRules((), "", {})
+    cfg.licence = load_licence(config_dir / "licence.yml")
     region_ids = {g.id for g in cfg.regions}
     source_ids = {s.id for s in cfg.sources}
     for s in cfg.sources:

@@ -16,10 +16,12 @@ Every generated page is an ``index.md`` in its own folder, so a page's URL is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from builder.enrich.citation import cite_in, document_reference
-from builder.model.document import Document, Entry, Event, Node, Section
+from builder.model.document import DateSpec, Document, Entry, Event, Node, Section
+from builder.parse.dates import match_date
 
 
 @dataclass
@@ -77,10 +79,37 @@ class Record:
     citation: str = ""  # GB/T 7714 (builder/enrich/citation.py)
 
 
+_YEAR_IN_HEADING = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def entry_date(text: str, year: int | None) -> DateSpec | None:
+    """The date a 条目's text opens with (``3月20日，召开…``, ``2019年11月27日17时许，…``,
+    ``2020年，全市…``), the year of an undated month or day from ``year`` (the source's
+    ``content_year``); None when the text does not open with a date."""
+    found = match_date(text.lstrip(), year=year)
+    if found is None or not found.spec.start.year:
+        return None
+    return found.spec
+
+
+def section_years(headings: tuple[str, ...], default: list[int]) -> list[int]:
+    """The years a report section is about: the innermost heading that names one of the
+    document's years (``一、2011年工作回顾`` → 2011), else all of them."""
+    for heading in reversed(headings):
+        named = sorted({int(y) for y in _YEAR_IN_HEADING.findall(heading)} & set(default))
+        if named:
+            return named
+    return list(default)
+
+
 def build_records(doc: Document, pages: list[Page]) -> list[Record]:
-    """Flatten one document into records, each with the URL of its anchor."""
+    """Flatten one document into records, each with the URL of its anchor.
+
+    Events carry their date; a 条目 the date its text opens with (``entry_date``), so that
+    year pages list it; a report's section the years its headings name (``section_years``)."""
     out: list[Record] = []
     default_years = list(doc.source.years)
+    report = doc.source.genre == "report"
 
     def add_nodes(nodes: list, page: Page, path: tuple[str, ...]) -> None:
         for node in nodes:
@@ -91,7 +120,8 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
                         Record(
                             id=node.id, type="section", source_id=doc.source.id, title=node.title,
                             text=own, url=f"{page.url}#{node.id}", line=node.line, path=path,
-                            years=list(default_years), regions=node.regions, topics=node.topics,
+                            years=section_years((*path, node.title), default_years) if report else list(default_years),
+                            regions=node.regions, topics=node.topics,
                         )
                     )
                 add_nodes(node.children, page, (*path, node.title))
@@ -105,12 +135,15 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
                     )
                 )
             elif isinstance(node, Entry):
+                dated = entry_date(node.text, doc.source.content_year)
                 out.append(
                     Record(
                         id=node.id, type="entry", source_id=doc.source.id, title=node.title,
                         text=node.full_text, url=f"{page.url}#{node.id}", line=node.line, path=path,
                         years=[doc.source.content_year] if doc.source.content_year else list(default_years),
                         regions=node.regions, topics=node.topics,
+                        date=dated.iso() if dated else "", precision=dated.precision if dated else "",
+                        sort_key=dated.sort_key() if dated else (),
                     )
                 )
 

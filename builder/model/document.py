@@ -255,6 +255,8 @@ class Block:
     line: int
     rows: list[list[str]] | None = None  # for tables
     marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
+    head: int = 0  # tables: how many of the rows are header rows
+    caption: str = ""  # tables: the title printed above it
 
 
 @dataclass

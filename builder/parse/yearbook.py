@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from builder.model.document import Block, Document, Dropped, Entry, Line, Problem, Section, Source
 from builder.parse.chronicle import parse_events
 from builder.parse.report import parse_report_body
+from builder.parse.tables import Table, is_table_title, recover_table
 from builder.sources.normalise import CJK_CHAR, compact, join_wrapped
 
 # ---------------------------------------------------------------------------
@@ -572,7 +573,18 @@ class _OcrRegion:
     def run(self, body: list[_CLine]) -> None:
         run: list[_CLine] = []
         closed = True
+        skip_to = 0
         for n, c in enumerate(body):
+            if n < skip_to:
+                continue
+            if is_table_title(c.text):
+                table = recover_table([(b.no, b.text) for b in body], n)
+                if table is not None:  # builder/parse/tables.py
+                    self._stream(run)
+                    run = []
+                    self._table(table)
+                    skip_to, closed = table.end, True
+                    continue
             nxt = body[n + 1].text if n + 1 < len(body) else ""
             kind = self._standalone(c.text, nxt) if closed else ""
             if kind:
@@ -596,6 +608,13 @@ class _OcrRegion:
         if _TITLE_RE.match(nxt.strip()) or _key(nxt) in _GENERIC:
             return "sub"
         return "caption"
+
+    def _table(self, table: Table) -> None:
+        self.tree.close(self.target)
+        text = "\n".join("\t".join(row) for row in table.rows)
+        self.target.children.append(Block("table", text, table.line, rows=table.rows, head=table.head,
+                                          caption=table.caption))
+        self.parser.doc.dropped.extend(Dropped(no, text, "table-continued") for no, text in table.dropped)
 
     def _standalone_line(self, kind: str, c: _CLine) -> None:
         title = join_wrapped([c.text])

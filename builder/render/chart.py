@@ -63,3 +63,41 @@ def month_topic_chart(env: Environment, data: MonthCounts, topic_names: dict[str
     svg = env.get_template("chart.svg.j2").render(year=data.year, width=width, height=height, bar_width=bar_width,
                                                   bars=bars, legend=legend)
     return Markup(svg)
+
+
+TYPE_NAMES = {"event": "大事", "entry": "条目", "section": "章节"}
+TYPE_COLORS = {"event": "#8d6e63", "entry": "#5c6bc0", "section": "#26a69a"}
+
+
+def year_timeline(env: Environment, by_year: dict[int, Counter[str]], href: dict[int, str]) -> Markup:
+    """An SVG bar chart of the records per year (stacked by type), every year from the first
+    to the last (a gap shows as a gap), each bar a link to its year page; nothing if empty."""
+    years = sorted(y for y, c in by_year.items() if sum(c.values()))
+    if not years:
+        return Markup("")
+    span = list(range(years[0], years[-1] + 1))
+    if len(span) > 120:  # centuries of sparse dates: draw only the years that have records
+        span = years
+    step = max(16, min(44, 640 // len(span)))
+    bar_width = max(8, step - 6)
+    width, height, base = len(span) * step + 20, 200, 26
+    peak = max(sum(c.values()) for c in by_year.values()) or 1
+    scale = (height - base - 22) / peak
+    bars = []
+    for i, year in enumerate(span):
+        counts = by_year.get(year, Counter())
+        y = height - base
+        segments = []
+        for kind, name in TYPE_NAMES.items():
+            n = counts.get(kind, 0)
+            if not n:
+                continue
+            h = max(round(n * scale, 1), 1.0)
+            y = round(y - h, 1)
+            segments.append({"y": y, "h": h, "n": n, "color": TYPE_COLORS[kind], "name": name})
+        bars.append({"x": 10 + i * step, "year": year, "segments": segments, "total": sum(counts.values()), "top": y,
+                     "href": href.get(year, ""), "label": str(year) if len(span) <= 16 or year % 5 == 0 or
+                     year in (span[0], span[-1]) else ""})
+    legend = [{"name": name, "color": TYPE_COLORS[kind]} for kind, name in TYPE_NAMES.items()]
+    return Markup(env.get_template("timeline.svg.j2").render(width=width, height=height, bar_width=bar_width,
+                                                             bars=bars, legend=legend, first=span[0], last=span[-1]))

@@ -42,17 +42,30 @@ class Fragments:
 
     # -- source reading pages ------------------------------------------------
 
-    def tree(self, nodes: list[Node], depth: int, root: str) -> str:
-        """A page's sections and records in source order, as the reading page shows them."""
+    def tree(self, nodes: list[Node], depth: int, root: str, near: dict | None = None) -> str:
+        """A page's sections and records in source order, as the reading page shows them.
+
+        Each of the page's top-level sections (when there are two or more) is followed by a
+        line leading to the sections before and after it; the first and the last lead on to
+        the pages before and after this one (``near``, from ``pages._near_pages``), so a
+        reader can go through a whole document section by section."""
         out: list[str] = []
-        self._tree(nodes, depth, root, out)
+        self._tree(nodes, depth, root, out, near or {})
         return "".join(out)
 
-    def _tree(self, nodes: list[Node], depth: int, root: str, out: list[str]) -> None:
+    def _tree(self, nodes: list[Node], depth: int, root: str, out: list[str], near: dict | None = None) -> None:
         html = self.html
+        tops = [n for n in nodes if isinstance(n, Section)] if near is not None else []
+        if len(tops) < 2:
+            tops = []
         for n in nodes:
             if isinstance(n, Section):
                 out.append(html.section_heading(n, depth))  # ends in a line break
+                if tops:
+                    k = next(i for i, t in enumerate(tops) if t is n)
+                    out.append(html.section_nav(tops[k - 1] if k else None, tops[k + 1] if k + 1 < len(tops) else None,
+                                                near.get("prev") if k == 0 else None,
+                                                near.get("next") if k + 1 == len(tops) else None) + "\n\n")
                 self._tree(n.children, depth + 1, root, out)
                 out.append("\n")
             elif isinstance(n, Event):

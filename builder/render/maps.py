@@ -139,3 +139,39 @@ def locator_map(env: Environment, region: Region, regions: Mapping[str, Region],
         region=region, unit=unit, parent=parent, width=width, height=height, others=others,
         frame=_shape(frame_code, frame_code), this=_shape(six(unit.code), frame_code),
     ))
+
+
+def coverage_map(env: Environment, frame: Region, covered: Mapping[str, int], regions: Mapping[str, Region],
+                 children: Mapping[str, list[Region]], href: Mapping[str, str], primary: set[str]) -> Markup:
+    """The places the archive covers, inside ``frame`` (a province): its prefectures drawn
+    plain; the county-level units and prefectures in ``covered`` (region id -> records) shaded,
+    darkest those the documents are about (``primary``), each a link (``href``) to its page
+    (templates/coverage_map.svg.j2); nothing without boundary data."""
+    if not frame.code or not _rings(six(frame.code)):
+        return Markup("")
+    frame_code = six(frame.code)
+    _, width, height = _framed(frame_code)
+    prefectures = sorted((r for r in children.get(frame.id, ()) if r.code and _rings(six(r.code))),
+                         key=lambda r: r.code)
+    units = []
+    for rid, n in covered.items():
+        unit = regions.get(rid)
+        if unit is None or not unit.code or not _rings(six(unit.code)):
+            continue
+        chain = [unit]
+        while chain[-1].parent and chain[-1].parent in regions:
+            chain.append(regions[chain[-1].parent])
+        if frame not in chain[1:]:
+            continue
+        units.append((unit, n))
+    # prefectures first, so that their counties are drawn over them
+    units.sort(key=lambda u: (u[0].level not in ("地级市", "直辖市", "自治州"), u[0].code))
+    units.sort(key=lambda u: u[0].id in primary)  # the documents' own places last: drawn on top
+    shapes = [{"name": u.name, "n": n, "d": _shape(six(u.code), frame_code), "href": href.get(u.id, ""),
+               "primary": u.id in primary} for u, n in units]
+    return Markup(env.get_template("coverage_map.svg.j2").render(
+        frame=frame, width=width, height=height, outline=_shape(frame_code, frame_code),
+        others=[(r.name, _shape(six(r.code), frame_code)) for r in prefectures], shapes=shapes,
+        named=sorted((s for s in shapes if s["primary"]), key=lambda s: -s["n"]),
+        mentioned=sum(1 for s in shapes if not s["primary"]),
+    ))

@@ -20,12 +20,13 @@ from builder.config.divisions import region_labels
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Page, Record
 from builder.files import read_verified, same_content, write_atomic, write_verified
-from builder.model.document import Document, Section
-from builder.render.chart import MonthCounts, month_topic_chart
+from builder.model.document import Document, Region, Section
+from builder.render.chart import MonthCounts, month_topic_chart, year_timeline
 from builder.render.fragments import Fragments
-from builder.render.maps import children_by_parent, locator_map
+from builder.render.maps import children_by_parent, coverage_map, locator_map
 from builder.render.safe import finalize, md_heading, yaml_str
 
+OVERVIEW = "data/.overview.md"  # the home page's overview, included by docs/index.md (a dot file: not a page)
 GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
                   "organisations", "entities")
 KIND_NAMES = {"person": "人物", "meeting": "会议", "series": "系列活动", "organisation": "机构"}
@@ -117,6 +118,8 @@ class Renderer:
             "pager": None,
         }
         self.fragments = Fragments(self.env, self.common)  # record HTML; link_records adds the cross-links
+        self.year_counts: dict[int, Counter[str]] = {}  # records listed per year page (year_pages), for the home page
+        self.region_pages: set[str] = set()  # regions that have a page (facet_pages)
         self.region_by_id = {r.id: r for r in self.cfg.regions}
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
         self.map_children = children_by_parent(self.region_by_id.values())  # for the maps (by id, as drawn)
@@ -124,7 +127,10 @@ class Renderer:
     def write(self, rel: str, template: str, **context: object) -> None:
         assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
         text = self.env.get_template(template).render({**self.common, "root": _root(rel), **context})
-        text = _BLANK_LINES.sub("\n\n", text)
+        self.put(rel, _BLANK_LINES.sub("\n\n", text))
+
+    def put(self, rel: str, text: str) -> None:
+        """Write one generated file (a page, or the home page's overview) under docs/."""
         path = self.docs_dir / rel
         self.written.add(rel)
         if self.write_if_changed:
@@ -147,10 +153,22 @@ class Renderer:
 
     # -- source reading pages -------------------------------------------------
 
-    def source_page(self, page: Page, parts: list[dict], stats: dict[str, int]) -> None:
-        depth = 2 if page.doc.source.genre != "yearbook" or not parts else 3  # of the first headings
-        tree = Markup(self.fragments.tree(page.nodes, depth, _root(page.path)))
-        self.write(page.path, "source.md.j2", page=page, parts=parts, stats=stats, tree=tree)
+    def source_page(self, page: Page, parts: list[dict], stats: dict[str, int],
+                    pages: list[Page] | None = None) -> None:
+        """A reading page. A yearbook part's page is headed by the part's own heading (its
+        anchor kept), not by the part's title and then its heading again; ``pages`` (the
+        document's pages) gives the links to the pages before and after it."""
+        root = _root(page.path)
+        head = page.nodes[0] if len(page.nodes) == 1 and isinstance(page.nodes[0], Section) and parts == [] \
+            and page.doc.source.genre == "yearbook" and pages and page is not pages[0] else None
+        near = _near_pages(page, pages or [page])
+        if head is not None:
+            tree = Markup(self.fragments.tree(head.children, 2, root, near))
+        else:
+            depth = 2 if page.doc.source.genre != "yearbook" or not parts else 3  # of the first headings
+            tree = Markup(self.fragments.tree(page.nodes, depth, root, near))
+        self.write(page.path, "source.md.j2", page=page, parts=parts, stats=stats, tree=tree, head=head,
+                   near=near)
 
     def sources_index(self, docs: list[Document], pages: dict[str, list[Page]], stats: dict) -> None:
         items = [
@@ -168,41 +186,76 @@ class Renderer:
     # -- years -------------------------------------------------------------------
 
     def year_pages(self, records: list[Record], docs: list[Document]) -> list[int]:
+        """One page (paginated) per year: every dated record of the year from every genre —
+        events, 条目 whose text opens with a date, a report's sections about the year — grouped
+        by month. Each page opens with the month index of the whole year, whose links lead
+        to the page a month starts on (``#m4`` on page 3), and links to the years before and after."""
         by_year: dict[int, list[Record]] = defaultdict(list)
+        sections: dict[int, list[Record]] = defaultdict(list)
         for r in records:
-            if r.type == "event":
-                for y in r.years:
-                    by_year[y].append(r)
-        all_years = sorted(set(by_year) | {y for d in docs for y in d.source.years})
-        for year in all_years:
-            events = sorted(by_year.get(year, []), key=lambda r: r.sort_key)
-            by_source = {r.source_id for r in events}
-            months: dict[str, list[Record]] = defaultdict(list)
-            for r in events:
-                months[_month_label(r, year)].append(r)
+            if r.type == "section":
+                if self.common["source_of"][r.source_id].genre == "report":
+                    for y in r.years:
+                        sections[y].append(r)
+                continue
+            for y in _date_years(r):
+                by_year[y].append(r)
+        all_years = sorted(set(by_year) | set(sections) | {y for d in docs for y in d.source.years})
+        report_dates = {d.source.id: d.source.date for d in docs}
+        for n, year in enumerate(all_years):
+            dated = sorted(by_year.get(year, []), key=lambda r: (r.sort_key, r.source_id, r.line))
+            groups: dict[str, list[Record]] = defaultdict(list)
+            for r in dated:
+                groups[_month_label(r, year)].append(r)
+            reports = sorted(sections.get(year, []), key=lambda r: (report_dates[r.source_id], r.source_id, r.line))
+            if reports:
+                groups[REPORT_GROUP] = reports
+            flat = [(label, item) for label, items in sorted(groups.items(), key=_month_order) for item in items]
+            events = [r for r in dated if r.type == "event"]
+            counts = Counter(r.type for r in dated) + Counter(section=len(reports))
+            chart = month_topic_chart(self.env, _month_counts(year, events), self.common["topic_names"])
             other = [
                 {"title": d.source.title, "url": f"sources/{d.source.id}/"}
                 for d in docs
                 if year in d.source.years and d.source.genre != "chronicle"
             ]
-            chart = month_topic_chart(self.env, _month_counts(year, events), self.common["topic_names"])
-            flat = [(label, item) for label, items in sorted(months.items(), key=_month_order) for item in items]
-            for pager, chunk in paginate(f"years/{year}", flat, YEAR_PAGE_SIZE):
+            chunks = paginate(f"years/{year}", flat, YEAR_PAGE_SIZE)
+            first_page: dict[str, int] = {}  # group label -> the page it starts on
+            for pager, chunk in chunks:
+                for label, _ in chunk:
+                    first_page.setdefault(label, pager.number)
+            near = {"prev": all_years[n - 1] if n else None, "next": all_years[n + 1] if n + 1 < len(all_years) else None}
+            for pager, chunk in chunks:
                 grouped: dict[str, list[Record]] = {}
                 for label, item in chunk:
                     grouped.setdefault(label, []).append(item)
                 root = _root(pager.path)
+                index = [
+                    {"label": label, "anchor": _month_anchor(label), "count": len(groups[label]),
+                     "href": ("" if first_page[label] == pager.number else pager.href(first_page[label]))
+                     + "#" + _month_anchor(label), "here": first_page[label] == pager.number}
+                    for label, _ in sorted(groups.items(), key=_month_order)
+                ]
+                months = [
+                    {"label": label, "anchor": _month_anchor(label), "continued": first_page[label] < pager.number,
+                     "html": Markup(self.fragments.year_events(items, root))}
+                    for label, items in grouped.items()
+                ]
                 self.write(
-                    pager.path, "year.md.j2", year=year, events=events, by_source=by_source,
-                    months=[(label, Markup(self.fragments.year_events(items, root))) for label, items in grouped.items()],
-                    other_sources=other, chart=chart if pager.number == 1 else "", pager=pager,
+                    pager.path, "year.md.j2", year=year, counts=counts, by_source={r.source_id for _, r in flat},
+                    months=months, index=index, near=near, other_sources=other,
+                    chart=chart if pager.number == 1 else "", pager=pager,
                 )
+        self.year_counts = {
+            y: Counter(r.type for r in by_year.get(y, [])) + Counter(section=len(sections.get(y, [])))
+            for y in all_years
+        }
         items = [
-            {"name": f"{y}年", "link": f"{y}/index.md", "note": f"大事 {len(by_year.get(y, []))} 条"}
+            {"name": f"{y}年", "link": f"{y}/index.md", "note": _year_note(by_year.get(y, []), sections.get(y, []))}
             for y in all_years
         ]
         self.write("years/index.md", "index_list.md.j2", title="年份", items=items,
-                   intro="按年份浏览各文献所记大事。跨年的事件列在它涉及的每一年。")
+                   intro="按年份浏览各文献所记大事、有日期的条目与工作报告。跨年的记录列在它涉及的每一年。")
         return all_years
 
     # -- regions and topics --------------------------------------------------
@@ -221,6 +274,8 @@ class Renderer:
             for key in getattr(r, attr):
                 listed[key].append(r)
         self.with_page = {k for k, v in members.items() if v}  # link only regions that have a page
+        if kind == "regions":
+            self.region_pages = self.with_page
         items = []
         for key, name in names.items():
             recs = members.get(key, [])
@@ -235,6 +290,10 @@ class Renderer:
                 groups = [(label, Markup(self.fragments.listing(group, root))) for label, group in _group_records(chunk)]
                 self.write(pager.path, "listing.md.j2", title=name, groups=groups, intro=intros[up], pager=pager)
             items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
+        if kind == "regions":
+            self.write("regions/index.md", "region_tree.md.j2", tree=self._region_tree(members),
+                       count=len(items))
+            return
         title = "地区" if kind == "regions" else "主题"
         intro = (
             "按行政区划浏览。地区据文献所属地区与正文所提地名标注（“我区”“我市”按文献所属地区解析）。"
@@ -242,6 +301,30 @@ class Renderer:
             else "按主题浏览。年鉴条目按其所在部类/类目归类，其余记录按关键词归类（初版）。"
         )
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
+
+    def _region_tree(self, members: dict[str, list[Record]]) -> list[dict]:
+        """The regions that have a page, as a tree (province → prefecture → county → town →
+        village): each with its page, its records and its subunits; an ancestor without a
+        page of its own is shown (unlinked) to hold its subunits."""
+        shown = {key for key, recs in members.items() if recs and key in self.region_by_id}
+        for key in list(shown):
+            parent = self.region_by_id[key].parent
+            while parent and parent in self.region_by_id and parent not in shown:
+                shown.add(parent)
+                parent = self.region_by_id[parent].parent
+        order = {r.id: i for i, r in enumerate(self.cfg.regions)}
+
+        def node(key: str, depth: int) -> dict:
+            region = self.region_by_id[key]
+            below = sorted((c.id for c in self.region_children.get(key, ()) if c.id in shown),
+                           key=lambda c: (self.region_by_id[c].code or "~", order[c]))
+            return {"id": key, "name": region.name, "level": region.level, "count": len(members.get(key, ())),
+                    "page": key in self.with_page, "depth": depth,
+                    "children": [node(c, depth + 1) for c in below]}
+
+        tops = [k for k in shown if not self.region_by_id[k].parent or self.region_by_id[k].parent not in shown]
+        tops.sort(key=lambda k: (-len(members.get(k, ())), self.region_by_id[k].code or "~", order[k]))
+        return [node(k, 0) for k in tops]
 
     def _facet_intro(self, kind: str, key: str, recs: list[Record], up: str = "../", with_map: bool = True) -> Markup:
         """Counts, and for a region its place in the hierarchy, code, history and map
@@ -305,6 +388,51 @@ class Renderer:
         self.write("entities/index.md", "index_list.md.j2", title="人物·会议·机构", items=hub,
                    intro="从各文献中识别出的人物（带职务者）、会议（按届次与日期区分）、机构与系列活动，每个都列出提到它的全部记录。")
         return dict(counts)
+
+    # -- the home page's overview -------------------------------------------------
+
+    def home_overview(self, records: list[Record], docs: list[Document], stats: dict[str, dict[str, int]]) -> None:
+        """The collection at a glance, included in the hand-written home page (docs/index.md,
+        ``--8<-- "data/.overview.md"``): counts by genre and by source, records per year (an
+        SVG timeline, each bar a link to its year page), a map of the places covered and the
+        data licence (site_config/licence.yml)."""
+        genres: dict[str, Counter[str]] = defaultdict(Counter)
+        for d in docs:
+            genres[d.source.genre]["documents"] += 1
+            for kind, n in stats[d.source.id].items():
+                genres[d.source.genre][kind] += n
+        by_source = [{"title": d.source.title, "url": f"sources/{d.source.id}/", "genre": GENRE_NAMES[d.source.genre],
+                      "region": self.common["region_names"][d.source.region], "years": _year_span(d.source.years),
+                      **stats[d.source.id]} for d in docs]
+        per_year = self.year_counts
+        timeline = year_timeline(self.env, per_year, {y: f"years/{y}/" for y in per_year})
+        covered: Counter[str] = Counter()
+        for r in records:
+            for key in r.regions:
+                covered[key] += 1
+        frame = self._coverage_frame(docs)
+        with_page = self.region_pages
+        the_map = coverage_map(self.env, frame, covered, self.region_by_id, self.map_children,
+                               {k: f"regions/{k}/" for k in covered if k in with_page},
+                               {d.source.region for d in docs}) if frame else Markup("")
+        text = self.env.get_template("home_overview.md.j2").render(
+            {**self.common, "root": "", "genres": genres, "by_source": by_source, "timeline": timeline,
+             "map": the_map, "licence": self.cfg.licence, "total": len(records),
+             "years": sorted(per_year), "places": len([k for k in covered if k in with_page])})
+        self.put(OVERVIEW, _BLANK_LINES.sub("\n\n", text))
+
+    def _coverage_frame(self, docs: list[Document]) -> Region | None:
+        """The province most of the documents are about (the map's frame)."""
+        provinces: Counter[str] = Counter()
+        for d in docs:
+            unit = self.region_by_id.get(d.source.region)
+            while unit is not None and unit.parent and unit.parent in self.region_by_id:
+                unit = self.region_by_id[unit.parent]
+            if unit is not None:
+                provinces[unit.id] += 1
+        if not provinces:
+            return None
+        return self.region_by_id[min(provinces, key=lambda k: (-provinces[k], k))]
 
     # -- search and data -------------------------------------------------------
 
@@ -372,6 +500,28 @@ def _month_counts(year: int, events: list[Record]) -> MonthCounts:
     return MonthCounts(year, dict(by_month))
 
 
+def _near_pages(page: Page, pages: list[Page]) -> dict[str, dict[str, str] | None]:
+    """The pages before and after ``page`` in its document, and its overview, as links from it."""
+    i = next((n for n, p in enumerate(pages) if p is page), 0)
+    here = page.url
+
+    def link(p: Page) -> dict[str, str]:
+        return {"title": p.title, "href": _relative(here, p.url)}
+
+    return {"prev": link(pages[i - 1]) if i > 0 else None,
+            "next": link(pages[i + 1]) if i + 1 < len(pages) else None,
+            "up": link(pages[0]) if i > 0 else None}
+
+
+def _relative(here: str, there: str) -> str:
+    """The relative link from the page at URL ``here`` to the page at URL ``there`` (both folders)."""
+    a, b = here.strip("/").split("/"), there.strip("/").split("/")
+    common = 0
+    while common < min(len(a), len(b)) and a[common] == b[common]:
+        common += 1
+    return "../" * (len(a) - common) + "".join(f"{x}/" for x in b[common:])
+
+
 def section_parts(page: Page, pages: list[Page]) -> list[dict]:
     """The table of contents of a yearbook overview page."""
     if page is not pages[0] or page.doc.source.genre != "yearbook":
@@ -390,6 +540,36 @@ def _year_span(years: tuple[int, ...]) -> str:
     return f"{years[0]}" if len(years) == 1 else f"{years[0]}—{years[-1]}"
 
 
+REPORT_GROUP = "工作报告"
+MONTH_ANCHORS = {"全年": "whole-year", "跨年": "across-years", REPORT_GROUP: "reports"}
+
+
+def _date_years(r: Record) -> list[int]:
+    """The years a record's date falls in (an event's every year; a 条目's from its date); none if undated."""
+    if r.type == "event":
+        return r.years
+    if not r.date:
+        return []
+    first, _, last = r.date.partition("/")
+    lo, hi = int(first[:4]), int((last or first)[:4])
+    return list(range(lo, hi + 1)) if hi - lo < 50 else [lo, hi]
+
+
+def _year_note(dated: list[Record], reports: list[Record]) -> str:
+    counts = Counter(r.type for r in dated)
+    parts = [f"大事 {counts['event']} 条"]
+    if counts["entry"]:
+        parts.append(f"条目 {counts['entry']} 条")
+    if reports:
+        parts.append(f"报告章节 {len(reports)} 个")
+    return " · ".join(parts)
+
+
+def _month_anchor(label: str) -> str:
+    """A month's anchor on a year page: ``m4`` for April, whatever page it is on."""
+    return f"m{label[:-1]}" if label.endswith("月") else MONTH_ANCHORS[label]
+
+
 def _month_label(r: Record, year: int) -> str:
     start = r.date.split("/")[0]
     parts = start.split("-")
@@ -404,7 +584,7 @@ def _month_order(item: tuple[str, list]) -> int:
     label = item[0]
     if label.endswith("月"):
         return int(label[:-1])
-    return 13 if label == "全年" else 14
+    return {"全年": 13, "跨年": 14}.get(label, 15)
 
 
 def _group_records(recs: list[Record]) -> list[tuple[str, list[Record]]]:

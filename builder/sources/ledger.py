@@ -119,6 +119,8 @@ def _page_texts(doc: Document) -> list[tuple[int, str, object, str]]:
 
     def block(b: Block) -> None:
         if b.kind == "table" and b.rows:
+            if b.caption:
+                out.append((b.line, b.caption, b, "cell"))
             out.extend((b.line, cell, b, "cell") for row in b.rows for cell in row)
         else:
             out.append((b.line, b.text, b, "text"))
