@@ -110,9 +110,12 @@ def permalinks(sources: str | None, config: str | None) -> None:
 @click.option("--genre", type=click.Choice(["auto", "chronicle", "yearbook", "report"]), default="auto",
               show_default=True)
 @click.option("--year", type=int, help="Year of undated entries (e.g. a yearbook's content year).")
+@click.option("--month", type=click.IntRange(1, 12), help="Month of day-only entries when the text prints none.")
+@click.option("--era", default="", help="The era in force where years print without one (e.g. 民国: 39年 is 1950).")
 @click.option("--region", default="", help="Region the text is about (a region id or name).")
 @click.option("--encoding", default=None, help="The text's encoding when it cannot be detected (big5, shift_jis…).")
-def parse(file: str, genre: str, year: int | None, region: str, encoding: str | None) -> None:
+def parse(file: str, genre: str, year: int | None, month: int | None, era: str, region: str,
+          encoding: str | None) -> None:
     path = Path(file)
     real = path.resolve()  # the file named on the command line, wherever a link leads
     try:
@@ -132,7 +135,8 @@ def parse(file: str, genre: str, year: int | None, region: str, encoding: str | 
     chosen = detect_genre(split_lines(text)) if genre == "auto" else genre
     ident = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "text"
     source = Source(id=ident, file=real.name, title=path.stem, genre=chosen, region=region,  # type: ignore[arg-type]
-                    years=(year,) if year else (), content_year=year, encoding=encoding)
+                    years=(year,) if year else (), content_year=year, content_month=month, era=era.strip(),
+                    encoding=encoding)
     with _stop_on_errors():  # the same load and parse as a build, for this one text and no config
         archive = load_archive(real.parent, real.parent, cfg=SiteConfig([source], [], [], []))
     doc = archive.documents[0]
@@ -155,9 +159,12 @@ def iter_parse_records(doc: Document):  # type: ignore[no-untyped-def]
                        "text": node.title, "path": path}
                 yield from visit(node, [*path, node.title])
             elif isinstance(node, Event):
+                d = node.date
                 yield {"type": "event", "genre": genre, "id": node.id, "line": node.line, "text": node.text,
-                       "date": node.date.iso(), "precision": node.date.precision, "marker": node.marker,
-                       "flags": node.flags, "path": path}
+                       "date": d.edtf(), "precision": d.precision, "qualifier": d.qualifier, "printed": d.raw,
+                       "calendar": d.calendar, **({"original": d.original} if d.original else {}),
+                       **({"leap_month": True} if d.leap else {}), **({"era": d.era} if d.era else {}),
+                       "marker": node.marker, "flags": node.flags, "path": path}
             elif isinstance(node, Entry):
                 yield {"type": "entry", "genre": genre, "id": node.id, "line": node.line, "title": node.title,
                        "text": node.full_text, "path": path}

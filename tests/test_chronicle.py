@@ -185,7 +185,7 @@ def test_numbered_year_headers_month_headers_and_bare_dates() -> None:
     assert events[0].date.iso() == "1952-03-05" and events[0].text == "成立县人民政府。"
     assert events[1].date.precision == "month" and events[1].marker == "是月"
     assert events[2].date.iso() == "1953-09-12"
-    assert events[2].text == "召开第一届人民代表大会。（据《县志》卷三）"
+    assert events[2].text == "召开第一届人民代表大会。" and events[2].attribution == "（据《县志》卷三）"
 
 
 def test_bullets_share_the_day_of_a_bare_date_line() -> None:

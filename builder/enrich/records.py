@@ -77,6 +77,11 @@ class Record:
     topics: list[str] = field(default_factory=list)
     sort_key: tuple = ()
     citation: str = ""  # GB/T 7714 (builder/enrich/citation.py)
+    edtf: str = ""  # an event's date in EDTF (model DateSpec.edtf)
+    printed: str = ""  # the date exactly as printed
+    calendar: str = ""  # gregorian | chinese
+    original: str = ""  # a Chinese-calendar date's own reading (1942-L03)
+    qualifier: str = ""  # 上旬/初/底/春 … what EDTF cannot say
 
 
 _YEAR_IN_HEADING = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -129,9 +134,11 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
                 out.append(
                     Record(
                         id=node.id, type="event", source_id=doc.source.id, title="",
-                        text=node.text, url=f"{page.url}#{node.id}", line=node.line, path=path,
+                        text=node.text + node.attribution, url=f"{page.url}#{node.id}", line=node.line, path=path,
                         date=node.date.iso(), precision=node.date.precision, years=node.date.years(),
                         regions=node.regions, topics=node.topics, sort_key=node.date.sort_key(),
+                        edtf=node.date.edtf(), printed=node.date.raw, calendar=node.date.calendar,
+                        original=node.date.original, qualifier=node.date.qualifier,
                     )
                 )
             elif isinstance(node, Entry):

@@ -294,6 +294,7 @@ class Event:
     topics: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # e.g. "out-of-order", "impossible-date"
     marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
+    attribution: str = ""  # where the entry says it comes from: ``（摘自《…日报》）``, ``资料来源:…``
 
     @property
     def full_text(self) -> str:

@@ -113,6 +113,12 @@ _NOISE_LINE = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,3}\s*$")
 _NOISE_HEAD = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,2}?(?=[0-9]{1,4}\s*[年月日]|[一二三四五六七八九十〇○]{1,4}[年月])")
 _NOISE_TAIL = re.compile(r"(?<=[年月日])(?:\s+[!-~]{1,3}){3,}\s*$")
 _DYNASTY_LABEL = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(?:朝|代)?\s*[,，、:：]\s*")
+# where an entry says it comes from, at its end: ``（摘自《吴江日报》）``, ``资料来源:清光绪《…》…``, ``（市委）``
+_ATTRIBUTION = re.compile(
+    r"(?:[（(](?:摘自|摘编自|摘編自|选自|選自|转引自|轉引自|据|據|来源[:：]?|來源[:：]?)[^（）()]{1,80}[)）]"
+    r"|(?<=[。！？」”])[（(][\u4e00-\u9fff]{1,8}[)）]"
+    r"|(?<=[。！？」”])(?:资料来源|資料來源|资料出处|資料出處)[:：][^\n]{1,400})$"
+)
 _INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
 _COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
@@ -187,7 +193,10 @@ class _Builder:
 
     def flush(self) -> None:
         if self.current is not None:
-            self.current.text = join_wrapped(self.parts)
+            text = join_wrapped(self.parts)
+            if isinstance(self.current, Event) and (m := _ATTRIBUTION.search(text)) is not None and m.start() > 0:
+                text, self.current.attribution = text[: m.start()], m.group(0)
+            self.current.text = text
         self.current, self.parts = None, []
 
     def open_year(self, title: str, spec: DateSpec, line: int, era: Era | None) -> None:

@@ -20,7 +20,8 @@ from builder.enrich.records import Record
 from builder.render.safe import csv_cell
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
-CSV_FIELDS = ["id", "source", "date", "precision", "title", "text", "regions", "topics", "url", "line", "path"]
+CSV_FIELDS = ["id", "source", "date", "precision", "edtf", "printed", "calendar", "original", "qualifier", "title",
+              "text", "regions", "topics", "url", "line", "path"]
 
 
 def record_dict(r: Record) -> dict[str, object]:
@@ -30,6 +31,11 @@ def record_dict(r: Record) -> dict[str, object]:
         "source": r.source_id,
         "date": r.date,
         "precision": r.precision,
+        "edtf": r.edtf,
+        "printed": r.printed,
+        "calendar": r.calendar,
+        "original": r.original,
+        "qualifier": r.qualifier,
         "title": r.title,
         "text": r.text,
         "regions": r.regions,

@@ -22,9 +22,49 @@ from markupsafe import Markup
 
 from builder.enrich.links import Links
 from builder.enrich.records import Record
-from builder.model.document import Entry, Event, Node, Section
+from builder.model.document import DateSpec, Entry, Event, Node, PartialDate, Section
 
 TEMPLATE = "records.html.j2"
+
+
+def date_label(spec: DateSpec) -> str:
+    """The computed date as a reader sees it under the printed one: the Gregorian date or interval
+    (EDTF's notation, with ``—`` for a range), and what it was computed from or cannot say — the Chinese
+    calendar date (``农历 1942-L03``, 闰月), an era, an unknown month, 上旬/春/左右, BCE years."""
+    if spec.precision == "unknown" or spec.start.year == 0:
+        return "日期不详"
+
+    def year(y: int) -> str:
+        return f"公元前{-y}年" if y < 0 else f"{y}"
+
+    def point(p: PartialDate) -> str:
+        if p.year < 0:
+            return year(p.year)
+        if p.month is None:
+            return f"{p.year:04d}" if p.day is None else f"{p.year:04d}-??-{p.day:02d}"
+        return p.iso()
+
+    out = point(spec.start)
+    if spec.end is not None and spec.end != spec.start:
+        out += " — " + point(spec.end)
+    for other in spec.others:
+        out += "、" + point(other)
+    notes = []
+    if spec.calendar == "chinese" and spec.original:
+        notes.append(f"农历 {spec.original}" + ("，闰月" if spec.leap else ""))
+    if spec.era and spec.era not in spec.raw[: len(spec.era)] or spec.era and not notes:
+        notes.append(spec.era)
+    if spec.start.month is None and spec.start.day is not None:
+        notes.append("月份不详")
+    if spec.qualifier and spec.qualifier not in ("月份不详",):
+        notes.append(spec.qualifier)
+    if spec.approximate:
+        notes.append("约")
+    if spec.time:
+        notes.append(spec.time)
+    if spec.calendar == "chinese":
+        out = f"公历 {out}"
+    return out + (f"（{'；'.join(notes)}）" if notes else "")
 
 
 class Fragments:
@@ -78,7 +118,10 @@ class Fragments:
                 out.append(html.block(n) + "\n\n")
 
     def _meta(self, r: Event | Entry, root: str, iso: str = "") -> str:
-        return self.html.record_meta(r, iso, self.tags(r.regions, r.topics, root), self._record_links(r.id, root))
+        label = date_label(r.date) if isinstance(r, Event) else ""
+        stamp = iso.split("/")[0] if iso[:1].isdigit() and r.date.start.month else ""  # type: ignore[union-attr]
+        return self.html.record_meta(r, stamp, label, self.tags(r.regions, r.topics, root),
+                                     self._record_links(r.id, root))
 
     def tags(self, regions: list[str], topics: list[str], root: str) -> Markup:
         return Markup("".join([*(self._tag("region", g, root) for g in regions),

@@ -134,6 +134,8 @@ def _page_texts(doc: Document) -> list[tuple[int, str, object, str]]:
             elif isinstance(node, Event):
                 out.append((node.line, node.marker, node, "marker"))
                 out.append((node.line, node.text, node, "text"))
+                if node.attribution:
+                    out.append((node.line, node.attribution, node, "attribution"))
             elif isinstance(node, Entry):
                 out.append((node.line, node.title, node, "title"))
                 out.append((node.line, node.text, node, "text"))
