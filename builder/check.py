@@ -12,6 +12,10 @@ Errors (the archive is wrong or a build would be unreliable; exit status 1):
 
 Warnings (to review; exit status 0):
 
+* ``date-incomplete``: an event whose month (or year) is not printed and
+  not in scope (``13日`` with no month heading): it is kept with the part
+  marked unknown (EDTF ``2017-XX-13``), never guessed; ``content_year`` /
+  ``content_month`` in sources.yml (or ``--year``/``--month``) supply it;
 * ``date-order``: an event dated earlier than the event before it in the
   same chronicle (file order); month-only entries after the days of that
   month and year entries after the months of that year are normal;
@@ -47,7 +51,7 @@ from builder.sources.normalise import CJK_CHAR, fix_lines
 
 ERROR, WARNING = "error", "warning"
 ERROR_KINDS = frozenset({"impossible-date", "stale-correction", "text-lost"})
-KINDS = ERROR_KINDS | {"date-order", "duplicate-event", "unknown-region", "suspected-ocr", "toc-missing", "incomplete",
+KINDS = ERROR_KINDS | {"date-incomplete", "date-order", "duplicate-event", "unknown-region", "suspected-ocr", "toc-missing", "incomplete",
                        "stale-acceptance"}  # what an acceptance in check.yml may name
 
 _UNIT_WORDS = "街道|社区|乡|镇|村|区|县|市"
@@ -136,7 +140,12 @@ def date_findings(doc: Document) -> Iterable[Finding]:
             if "impossible-date" in ev.flags:
                 yield _finding("impossible-date", doc, ev.line, f"{ev.marker or ev.date.raw} in {'/'.join(ev.path)}: "
                                f"{ev.date.iso()} does not exist")
-            if ev.date.precision == "unknown" or ev.date.start.year == 0:
+            if "unknown-month" in ev.flags or ev.date.precision == "unknown" or ev.date.start.year == 0:
+                what = "year" if ev.date.precision == "unknown" or ev.date.start.year == 0 else "month"
+                yield _finding("date-incomplete", doc, ev.line,
+                               f"{ev.marker or ev.date.raw or '(undated)'}: the {what} is not printed and was not "
+                               f"guessed ({ev.date.edtf()}); give it with content_year/content_month in "
+                               f"sources.yml, or a heading in the text")
                 continue
             if prev is not None and _span(ev)[1] < _span(prev)[0]:
                 yield _finding("date-order", doc, ev.line, f"{ev.date.raw or ev.marker} ({ev.date.iso()}) comes after "

@@ -770,13 +770,15 @@ def parse_events(
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
         nxt = following[i]
-        next_text = (_clean(lines[nxt].text) if nxt < len(lines) else "") if not cuts else ln.text[cuts[0]:]
+        next_text = (_clean(lines[nxt].text) if nxt < len(lines) else "") if not cuts else ln.text[cuts[0]:bounds[1][1]]
         _one_line(b, head, ln.no, next_text)
         for k, (lo, hi) in enumerate(bounds[1:], start=1):
             piece = ln.text[lo:hi]
-            gap = bool(re.search(r"[ \t\u3000]{3,}$", ln.text[:lo]))
-            semi = ln.text[:lo].rstrip()[-1:] in "；;"
-            after = ln.text[hi:] if k + 1 < len(bounds) else (_clean(lines[nxt].text) if nxt < len(lines) else "")
+            before = ln.text[max(0, lo - 8):lo]  # what the cut follows: a column gap, a semicolon (bounded: linear)
+            gap = bool(re.search(r"[ \t\u3000]{3,}$", before))
+            semi = before.rstrip()[-1:] in "；;"
+            after = ln.text[hi:bounds[k + 1][1]] if k + 1 < len(bounds) else (
+                _clean(lines[nxt].text) if nxt < len(lines) else "")
             if _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
                 b.fresh = gap  # a column gap starts a paragraph of its own

@@ -106,6 +106,7 @@ _MONTH_WORDS = {"正": 1, "元": 1, "冬": 11, "腊": 12, "臘": 12}
 _LUNAR_MONTH_WORDS = {"正", "冬", "腊", "臘"}
 _XUN = {"上旬": (1, 10), "中旬": (11, 20), "下旬": (21, None)}
 _WIDTHS = {"year": 0, "month": 1, "day": 2}
+_TOKEN_MAX = 200  # no date token is longer; match_date reads at most this much of a text
 
 
 @dataclass(frozen=True)
@@ -522,7 +523,7 @@ def match_date(text: str, *, year: int | None = None, month: int | None = None, 
     in scope (marked ``unknown == "month"``).  Returns ``None`` when no token is there or the
     context is missing.
     """
-    s = text.translate(_FULLWIDTH)
+    s = text[:_TOKEN_MAX].translate(_FULLWIDTH)  # a token is short: never copy a long text (1 MB lines)
     ctx = _Ctx(year, month, era, lunar)
     shared = _shared(s, 0, ctx)
     unknown = ""
@@ -571,7 +572,7 @@ def refine(spec: DateSpec, text: str, *, lunar: bool = False) -> tuple[DateSpec,
     much of ``text`` it used, or ``None``.  The month, season or range must not print a year of its own."""
     if spec.start.month is not None or spec.end is not None or not spec.start.year or spec.precision != "year":
         return None
-    s = text.translate(_FULLWIDTH)
+    s = text[:_TOKEN_MAX].translate(_FULLWIDTH)
     year = spec.start.year
     ctx = _Ctx(year, None, None, lunar)
     shared = _shared(s, 0, ctx)
