@@ -177,6 +177,7 @@ class _Builder:
     indent: int = 0  # the indentation of the line the current event starts on
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
     paragraph_break: bool = False  # two or more blank lines (or forum filler) before this one
+    carry: tuple[str, int] | None = None  # a date at a line's end whose month and day begin the next line
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
 
     # -- tree ---------------------------------------------------------------
@@ -514,9 +515,10 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
         date = b.context(month="月" in m[1])
         rest = text[m.end():]
         q = match_date(rest, year=date.start.year or None, month=date.start.month, bare=True) if date.start.year else None
+        marker = m[1]
         if q is not None and q.style == "bare":
-            date, rest = q.spec, rest[q.end:].lstrip("，,：: \t")
-        b.add_event(date, rest, line, m[1], [])
+            date, marker, rest = q.spec, m[1] + rest[: q.end], rest[q.end:].lstrip("，,：: \t")
+        b.add_event(date, rest, line, marker, [])
         return True
     if (m := _BULLET.match(text)) is not None:
         rest = text[m.end():]
@@ -670,7 +672,24 @@ def _indent(raw: str) -> int:
     return len(raw) - len(raw.lstrip(" \t\u3000"))
 
 
+def _date_only(b: _Builder, piece: str) -> bool:
+    """A year (era) date with nothing after it, standing after a sentence end."""
+    p = piece.strip()
+    hit = b.match(p)
+    return hit is not None and hit.end >= len(p) and hit.spec.start.month is None and hit.style == "era"
+
+
+def _starts_with_refinement(b: _Builder, text: str) -> bool:
+    t = _clean(text)
+    hit = match_date(t, year=2000, month=1, bare=True)
+    return hit is not None and hit.spec.start.year == 2000 and "年" not in hit.spec.raw
+
+
 def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
+    if b.carry is not None:
+        carried, line = b.carry
+        b.carry = None
+        raw = carried + raw.lstrip()
     """One line (or the first piece of a cut line): furniture, heading, marker, dated entry or text.
 
     Indentation counts where a layout gives it meaning: a line indented as deep as the line its entry
@@ -779,6 +798,11 @@ def parse_events(
             semi = before.rstrip()[-1:] in "；;"
             after = ln.text[hi:bounds[k + 1][1]] if k + 1 < len(bounds) else (
                 _clean(lines[nxt].text) if nxt < len(lines) else "")
+            if k + 1 == len(bounds) and semi is False and _date_only(b, piece) and nxt < len(lines) \
+                    and _starts_with_refinement(b, lines[nxt].text):
+                # ``…之始。11年(922年)`` + next line ``农历四月初七,…``: a date broken across the line end
+                b.carry = (piece.strip(), ln.no)
+                continue
             if _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
                 b.fresh = gap  # a column gap starts a paragraph of its own
