@@ -295,8 +295,8 @@ def _token(b: _Builder, text: str) -> DateMatch | None:
         # ``1953年为纪念…`` (a year later than the last entry's) start an item
         if mid_sentence:
             return None
-        new_year = spec.start.month is None and spec.end is None and b.last is not None \
-            and spec.start.year > b.last.start.year
+        new_year = spec.start.month is None and spec.end is None and (
+            b.last is None or spec.start.year > b.last.start.year)
         in_order = spec.start.month is not None and spec.end is None and (
             b.month is None or spec.start.year == b.year and spec.start.month >= b.month) \
             and not _NOT_AFTER_MONTH.match(after)

@@ -1,0 +1,116 @@
+"""Where an event ends, as a historian draws it (issue 12; the rule is written in docs/editorial.md).
+
+Both sides of the rule, on short texts in the forms real chronicles use:
+
+* a date inside an entry that is a follow-up stays in the entry and never moves the date context: 翌日/于次日,
+  a date out of order, a date repeating the entry's own, a date years later (``…1955 年 3 月 1 日,发行…``), a
+  month after ``。`` (``…。8月,合并于…``), a day in the entry's own month where the text does not run items
+  together (``…成立。10月2日,開國大典消息傳到…``);
+* a date that starts an item is split: a sentence-initial day where the text runs items together (``…。18日,
+  成立…。23日,…``), a month after ``；`` (``1958年建立…;9月,撤区…``), a day in a later month than a month entry
+  (``6、7月发大水…。8月17日大北风``), an entry run into the line before in the chronicle's own form (``…全会。3月8日
+  县政府…``), 是日/同月 after a sentence end, enumerated items (``一、39年…。 二、42年…``), and a column gap of a
+  two-column OCR page;
+* page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler.
+"""
+
+from __future__ import annotations
+
+from builder.model.document import Event, Section, Source
+from builder.parse.chronicle import parse_events
+from builder.parse.eras import lookup
+from builder.sources.normalise import split_lines
+
+
+def _events(text: str, year: int | None = None, era: str = "") -> list[Event]:
+    src = Source(id="t", file="t.txt", title="t", genre="chronicle", region="", years=(), era=era)
+    nodes, _ = parse_events(split_lines(text.strip("\n")), source=src, year=year)
+    out: list[Event] = []
+    for n in nodes:
+        out.extend(n.events() if isinstance(n, Section) else [n] if isinstance(n, Event) else [])
+    return out
+
+
+def _dates(text: str, **kw) -> list[str]:  # type: ignore[no-untyped-def]
+    return [e.date.edtf() for e in _events(text, **kw)]
+
+
+def test_follow_ups_stay_inside_and_do_not_move_the_context() -> None:
+    text = """
+1950 年
+5 月 22 日,成立舟山群岛军事管制委员会。翌日,召集会议。
+5 月 23 日,中国人民银行定海办事处成立,发行人民币。1955 年 3 月 1 日,发行新版人民币。
+6 月 11 日,定海近万人举行盛大集会。
+9 月,华东海军第四舰队进驻定海。10 月,改建为海军舟山基地。
+"""
+    assert _dates(text) == ["1950-05-22", "1950-05-23", "1950-06-11", "1950-09"]
+    events = _events(text)
+    assert "1955年3月1日" in events[1].text and "10月,改建" in events[3].text
+
+
+def test_a_day_in_the_same_month_is_a_follow_up_unless_the_text_runs_items_together() -> None:
+    sparse = """
+1949年10月1日,中華人民共和國成立。10月2日,開國大典消息傳到洵陽。
+10月12日,國民黨過民樂鄉。
+11月25日,人民解放軍向縣城挺進。
+12月1日,縣民主政府改稱縣人民政府。
+"""
+    assert _dates(sparse) == ["1949-10-01", "1949-10-12", "1949-11-25", "1949-12-01"]
+    dense = """
+1962年
+1月11日地委成立整风整社领导小组。18日,成立领导小组。23日,省委批准成立常委会。
+2月11日公布文物保护单位。22日,成立党组。
+"""
+    assert _dates(dense) == ["1962-01-11", "1962-01-18", "1962-01-23", "1962-02-11", "1962-02-22"]
+
+
+def test_items_that_start_mid_line_are_split() -> None:
+    assert _dates("1958年建立国营农场;9月,撤区建乡。\n1959年1月,土壤普查;5月,建立农场。") == \
+        ["1958", "1958-09", "1959-01", "1959-05"]
+    assert _dates("2年(1913年) 6、7月发大水。早造失收。8月17日大北风,小船被吹上岸。", era="民国") == \
+        ["1913-06/1913-07", "1913-08-17"]
+    assert _dates("1998年\n3月5日 县委召开全会。3月8日 县政府召开常务会议。") == ["1998-03-05", "1998-03-08"]
+    assert _dates("1950 年\n5 月 22 日,成立警备司令部。是日,废滃洲县,并入定海县。") == ["1950-05-22", "1950-05-22"]
+    assert _dates("古厝。 南竿鄉誌初稿: 一、39年12月15日,公署成立。 二、42年8月15日,公署撤銷。", era="民国") == \
+        ["1950-12-15", "1953-08-15"]
+
+
+def test_column_gap_of_a_two_column_page() -> None:
+    text = """
+                      9 月 19 日 , 上海海事局航标站                       12 月 22 日 , 本县运动员在上海
+                  站成立 。                                           浦东举行的锦标赛中夺冠 。
+"""
+    assert _dates(text, year=2006) == ["2006-09-19", "2006-12-22"]
+
+
+def test_page_furniture_never_joins_an_event() -> None:
+    text = """
+您现在的位置:首页 > 走进温州 > 温州大事记
+2012年大事记
+发布日期: 2014- 05- 12 14: 28 浏览次数: 来源: 温州市地方志
+<!-- page-anchor: p12 -->
+1月
+  1日  温州市元旦升国旗仪式举行。
+2007/9/24 14:08:13
+5 r1 a4 T8 V9 J/ H
+  8日  市委召开全市领导干部大会。
+【责任编辑:某某】
+"""
+    events = _events(text)
+    assert [e.date.edtf() for e in events] == ["2012-01-01", "2012-01-08"]
+    assert events[0].text == "温州市元旦升国旗仪式举行。" and events[1].text == "市委召开全市领导干部大会。"
+
+
+def test_attribution_is_kept_apart() -> None:
+    events = _events("1986年\n3月5日 县委召开全会。（摘自《某县日报》）\n3月8日 召开常务会议。")
+    assert events[0].text == "县委召开全会。" and events[0].attribution == "（摘自《某县日报》）"
+
+
+def test_era_in_force_and_dynasty_items() -> None:
+    assert lookup("民国")
+    text = """
+西漢,高祖六年(前201)為置縣之始。
+南梁,改始平僚郡為始平郡。
+唐宋,郪縣、涪城縣仍置。
+"""
+    assert _dates(text) == ["-0200", "0502/0557", "0618/1279"]
