@@ -19,12 +19,12 @@ from edtf import parse_edtf
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.chronicles import measure, read_hints  # noqa: E402
-from builder.model.document import Source  # noqa: E402
-from builder.parse import parse_document  # noqa: E402
-from builder.parse.detect import detect_genre  # noqa: E402
-from builder.sources.load import decode  # noqa: E402
-from builder.sources.normalise import split_lines  # noqa: E402
+from bench.chronicles import measure, read_hints
+from builder.model.document import Source
+from builder.parse import parse_document
+from builder.parse.detect import detect_genre
+from builder.sources.load import decode
+from builder.sources.normalise import split_lines
 
 DEV = REPO / "tests" / "corpus" / "chronicles"
 UNSEEN = REPO / "tests" / "corpus" / "chronicles-unseen"
