@@ -91,6 +91,7 @@ _CN_MONTH_HEAD = re.compile(r"^(十[一二]?|[一二三四五六七八九正元�
 _MD_HEAD = re.compile(r"^(\d{1,2})\s*[﹐,，.．/]\s*(\d{1,2})\s*(?:[（(][^（）()]{0,20}[）)])?\s*$")
 _BRACKETED = re.compile(r"^(?P<name>[^\s（()）。，,；;]{1,12}?)\s*[（(](?P<inner>[^（）()]{1,24})(?:[）)]|$)\s*[：:]?$")
 _PERIOD_END = ("时代", "時代", "时期", "時期")
+_ERA_NUMBER = re.compile(r"^\s*(?:民国|民國|中华民国|中華民國)\s*(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*$")
 _BULLET = re.compile(r"^(?:[▲△☆★◆◇•●■□◎]|[甲乙丙丁戊己庚辛壬癸]、)\s*")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、\s*")
 _SAME_DAY = re.compile(r"^(同日|当日|當日|是日|本日)[，,：:\s]*")
@@ -106,12 +107,14 @@ _CUT = re.compile(
 )
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
+_YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
 # anti-scraping filler of forum pages: runs of 1–3 ASCII characters between spaces (``5 r1 a4 T8 V9 J/ H``)
 _NOISE_LINE = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,3}\s*$")
-_NOISE_HEAD = re.compile(r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,2}?(?=[0-9]{1,4}\s*[年月日]|[一二三四五六七八九十〇○]{1,4}[年月])")
-_NOISE_TAIL = re.compile(r"(?<=[年月日])(?:\s+[!-~]{1,3}){3,}\s*$")
+_NOISE_HEAD = re.compile(
+    r"^\s*(?:[!-~]{1,3}\s+){3,}[!-~]{0,2}?(?=[0-9]{1,4}\s*[年月日]|[一二三四五六七八九十〇○]{1,4}[年月]|[△▲☆★◆●■])")
+_NOISE_TAIL = re.compile(r"(?<=[年月日])\s*[!-~]{1,3}(?:\s+[!-~]{1,3}){2,}\s*$")
 _DYNASTY_LABEL = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(?:朝|代)?\s*[,，、:：]\s*")
 # where an entry says it comes from, at its end: ``（摘自《吴江日报》）``, ``资料来源:清光绪《…》…``, ``（市委）``
 _ATTRIBUTION = re.compile(
@@ -400,7 +403,7 @@ def _furniture_line(raw: str) -> bool:
 def _plain(text: str) -> bool:
     """A line of plain text: no date, marker, bullet or heading starts it."""
     t = _clean(text)
-    if not t or _BULLET.match(t) or _SAME_DAY.match(t) or _SAME_PERIOD.match(t):
+    if not t or _BULLET.match(t) or _SAME_DAY.match(t) or _SAME_PERIOD.match(t) or t[:1] in ",，":
         return False
     squeezed = _SPACES.sub(" ", t)
     if _RULE.match(t) or _EMPTY.match(t) or _PAGE_NO.match(t) or _RUNNING_HEAD.match(squeezed) or _COMMENT.match(t):
@@ -416,8 +419,15 @@ def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
     """The date of a line that is only a date (``1987年``, ``一九五八年``, ``1.1952年：``, ``民国27年(1938)``,
     ``清圣祖康熙二十三年(1684年)``, ``1921年(民国十年)``, ``1684``, ``南朝梁(540年左右)``)."""
     m = _YEAR_HEAD.match(text)
-    if m:
+    if m and ("年" in text or 1000 <= int(m[1]) <= 2100):  # ``8228`` alone is a forum counter, not a year
         return DateSpec(PartialDate(int(m[1])), "year", raw=text), None
+    era_only = _ERA_NUMBER.match(text)
+    if era_only:  # ``民国2``: a heading that lost its 年
+        hit = match_date(text.strip() + "年")
+        if hit is not None and hit.style == "era":
+            return replace(hit.spec, raw=text), hit.era
+    if m:
+        return None
     t = re.sub(r"^(?:第\S{1,4}[章节節]\s*|\d{1,3}\s*[.、．]\s*)", "", text).rstrip("：: ")
     hit = match_date(t)
     if hit is not None and hit.spec.start.month is None and hit.spec.start.year:
@@ -432,6 +442,8 @@ def _heading_date(text: str) -> tuple[DateSpec, Era | None] | None:
             n = int(century[2])
             year = -n * 100 if century[1] else (n - 1) * 100 + 1
             return DateSpec(PartialDate(year), "year", raw=text, qualifier="世纪" + (century[3] or "")), None
+        if not re.search(r"年|公元|前|\d{3}", inner):
+            return None  # ``中华人民共和国(5)``: a part number, not a year
         inner = re.sub(r"^公元(?!前)", "", inner)
         probe = inner if "年" in inner else re.sub(r"(\d+)(?!.*\d)", r"\1年", inner, count=1)
         probe = "公元" + probe if re.match(r"\d{1,3}(?!\d)", probe) else probe
@@ -523,8 +535,12 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
     if (m := _BULLET.match(text)) is not None:
         rest = text[m.end():]
         bullet = text[: m.end()].strip()
-        if _dated(b, rest, line, next_text, bullet=bullet):
-            return True
+        fresh, b.fresh = b.fresh, True  # a bullet starts an item even after a sentence cut short
+        try:
+            if _dated(b, rest, line, next_text, bullet=bullet):
+                return True
+        finally:
+            b.fresh = fresh
         if b.year is None and b.last is None:
             return False  # a bullet list with no date in scope is page text (web menus), not an event
         if (period := _SAME_PERIOD.match(rest)) is not None:
@@ -638,6 +654,8 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return True
     if (_COLUMN_MARK if gap else _INLINE_MARK).match(p):
         return True
+    if _YEAR_MARK.match(p) and b.last is not None and b.last.start.month is None:
+        return True  # ``…成立。是年,废道、府…`` after an item of the year: another item of the year
     enum = _ENUM.match(p)
     body = p[enum.end():] if enum else p
     hit = b.match(body)
@@ -663,6 +681,10 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         last = b.last
         return last is None or hit.spec.start.year == last.start.year and \
             hit.spec.start.sort_key() > last.start.sort_key()
+    entry = b.current.date if isinstance(b.current, Event) else last
+    if hit.spec.start.day is None and not semi and entry is not None and entry.start.month is None \
+            and hit.spec.start.year == entry.start.year and hit.spec.start.month is not None:
+        return True  # ``是年秋,…。11月初,粤桂两军…``: a month after an item of the year (or a season) starts one
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
         return False
     return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -685,6 +707,18 @@ def _starts_with_refinement(b: _Builder, text: str) -> bool:
     return hit is not None and hit.spec.start.year == 2000 and "年" not in hit.spec.raw
 
 
+def _lost_date(b: _Builder, text: str, line: int) -> bool:
+    """``,孙中山在南京宣布…`` under ``民国元年(1912)``: an item whose date the copy lost (the line starts with
+    the comma that followed it) is an item of the year in force."""
+    if not text[:1] in ",，" or len(text) < 6 or b.year is None:
+        return False
+    if isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    b.add_event(DateSpec(PartialDate(b.year), "year", qualifier="日期脱漏"), text[1:].lstrip(), line, "", [])
+    b.last = b.last or DateSpec(PartialDate(b.year), "year")
+    return True
+
+
 def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     if b.carry is not None:
         carried, line = b.carry
@@ -704,7 +738,7 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     deeper = isinstance(b.current, Event) and indent > b.indent
     b.fresh = isinstance(b.current, Event) and indent >= max(2, b.indent) or b.paragraph_break
     try:
-        if _marker(b, text, line, next_text) or _dated(b, text, line, next_text):
+        if _marker(b, text, line, next_text) or _dated(b, text, line, next_text) or _lost_date(b, text, line):
             b.indent = indent
             return
     finally:
