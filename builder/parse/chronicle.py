@@ -181,6 +181,9 @@ class _Builder:
     fresh: bool = False  # the line is indented as a new paragraph: a date there starts an item mid-sentence
     paragraph_break: bool = False  # two or more blank lines (or forum filler) before this one
     carry: tuple[str, int] | None = None  # a date at a line's end whose month and day begin the next line
+    reigns: dict[str, tuple[int, int]] = field(default_factory=dict)  # reign name -> (year n, Gregorian year)
+    alone: int = 0  # dates alone on their line that dated the text below them (the "date, then text" style)
+    heads: int = 0  # year headings with dated entries below them
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
 
     # -- tree ---------------------------------------------------------------
@@ -488,6 +491,13 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
     head = _heading_date(text)
     if head is not None:
         spec, era = head
+        spec = _calibrated(b, spec)
+        if b.alone > b.heads and spec.start.month is None and _starts_with_refinement(b, next_text) \
+                and not _plain(next_text):
+            # ``大德七年`` + ``八月,地震…`` where every item so far was a date above its text: one item
+            b.flush()
+            b.carry = (text, line)
+            return True
         if era is not None and b.anchored and b.year_sec is not None and b.year == spec.start.year:
             era = None  # ``1684`` then ``清康熙23年``: the era glosses the Gregorian year heading
         if _plain(next_text):
@@ -497,10 +507,12 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
             b.year, b.month, b.month_stated = spec.start.year, None, False
             b.last = spec
             b.add_event(spec, "", line, text.strip(), [])
+            b.alone += 1
             return True
         if spec.end is not None and spec.start.year != spec.end.year and spec.start.month is None:
             return False
         b.open_year(_SPACES.sub("", text).rstrip("：:"), spec, line, era)
+        b.heads += 1
         return True
     whole = b.match(text)
     if whole is not None and whole.spec.end is not None and whole.spec.start.day is None \
@@ -588,6 +600,29 @@ def _dynasty_dated(b: _Builder, text: str, line: int) -> bool:
     return True
 
 
+_REIGN_YEAR = re.compile(r"^(?P<name>[\u4e00-\u9fff]{1,8}?)(?P<n>元|[〇零一二三四五六七八九十廿卅百]{1,4}|\d{1,3})年$")
+
+
+def _calibrated(b: _Builder, spec: DateSpec) -> DateSpec:
+    """A reign year printed with its Gregorian year (``惠王九年(前668)``) fixes that reign for the years of it
+    printed without one (``惠王十六年`` is 前661), whatever the era tables say or lack."""
+    m = _REIGN_YEAR.match(spec.era) if spec.era else None
+    n = (1 if m["n"] == "元" else cn_int(m["n"])) if m else None
+    if m is None or not n:
+        return spec
+    name = m["name"]
+    if "(" in spec.raw[len(spec.era):] or "（" in spec.raw[len(spec.era):]:
+        b.reigns[name] = (n, spec.start.year)
+        return spec
+    if name not in b.reigns:
+        return spec
+    n0, y0 = b.reigns[name]
+    year = y0 + (n - n0)
+    if y0 < 0 <= year:
+        year += 1  # no year 0
+    return replace(spec, start=PartialDate(year), end=None)
+
+
 def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") -> bool:
     body = text
     enum = _ENUM.match(text)
@@ -597,6 +632,8 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
     if hit is None:
         return not bullet and _dynasty_dated(b, text, line)
     prefix = text[: len(text) - len(body)]
+    if hit.style == "era":
+        hit = DateMatch(_calibrated(b, hit.spec), hit.end, hit.style, hit.unknown, hit.era)
     date, flags = _resolve(b, hit, body, line)
     end = hit.end
     sep = re.match(r"[，,]\s*", body[end:])

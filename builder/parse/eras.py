@@ -58,8 +58,25 @@ def _table() -> tuple[dict[str, tuple[Era, ...]], frozenset[str]]:
 
 
 def lookup(name: str) -> tuple[Era, ...]:
-    """Every era or ruler the name can mean (empty when it is none)."""
-    return _table()[0].get(name, ())
+    """Every era or ruler the name can mean (empty when it is none); a name in mixed or variant
+    traditional forms (慶歷 for 慶曆) is looked up again in OpenCC's simplified form."""
+    table = _table()[0]
+    found = table.get(name, ())
+    if not found and any(ord(c) > 0x3000 for c in name):
+        found = table.get(_simplified(name), ())
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _simplified(name: str) -> str:
+    return _t2s().convert(name)
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc  # only for names the table does not hold as printed
+
+    return opencc.OpenCC("t2s")
 
 
 def dynasty_names() -> frozenset[str]:
