@@ -102,12 +102,14 @@ _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9
 # where a second item may start inside a line: after a sentence end, a column gap, or before an
 # enumerator (二、 / 丁、)
 _CUT = re.compile(
-    r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、))"
+    r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、)"
+    r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s))"
     r"(?=\S)"
 )
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
+_INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
 # anti-scraping filler of forum pages: runs of 1–3 ASCII characters between spaces (``5 r1 a4 T8 V9 J/ H``)
@@ -175,6 +177,7 @@ class _Builder:
     events: int = 0
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
     dense: bool = False  # the text runs several day items into one paragraph (``…。18日,…。23日,…``)
+    dense_line: bool = False  # this line is a document run into one line
     bullet_same_day: bool = True  # ▲/△ mark further items of the day (not where 同日 does that)
     layout: bool = False  # indentation is part of the layout (not OCR noise): >= 5 % of the lines are indented
     indent: int = 0  # the indentation of the line the current event starts on
@@ -636,7 +639,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         hit = DateMatch(_calibrated(b, hit.spec), hit.end, hit.style, hit.unknown, hit.era)
     date, flags = _resolve(b, hit, body, line)
     end = hit.end
-    sep = re.match(r"[，,]\s*", body[end:])
+    sep = re.match(r"[，,\s]+", body[end:])
     refined = refine(date, body[end + (sep.end() if sep else 0):], lunar=b.lunar()) if date.precision == "year" else None
     if refined is not None:
         # ``民國二年,夏,…``, ``嘉慶十一年丙寅(1806),五月,…``: the month or season after the year dates the item
@@ -672,12 +675,16 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
     last = b.last
     if last is None or last.precision == "unknown":
         return True
+    if b.dense_line and explicit_year and spec.start.year > last.start.year:
+        return True  # a document run into one line: a later year printed at a sentence start is its next year
     if spec.start.year != last.start.year or explicit_year and spec.start.year != b.year:
         return False
+    if b.dense_line and last.start.day is None and spec.start.month == last.start.month and spec.start.day:
+        return True  # ``5月,…成立。5月24日,…`` in a document run into one line
     if last.start.month is not None and spec.start.sort_key() <= last.start.sort_key():
         return False
     if last.start.day is not None:
-        return spec.start.day is not None and spec.start.month == last.start.month
+        return spec.start.day is not None and (spec.start.month == last.start.month or b.dense_line)
     return True
 
 
@@ -695,13 +702,18 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return True  # ``…成立。是年,废道、府…`` after an item of the year: another item of the year
     enum = _ENUM.match(p)
     body = p[enum.end():] if enum else p
-    hit = b.match(body)
-    if hit is None or hit.style == "bare" or not body[hit.end:].strip():
+    hit = b.match(body, bare=b.dense_line)
+    if hit is None or hit.style == "bare" and not b.dense_line or not body[hit.end:].strip():
         return False
+    if hit.style == "bare":  # ``…。秋,日军…`` in a document run into one line: a later season of the year
+        return hit.spec.precision == "season" and b.last is not None and b.last.start.year == hit.spec.start.year
     after = body[hit.end:]
     if hit.spec.start.day is None and hit.spec.start.month is None:
         if hit.style == "era" and semi and b.last is not None and hit.spec.start.year > b.last.start.year:
             return True  # ``…;大業三年(607)改…``: the next reign year of a run of them
+        if hit.style == "era" and ")" in hit.spec.raw + "）" and after[:1].isspace() and \
+                (b.last is None or hit.spec.start.year > b.last.start.year):
+            return True  # ``…。民国24年(1935年) 秋,…``: an era year with its Gregorian year, in the entry form
         return bool(enum) and after[:1] in "，,：: 縣县"
     last = b.last
     if hit.spec.start.day is not None and not b.dense and last is not None and last.start.day is None \
@@ -722,9 +734,9 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     if hit.spec.start.day is None and not semi and entry is not None and entry.start.month is None \
             and hit.spec.start.year == entry.start.year and hit.spec.start.month is not None:
         return True  # ``是年秋,…。11月初,粤桂两军…``: a month after an item of the year (or a season) starts one
-    if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not b.dense:
+    if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not (b.dense or b.dense_line):
         return False
-    return _near(b, hit.spec, explicit_year=bool(re.match(r"\s*\d{4}\s*年", body)))
+    return _near(b, hit.spec, explicit_year=hit.style == "era" or bool(re.match(r"\s*\d{4}\s*年", body)))
 
 
 def _indent(raw: str) -> int:
@@ -857,6 +869,9 @@ def parse_events(
             _one_line(b, ln.text, ln.no, "")
             continue
         cuts = _run_cuts(ln.text)
+        # a whole document (or page) run into one line: its sentence-initial dates start items as line starts would
+        run_together = len(ln.text) > 300 and len(_INLINE_DATE.findall(ln.text)) >= 3
+        b.dense_line = run_together
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
         nxt = following[i]
@@ -866,7 +881,7 @@ def parse_events(
             piece = ln.text[lo:hi]
             before = ln.text[max(0, lo - 8):lo]  # what the cut follows: a column gap, a semicolon (bounded: linear)
             gap = bool(re.search(r"[ \t\u3000]{3,}$", before))
-            semi = before.rstrip()[-1:] in "；;"
+            semi = before.rstrip()[-1:] in "；;" or run_together
             after = ln.text[hi:bounds[k + 1][1]] if k + 1 < len(bounds) else (
                 _clean(lines[nxt].text) if nxt < len(lines) else "")
             if k + 1 == len(bounds) and semi is False and _date_only(b, piece) and nxt < len(lines) \
