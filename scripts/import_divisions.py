@@ -29,7 +29,8 @@ the dataset's first list, means "at least since then": it is left open.
 Short names (连云港 for 连云港市, 安国 for 安国县, 江苏 for 江苏省) are written for provinces,
 prefecture-level units, 县, 县级市, 旗 and 自治县, never for 区 (古塔 is a pagoda, not 古塔区),
 and not where the short form is a common word (jieba's dictionary: a non-place word used
-more than 1,000 times, or one of STOP_SHORT).
+more than 1,000 times, or one of STOP_SHORT). A 乡/镇 gets its name without its 民族, a 镇
+its name as a 乡 (before the 乡→镇 conversions), both their 公社 name (see township_short).
 """
 
 from __future__ import annotations
@@ -183,6 +184,23 @@ def short_names(name: str, level: str, words: dict[str, tuple[int, str]]) -> lis
     return [stem]
 
 
+def township_short(name: str, level: str) -> list[str]:
+    """Other names of a 乡/镇 in texts: without its 民族 (河镇彝族苗族乡 → 河镇乡), and for a 镇 its
+    name before the 乡→镇 conversion (西山北镇 → 西山北乡); for both, the 人民公社 of 1958–1983
+    that mostly bore the same name (大沟乡 → 大沟公社). They count only in the unit's own city."""
+    if level not in ("乡", "镇"):
+        return []
+    stem = name[:-1]
+    if "族" in stem:
+        stem = strip_ethnic(name)
+        out = [stem + name[-1]]
+    else:
+        out = []
+    if len(stem) < 2:
+        return out
+    return [*out, *([stem + "乡"] if level == "镇" else []), stem + "公社"]
+
+
 def current_units(spec: str) -> dict[str, Unit]:
     """The present divisions by code (provinces, prefectures, counties, 乡/镇/街道)."""
     units: dict[str, Unit] = {}
@@ -309,6 +327,8 @@ def main() -> None:
     for u in units.values():
         if u.level not in ("区", "开发区", "街道", "镇", "乡", "乡级单位"):
             u.short = [*u.short, *short_names(u.name, u.level, words)]
+        else:
+            u.short = [*u.short, *township_short(u.name, u.level)]
         u.short = [s for s in dict.fromkeys(u.short) if s != u.name]
     header = (f"# divisions of China: modood/Administrative-divisions-of-China@{revision(args.current)[:12]} (WTFPL, "
               f"统计用区划代码 2023) + yescallop/areacodes@{revision(args.history)[:12]} (CC0 1.0, 1981–2024); "
