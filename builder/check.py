@@ -196,12 +196,17 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
     words = jieba.lcut(text, HMM=False)
     for i, word in enumerate(words):
         if word in _UNIT_TOKENS:
-            stem = ""
+            stem, strict, k = "", True, i
             for prev in reversed(words[max(0, i - 4) : i]):
-                if len(stem) + len(prev) > 4 or not _stem_word(prev, tags.get(prev, "x"), freqs.get(prev, 0)):
+                tag = tags.get(prev, "x")
+                noun = _CJK_ONLY.match(prev) is not None and not prev.endswith(_UNIT_END) and tag.startswith("n")
+                if len(stem) + len(prev) > 4 or not (noun or _stem_word(prev, tag, freqs.get(prev, 0))):
                     break
-                stem = prev + stem
-            if len(stem) >= 2 and stem + word not in _GENERIC:
+                strict = strict and _stem_word(prev, tag, freqs.get(prev, 0))
+                stem, k = prev + stem, k - 1
+            # a common word as stem only right after a unit's name (古塔区晨曦街道)
+            after_unit = k > 0 and words[k - 1].endswith(_UNIT_END) and len(words[k - 1]) >= 2
+            if len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit):
                 yield stem + word
         elif (len(word) >= 3 and word.endswith(_WORD_END) and tags.get(word, "").startswith("ns")
               and freqs.get(word, 0) <= _RARE and word not in _GENERIC):
