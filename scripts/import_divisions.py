@@ -28,8 +28,8 @@ the dataset's first list, means "at least since then": it is left open.
 
 Short names (连云港 for 连云港市, 安国 for 安国县, 江苏 for 江苏省) are written for provinces,
 prefecture-level units, 县, 县级市, 旗 and 自治县, never for 区 (古塔 is a pagoda, not 古塔区),
-and not where the short form is a common word (jieba's dictionary: a non-place word used
-more than 1,000 times, or one of STOP_SHORT). A 乡/镇 gets its name without its 民族, a 镇
+and not where the short form is a common word (jieba's dictionary: a word other than a noun
+used more than 1,000 times, or one of STOP_SHORT). A 地区 is also its 专区 and 专署. A 乡/镇 gets its name without its 民族, a 镇
 its name as a 乡 (before the 乡→镇 conversions), both their 公社 name (see township_short).
 """
 
@@ -179,8 +179,10 @@ def short_names(name: str, level: str, words: dict[str, tuple[int, str]]) -> lis
     if len(stem) < 2 or stem == name or stem in STOP_SHORT:
         return []
     freq, tag = words.get(stem, (0, "ns"))
-    if freq > 1000 and not tag.startswith("ns"):
+    if freq > 1000 and not tag.startswith("n"):
         return []
+    if level == "地区":  # called 专区 until the 1970s; its 专员公署 is the 专署
+        return [stem, stem + "专区", stem + "专署"]
     return [stem]
 
 

@@ -98,6 +98,17 @@ def _index_table(chars: list[str]) -> np.ndarray:
     return table
 
 
+_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+
+
+def _common_word(word: str) -> bool:
+    """Whether jieba's dictionary knows ``word`` as something other than a place (渡口: a ferry)."""
+    import jieba.posseg
+
+    tag = jieba.posseg.dt.word_tag_tab.get(word)
+    return tag is not None and not tag.startswith("ns")
+
+
 def _word_bounds(text: str) -> frozenset[int]:
     """Offsets where jieba puts a word boundary in ``text`` (0 and len included)."""
     import jieba
@@ -263,9 +274,11 @@ class Gazetteer:
                 end = start + len(name)
                 if any(a < start and end < b for a, b in quoted) or text.startswith(_NOT_PLACE_AFTER, end):
                     continue
-                if name in self._short_only and not self._is_word(text, start, end):
+                if name in self._short_only and not self._is_word(text, start, end, short=True):
                     continue
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
+                    continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
                 for rid in ids:
                     if rid not in found:
                         found.append(rid)
@@ -276,14 +289,36 @@ class Gazetteer:
             out.append(found)
         return out
 
-    def _is_word(self, text: str, start: int, end: int) -> bool:
-        """Whether jieba cuts ``text`` at both ends of ``text[start:end]`` (孙中山 is no 中山)."""
+    def _near(self, ids: tuple[str, ...], doc_region: str) -> bool:
+        """Whether all these units lie in the document's city or hold the document."""
+        homes = self._homes(doc_region)
+        mine = set(self._chain(doc_region)) | set(self._chain(self.present(doc_region)))
+        return all(rid in mine or homes & set(self._chain(rid)) for rid in ids)
+
+    def present(self, region_id: str) -> str:
+        """The unit of the present a unit became (its successors followed), or itself."""
+        seen = [region_id]
+        while (unit := self.by_id.get(seen[-1])) and unit.valid_to and unit.successor and len(seen) < 12:
+            if unit.successor in seen:
+                break
+            seen.append(unit.successor)
+        return seen[-1]
+
+    def _homes(self, doc_region: str) -> set[str]:
+        """The document's city, as it was and as it is now (孝感地区 and 孝感市 for 汉川县 of 1960)."""
+        return {self.home_city(doc_region), self.home_city(self.present(doc_region))}
+
+    def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
+        """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
+        short form, no road, school or hotel follows (中山路 is a street, not 中山市)."""
+        if short and text.startswith(_STREET_WORDS, end):
+            return False
         lo, hi = max(0, start - 6), min(len(text), end + 6)
         window = text[lo:hi]
         bounds = self._bounds.get(window)
         if bounds is None:
             bounds = self._bounds[window] = _word_bounds(window)
-        return start - lo in bounds and end - lo in bounds
+        return start - lo in bounds
 
     def _resolve(self, name: str, doc_region: str, year: int | None, within: str = "") -> tuple[str, ...]:
         """The units a name means in a document of ``doc_region`` about ``year``, right after the
@@ -302,21 +337,21 @@ class Gazetteer:
                 candidates = inside
         if year is not None:
             candidates = [c for c in candidates if _valid_in(c, year)] or candidates
-        city, province = self.home_city(doc_region), self.province(doc_region)
-        home = city if self.by_id.get(city) and self.by_id[city].level not in PROVINCE_LEVELS else ""
+        province = self.province(doc_region)
+        homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
         kept = []
         for c in candidates:
-            chain = self._chain(c.id)
+            chain = set(self._chain(c.id))
             short = name in c.short and name != c.name and name not in c.aliases
             local = c.level in LOCAL_LEVELS or (c.level == "区" and len(c.name) == 2)  # 城区, 郊区, 矿区
-            if local and not within and (home not in chain if home else province not in chain):
+            if local and not within and (not homes & chain if homes else province not in chain):
                 continue
-            if short and c.level in COUNTY_LEVELS and province not in chain:
-                continue
+            if short and province not in chain and (c.level in COUNTY_LEVELS or _common_word(name)):
+                continue  # 同江, 渡口 (a ferry) outside the province: too often something else
             kept.append(c)
         if len(kept) <= 1:
             return kept
-        mine = self._chain(doc_region)
+        mine = (*self._chain(doc_region), *self._chain(self.present(doc_region)))
 
         def nearness(c: Region) -> int:
             return len(set(self._chain(c.id)) & set(mine))
@@ -445,10 +480,15 @@ def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> N
     nodes, titles, texts = labelled
     home = doc.source.region
     default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
-    years = [n.date.start.year if isinstance(n, Event) else default_year for n in nodes]
+    years = [(n.date.start.year or default_year) if isinstance(n, Event) else default_year for n in nodes]
     places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
     for node, named in zip(nodes, places):
         node.regions = _unique([home, *named])
+
+
+def label_regions(doc: Document, gazetteer: Gazetteer) -> None:
+    """The regions of every record of ``doc`` (ids assigned), as ``enrich`` tags them."""
+    _label_regions(doc, _records_of(doc), gazetteer)
 
 
 def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> None:
