@@ -101,12 +101,14 @@ def _index_table(chars: list[str]) -> np.ndarray:
 _STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "大学", "学院", "饭店", "宾馆", "酒店", "大厦")
 
 
-def _common_word(word: str) -> bool:
-    """Whether jieba's dictionary knows ``word`` as something other than a place (渡口: a ferry)."""
-    import jieba.posseg
+# short forms of prefectures that are ordinary words or other things more often than the city
+# (渡口 a ferry, 开封 to unseal, 黄山 the mountain, 普洱 the tea): outside the province they are not the city
+COMMON_SHORT = frozenset({"渡口", "开封", "东方", "大同", "来宾", "阿里", "安康", "白银", "中山", "普洱", "黄山", "白山",
+                          "金华", "海东", "山南", "三明", "玉林", "吉安", "永州", "通化", "宜春", "安顺", "长治", "清远"})
 
-    tag = jieba.posseg.dt.word_tag_tab.get(word)
-    return tag is not None and not tag.startswith("ns")
+
+def _common_word(word: str) -> bool:
+    return word in COMMON_SHORT
 
 
 def _word_bounds(text: str) -> frozenset[int]:
