@@ -38,7 +38,7 @@ def shipped_regions(path: Path = SHIPPED) -> tuple[Region, ...]:
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     out = []
     for n, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("#") or line.startswith("id\t"):
+        if line.startswith(("#", "id\t")):
             continue
         cells = line.split("\t")
         if len(cells) != len(TSV_COLUMNS):

