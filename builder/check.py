@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config.loader import _records
-from builder.enrich.annotate import Gazetteer
+from builder.enrich.annotate import Gazetteer, quiet_jieba
 from builder.model.document import Block, Document, Entry, Event, Line
 from builder.pipeline import load_archive
 from builder.sources.load import document_lines
@@ -191,9 +191,7 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
     """Names shaped like a unit (a stem of 2–4 characters of single characters or rare words,
     then 市/县/区/乡/镇/村/街道/社区…), as words of the text: jieba cuts 房地产市场 as 房地产/市场,
     so "房地产市" is no name; 入选全国乡村 has no 乡; 文明城市 and 年度市 have common words as stem."""
-    import jieba
-
-    words = jieba.lcut(text, HMM=False)
+    words = quiet_jieba().lcut(text, HMM=False)
     for i, word in enumerate(words):
         if word in _UNIT_TOKENS:
             stem, strict, k = "", True, i
@@ -226,12 +224,10 @@ def _texts_with_years(doc: Document) -> Iterable[tuple[int, str, int | None]]:
 def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
     """Place-like names (see ``_place_like``) that name no unit of the gazetteer where and when
     the document is: not in it at all, or only elsewhere, or ambiguous. Reported once per name."""
-    import jieba
     import jieba.posseg
 
-    jieba.dt.check_initialized()
+    freqs = quiet_jieba().dt.FREQ
     tags = jieba.posseg.dt.word_tag_tab
-    freqs = jieba.dt.FREQ
     found: dict[str, list[int]] = defaultdict(list)
     elsewhere: dict[str, int] = {}
     for line, text, year in _texts_with_years(doc):

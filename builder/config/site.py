@@ -217,7 +217,8 @@ def source_region(source: Source, regions: list[Region], config_dir: Path) -> st
                           f"{'; '.join(_describe(g, by_id) for g in found[:6])}; give its division code")
     names = sorted({n for g in regions for n in (g.name, *g.aliases, *g.short)} | set(by_id) if not wanted.isascii()
                    else set(by_id))
-    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, names, n=1 if wanted.isascii() else 3, cutoff=0.5 if not wanted.isascii()
+                                      else 0.6)
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else \
         " (give a region id of regions.yml, a division code such as 3207, or a name such as 连云港市)"
     raise ConfigError(f"{where}: source '{source.id}' names unknown region '{wanted}'{hint}")

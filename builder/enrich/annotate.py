@@ -111,10 +111,20 @@ def _common_word(word: str) -> bool:
     return word in COMMON_SHORT
 
 
-def _word_bounds(text: str) -> frozenset[int]:
-    """Offsets where jieba puts a word boundary in ``text`` (0 and len included)."""
+def quiet_jieba():  # type: ignore[no-untyped-def]
+    """jieba, its dictionary loaded without the lines it prints to stderr by default."""
+    import logging
+
     import jieba
 
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba
+
+
+def _word_bounds(text: str) -> frozenset[int]:
+    """Offsets where jieba puts a word boundary in ``text`` (0 and len included)."""
+    jieba = quiet_jieba()
     out, i = {0}, 0
     for word in jieba.lcut(text, HMM=False):
         i += len(word)
