@@ -21,9 +21,11 @@ Warnings (to review; exit status 0):
   month and year entries after the months of that year are normal;
 * ``duplicate-event``: two events of one document with the same date and
   the same text (spaces and punctuation ignored);
-* ``unknown-region``: a unit-like name (2–4 CJK characters + 街道/社区/乡/
-  镇/村, or + 区/县/市 right after a known region) that is not in
-  regions.yml (names and aliases); reported once per name with a count;
+* ``unknown-region``: a place-like name (a word of 2–4 characters, nouns by
+  jieba's dictionary, then 市/县/区/乡/镇/村/街道/社区…; or a place word of
+  jieba's ending so) that names no unit of the gazetteer where and when the
+  document is (not in it, only elsewhere, or ambiguous); once per name with a
+  count;
 * ``suspected-ocr``: a line still holding ``■``/``□``/``�``, a stray Latin
   letter between CJK characters, or an ``n/H/O`` where a digit belongs;
 * ``toc-missing``: a heading the table of contents promises but the body
@@ -44,25 +46,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config.loader import _records
-from builder.model.document import Block, Document, Entry, Event, Line, Region
+from builder.enrich.annotate import Gazetteer, quiet_jieba
+from builder.model.document import Block, Document, Entry, Event, Line
 from builder.pipeline import load_archive
 from builder.sources.load import document_lines
-from builder.sources.normalise import CJK_CHAR, fix_lines
+from builder.sources.normalise import CJK_CHAR, compact, fix_lines
 
 ERROR, WARNING = "error", "warning"
 ERROR_KINDS = frozenset({"impossible-date", "stale-correction", "text-lost"})
 KINDS = ERROR_KINDS | {"date-incomplete", "date-order", "duplicate-event", "unknown-region", "suspected-ocr", "toc-missing", "incomplete",
                        "stale-acceptance"}  # what an acceptance in check.yml may name
 
-_UNIT_WORDS = "街道|社区|乡|镇|村|区|县|市"
-_STREET = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3}街道)(?!办事处)|(?<=[，、。；：（“])([\u4e00-\u9fff]{2}街道)")
-_NOT_NAME = re.compile(
-    r"^(?:全|我|本|该|各|每|所在|所属|城|乡|农|新|老|小|大|中|示范|试点|重点|先进|文明|美丽|和谐|特色|幸福|"
-    r"贫困|困难|集体|行政|自然|城中|城郊|周边|相关|其他|其它|多个|部分|辖区|辖|驻|进|到|在|于|为|是|和|及|与|对|"
-    r"的|已|并|被|由|将|把|第|首|举办|召开|开展|推动|推进|加强|完成|组织|巩固|明确|通过|宣传|出动|加入|依托|积极|"
-    r"调整|调研|整合|成立|争取|作为|多次|实现|解决|覆盖|深入|走进|服务|建设|打造|创建|实施|落实|政府|委)"
-)
-_NOT_NAME_END = re.compile(r"(?:的|了|个|等|和|及|与|在|到|为|是|各|全|有|共|名|户|家|处|所|座|条|城|省|乡|军|政府|建成|园|景|片|街|新|老|辖|基本|旅游)$")
 _SUSPECT = (
     (re.compile(r"[■□�]"), "a ■/□/� is left in the text"),
     (re.compile(rf"(?<={CJK_CHAR})[ \t]?[A-Za-z][ \t]?(?={CJK_CHAR})"), "a stray Latin letter between CJK characters"),
@@ -179,31 +173,83 @@ def _texts(doc: Document) -> Iterable[tuple[int, str]]:
             yield from ((b.line, b.text) for b in node.blocks)
 
 
-def _known_names(regions: Sequence[Region]) -> set[str]:
-    return {name for g in regions for name in (g.name, *g.aliases)}
+_UNIT_TOKENS = frozenset({"市", "县", "区", "乡", "镇", "村", "旗", "街道", "社区", "公社", "苏木", "自治县", "自治州"})
+_UNIT_END = tuple(sorted(_UNIT_TOKENS, key=len, reverse=True))
+_WORD_END = ("市", "县", "镇", "乡", "旗", "街道", "社区", "村")  # a place word of jieba's (苏州市, 景德镇)
+# parts of speech (jieba's dictionary) that never make up a place name's stem
+_NOT_STEM = ("v", "p", "c", "u", "d", "r", "f", "q", "y", "e", "o", "t", "x", "b", "z", "vn", "ad", "an", "a", "l", "i")
+_NOT_STEM_CHARS = frozenset("各全本该每两几个等原这那其此与和及或对在于为是把被从向到由将已也都就又还再所以暨之的了着过赴至经")
+_RARE = 30  # a word of the stem used at most this often in jieba's dictionary can be part of a name
+_GENERIC = frozenset({"文明城市", "卫生城市", "园林城市", "宜居城市", "大城市", "中小城市", "各乡镇", "城中村", "中心镇",
+                      "小城镇", "重点镇", "特色小镇", "中心村", "贫困村", "示范村", "先进村", "文明村", "社区"})
+_CJK_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
-def region_findings(doc: Document, regions: Sequence[Region]) -> Iterable[Finding]:
-    """Unit-like names right after a known region (古塔区南街社区) or before 街道."""
-    known = _known_names(regions)
-    names = sorted((n for n in known if len(n) >= 2), key=len, reverse=True)
-    if not names:
-        return
-    after_known = re.compile(f"(?:{'|'.join(map(re.escape, names))})([\u4e00-\u9fff]{{2,4}}?(?:{_UNIT_WORDS}))")
+def _stem_word(word: str, tag: str, freq: int) -> bool:
+    """Whether ``word`` can be part of a place name's stem (八/盘, 李大人, 西/双/庙; not 文明, 年度, 各)."""
+    if not _CJK_ONLY.match(word) or word.endswith(_UNIT_END):
+        return False
+    if len(word) == 1:
+        return word not in _NOT_STEM_CHARS and not tag.startswith(("p", "c", "u", "d", "r", "y", "e", "o"))
+    if tag.startswith("nr"):
+        return freq <= _RARE * 4
+    return freq <= _RARE and not tag.startswith(_NOT_STEM)
+
+
+def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Iterable[str]:
+    """Names shaped like a unit (a stem of 2–4 characters of single characters or rare words,
+    then 市/县/区/乡/镇/村/街道/社区…), as words of the text: jieba cuts 房地产市场 as 房地产/市场,
+    so "房地产市" is no name; 入选全国乡村 has no 乡; 文明城市 and 年度市 have common words as stem."""
+    words = quiet_jieba().lcut(text, HMM=False)
+    for i, word in enumerate(words):
+        if word in _UNIT_TOKENS:
+            stem, strict, k = "", True, i
+            for prev in reversed(words[max(0, i - 4) : i]):
+                tag = tags.get(prev, "x")
+                noun = _CJK_ONLY.match(prev) is not None and not prev.endswith(_UNIT_END) and tag.startswith("n")
+                if len(stem) + len(prev) > 4 or not (noun or _stem_word(prev, tag, freqs.get(prev, 0))):
+                    break
+                strict = strict and _stem_word(prev, tag, freqs.get(prev, 0))
+                stem, k = prev + stem, k - 1
+            # a common word as stem only right after a unit's name (古塔区晨曦街道)
+            after_unit = k > 0 and words[k - 1].endswith(_UNIT_END) and len(words[k - 1]) >= 2
+            if len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit):
+                yield stem + word
+        elif (len(word) >= 3 and word.endswith(_WORD_END) and tags.get(word, "").startswith("ns")
+              and freqs.get(word, 0) <= _RARE and word not in _GENERIC):
+            yield word
+
+
+def _texts_with_years(doc: Document) -> Iterable[tuple[int, str, int | None]]:
+    default = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
+    for node in doc.root.walk():
+        year = node.date.start.year or default if isinstance(node, Event) else default
+        if isinstance(node, (Event, Entry, Block)) and node.text:
+            yield node.line, node.text, year
+        if isinstance(node, Entry):
+            yield from ((b.line, b.text, year) for b in node.blocks)
+
+
+def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
+    """Place-like names (see ``_place_like``) that name no unit of the gazetteer where and when
+    the document is: not in it at all, or only elsewhere, or ambiguous. Reported once per name."""
+    import jieba.posseg
+
+    freqs = quiet_jieba().dt.FREQ
+    tags = jieba.posseg.dt.word_tag_tab
     found: dict[str, list[int]] = defaultdict(list)
-    for line, text in _texts(doc):
-        hits = [m.group(1) for m in after_known.finditer(text)]
-        hits += [m.group(1) for m in _STREET.finditer(text)]
-        for name in hits:
-            stem = re.sub(f"(?:{_UNIT_WORDS})$", "", name)
-            if name in known or _NOT_NAME.match(stem) or _NOT_NAME_END.search(stem) or len(stem) < 2:
-                continue
-            if any(name.endswith(k) for k in names):
+    elsewhere: dict[str, int] = {}
+    for line, text, year in _texts_with_years(doc):
+        for name in _place_like(compact(text), tags, freqs):
+            if gazetteer.mentions(name, doc.source.region, year):
                 continue
             found[name].append(line)
+            elsewhere[name] = len(gazetteer.names.get(name, ()))
     for name, lines in sorted(found.items(), key=lambda kv: kv[1][0]):
-        yield _finding("unknown-region", doc, lines[0], f"{name} is not in regions.yml "
-                       f"({len(lines)} mention{'s' if len(lines) > 1 else ''})")
+        count = f"{len(lines)} mention{'s' if len(lines) > 1 else ''}"
+        where = f"its {elsewhere[name]} units of that name lie elsewhere or are ambiguous here" if elsewhere[name] \
+            else "not in the gazetteer or regions.yml"
+        yield _finding("unknown-region", doc, lines[0], f"{name}: {where} ({count})")
 
 
 def ocr_findings(doc: Document, lines: Sequence[Line]) -> Iterable[Finding]:
@@ -273,13 +319,14 @@ def run_check(config_dir: Path, sources_dir: Path, cache_dir: Path | None = None
     then collect the findings. Bad input raises ConfigError."""
     archive = load_archive(config_dir, sources_dir, cache_dir=cache_dir, skip_stale=True)
     report = Report(documents=len(archive.documents))
+    gazetteer = Gazetteer(archive.cfg.regions)
     for corr, reason in archive.stale:
         path, _, line = corr.where.rpartition(":")
         report.findings.append(Finding(ERROR, "stale-correction", path or corr.where,
                                        int(line) if line.isdigit() else 0, reason, corr.source))
     for doc in archive.documents:
         fixed, _ = fix_lines(document_lines(doc.source, archive.texts[doc.source.file]))
-        for check in (date_findings(doc), duplicate_findings(doc), region_findings(doc, archive.cfg.regions),
+        for check in (date_findings(doc), duplicate_findings(doc), region_findings(doc, gazetteer),
                       ocr_findings(doc, fixed), structure_findings(doc)):
             report.findings.extend(check)
     report.findings = _accept(report.findings, load_acceptances(config_dir))

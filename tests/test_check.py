@@ -71,7 +71,7 @@ def test_errors_fail_the_check_with_file_line(tmp_path: Path) -> None:
     assert "x.txt:5: error: impossible-date:" in out
     assert "x.txt:9: warning: duplicate-event: the same event as line 7" in out
     assert "x.txt:7: warning: date-order:" in out
-    assert "warning: unknown-region: 晨曦街道 is not in regions.yml (2 mentions)" in out
+    assert "warning: unknown-region: 晨曦街道: not in the gazetteer or regions.yml (2 mentions)" in out
 
 
 def test_accepted_findings_pass_and_stale_acceptances_warn(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.config.divisions import load_divisions, merge_regions
@@ -215,6 +215,51 @@ def load_licence(path: Path) -> Licence | None:
     return Licence(name=r.str("name"), url=url, note=r.str("note", required=False))
 
 
+def _valid(region: Region, years: tuple[int, ...]) -> bool:
+    """Whether ``region`` existed in any of ``years`` (or there are no years to go by)."""
+    start = int(region.valid_from[:4]) if region.valid_from[:4].isdigit() else None
+    end = int(region.valid_to[:4]) if region.valid_to[:4].isdigit() else None
+    return not years or any((start is None or y >= start) and (end is None or y <= end) for y in years)
+
+
+def _describe(region: Region, by_id: dict[str, Region]) -> str:
+    parent = by_id.get(region.parent or "")
+    span = f", {region.valid_from or '…'}–{region.valid_to}" if region.valid_to else ""
+    return f"{region.name} ({region.code or region.id}{', ' + parent.name if parent else ''}{span})"
+
+
+def source_region(source: Source, regions: list[Region], config_dir: Path) -> str:
+    """The region id a source's ``region:`` means: a region id, a division code, or a name (连云港市,
+    连云港, 赣榆县), the unit of that name that existed in the source's years. Anything else stops
+    the load with the closest names."""
+    where = source.where or str(config_dir / "sources.yml")
+    wanted = source.region.strip()
+    years = tuple(source.years) or ((source.content_year,) if source.content_year else ())
+    by_id = {g.id: g for g in regions}
+    if wanted.isdigit():
+        found = [g for g in regions if g.code == wanted]
+    else:
+        found = [g for g in regions if wanted in (g.name, *g.aliases)] or [g for g in regions if wanted in g.short]
+    if len(found) > 1:
+        found = [g for g in found if _valid(g, years)] or found
+    if len(found) > 1:  # a larger unit before a smaller one of the same name (淮阴: the city)
+        rank = {"省": 0, "自治区": 0, "直辖市": 0, "地级市": 1, "地区": 1, "自治州": 1, "盟": 1}
+        top = min(rank.get(g.level, 2) for g in found)
+        found = [g for g in found if rank.get(g.level, 2) == top]
+    if len(found) == 1:
+        return found[0].id
+    if found:
+        raise ConfigError(f"{where}: source '{source.id}': region '{wanted}' names {len(found)} units: "
+                          f"{'; '.join(_describe(g, by_id) for g in found[:6])}; give its division code")
+    names = sorted({n for g in regions for n in (g.name, *g.aliases, *g.short)} | set(by_id) if not wanted.isascii()
+                   else set(by_id))
+    close = difflib.get_close_matches(wanted, names, n=1 if wanted.isascii() else 3, cutoff=0.5 if not wanted.isascii()
+                                      else 0.6)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else \
+        " (give a region id of regions.yml, a division code such as 3207, or a name such as 连云港市)"
+    raise ConfigError(f"{where}: source '{source.id}' names unknown region '{wanted}'{hint}")
+
+
 def _close(name: str, known: set[str]) -> str:
     close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
@@ -246,10 +291,8 @@ def load_config(config_dir: Path) -> SiteConfig:
     cfg.licence = load_licence(config_dir / "licence.yml")
     region_ids = {g.id for g in cfg.regions}
     source_ids = {s.id for s in cfg.sources}
-    for s in cfg.sources:
-        if s.region not in region_ids:
-            raise ConfigError(f"{s.where or config_dir / 'sources.yml'}: source '{s.id}' names unknown region "
-                              f"'{s.region}'{_close(s.region, region_ids)}")
+    cfg.sources = [s if s.region in region_ids else replace(s, region=source_region(s, cfg.regions, config_dir))
+                   for s in cfg.sources]
     for c in cfg.corrections:
         if c.source not in source_ids:
             raise ConfigError(f"{c.where}: correction names unknown source '{c.source}'{_close(c.source, source_ids)}")

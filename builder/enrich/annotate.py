@@ -79,8 +79,16 @@ def _valid_in(region: Region, year: int) -> bool:
 MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
-LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区"}
+PROVINCE_LEVELS = {"省", "自治区", "直辖市", "特别行政区"}
+COUNTY_LEVELS = {"区", "县", "县级市"}
+LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区", "乡级单位"}
+_RANK = {**dict.fromkeys(PROVINCE_LEVELS, 0), **dict.fromkeys(CITY_LEVELS - {"直辖市"}, 1),
+         **dict.fromkeys(COUNTY_LEVELS, 2)}  # the rest: 3
 _CODE_POINTS = 0x110000
+# a name inside quotation marks or a book title is a name of something else (“抚顺”轮, 《连云港日报》)
+_QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
+                     r'|"[^"]{0,40}"')
+_NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a trophy named after the place
 
 
 def _index_table(chars: list[str]) -> np.ndarray:
@@ -88,6 +96,40 @@ def _index_table(chars: list[str]) -> np.ndarray:
     table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 else np.uint32)
     table[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1)
     return table
+
+
+_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+
+
+# short forms of prefectures that are ordinary words or other things more often than the city
+# (渡口 a ferry, 开封 to unseal, 黄山 the mountain, 普洱 the tea): outside the province they are not the city
+COMMON_SHORT = frozenset({"渡口", "开封", "东方", "大同", "来宾", "阿里", "安康", "白银", "中山", "普洱", "黄山", "白山",
+                          "金华", "海东", "山南", "三明", "玉林", "吉安", "永州", "通化", "宜春", "安顺", "长治", "清远"})
+
+
+def _common_word(word: str) -> bool:
+    return word in COMMON_SHORT
+
+
+def quiet_jieba():  # type: ignore[no-untyped-def]
+    """jieba, its dictionary loaded without the lines it prints to stderr by default."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    return jieba
+
+
+def _word_bounds(text: str) -> frozenset[int]:
+    """Offsets where jieba puts a word boundary in ``text`` (0 and len included)."""
+    jieba = quiet_jieba()
+    out, i = {0}, 0
+    for word in jieba.lcut(text, HMM=False):
+        i += len(word)
+        out.add(i)
+    return frozenset(out)
 
 
 @dataclass
@@ -105,15 +147,24 @@ class Gazetteer:
     _col: np.ndarray = field(init=False, repr=False, compare=False)
     _single: np.ndarray = field(init=False, repr=False, compare=False)
     _pair: np.ndarray = field(init=False, repr=False, compare=False)
-    _resolved: dict[tuple[str, str, int | None], tuple[str, ...]] = field(init=False, repr=False, default_factory=dict)
+    _resolved: dict[tuple[str, str, int | None, str], tuple[str, ...]] = field(init=False, repr=False,
+                                                                            default_factory=dict)
+    _short_only: frozenset[str] = field(init=False, repr=False, compare=False)  # names that are only short forms
+    _bounds: dict[str, frozenset[int]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
         self.names = {}
+        full: set[str] = set()
         for r in self.regions:
             for name in (r.name, *r.aliases):
                 if name:
                     self.names.setdefault(name, []).append(r)
+                    full.add(name)
+            for name in r.short:
+                if name and r not in self.names.get(name, ()):
+                    self.names.setdefault(name, []).append(r)
+        self._short_only = frozenset(self.names.keys() - full)
         by_start: dict[str, set[int]] = {}
         for name in self.names:
             by_start.setdefault(name[:2], set()).add(len(name))
@@ -138,7 +189,7 @@ class Gazetteer:
         if chain is None:
             out = []
             current = self.by_id.get(region_id)
-            while current is not None:
+            while current is not None and current.id not in out:
                 out.append(current.id)
                 current = self.by_id.get(current.parent) if current.parent else None
             chain = self._chains[region_id] = tuple(out)
@@ -161,6 +212,10 @@ class Gazetteer:
         chain = self._chain(region_id)
         return next((r for r in chain if self.by_id[r].level in CITY_LEVELS), chain[-1] if chain else region_id)
 
+    def province(self, region_id: str) -> str:
+        chain = self._chain(region_id)
+        return chain[-1] if chain else region_id
+
     def names_in(self, text: str) -> list[str]:
         """Place names in ``text``, left to right, the longest at each position, never overlapping:
         what one regex alternating all names, longest first, finds (that regex took 1.5 s a build)."""
@@ -174,39 +229,47 @@ class Gazetteer:
         return 1 if text[i] in self.names else 0
 
     def names_in_each(self, texts: list[str]) -> list[list[str]]:
-        """``names_in`` of every text, in one pass over all of them.
+        """``names_in`` of every text, in one pass over all of them."""
+        return [[name for _, name in found] for found in self.spans_in_each(texts)]
+
+    def spans_in_each(self, texts: list[str]) -> list[list[tuple[int, str]]]:
+        """(offset, name) of the place names of every text, in one pass over all of them.
 
         numpy picks the positions where a name can begin: its first two characters
         begin some name, or it is a one-character name. That is about one in ten of
-        the positions whose first character alone would qualify (``names_in`` visits
-        all of those), so the Python loop below sees far fewer."""
-        out: list[list[str]] = [[] for _ in texts]
+        the positions whose first character alone would qualify, so the Python loop
+        below sees far fewer."""
+        out: list[list[tuple[int, str]]] = [[] for _ in texts]
         if not texts or not self.names:
             return out
         joined = "\x00".join(texts)  # no name holds a \x00: none is found across two texts
+        starts = np.cumsum([0] + [len(t) + 1 for t in texts])
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         rows = self._row[codes]
         at = np.flatnonzero(rows)
         second = self._col[np.append(codes[1:], 0)[at]]
         at = at[self._pair[rows[at], second] | self._single[codes[at]]]
-        text_of = np.searchsorted(np.cumsum([len(t) + 1 for t in texts]), at, side="right")
+        text_of = np.searchsorted(starts[1:], at, side="right")
         end = 0  # found names never overlap: the next one starts at or after the last one's end
         for i, k in zip(at.tolist(), text_of.tolist()):
             if i < end:
                 continue
             n = self._name_at(joined, i)
             if n:
-                out[k].append(joined[i : i + n])
+                out[k].append((i - int(starts[k]), joined[i : i + n]))
                 end = i + n
         return out
 
     def mentions(self, text: str, doc_region: str, year: int | None = None) -> list[str]:
         """Region ids named in ``text``.
 
-        Names of 街道/乡/镇/村 repeat across the country, so they count only when
-        the unit lies in the document's own city. A name that still fits several
-        units resolves to the one that existed in ``year`` and lies inside the
-        document's region (or, failing that, its city), or to none.
+        A name counts where it names a place: not inside quotation marks or a book title
+        (“抚顺”轮, 《连云港日报》), not as a ship or brand (抚顺轮), and a short form (连云港,
+        安国) only as a word of its own. Names of 街道/乡/镇/村 repeat across the country, so
+        they count only when the unit lies in the document's own city; short forms of counties
+        only in its province. A name that still fits several units resolves to the one that
+        existed in ``year`` and lies nearest the document's region (or, after a name of a
+        larger unit: 江苏省连云港市海州区, inside that unit), else to none.
         """
         return self.mentions_each([text], doc_region, [year])[0]
 
@@ -215,35 +278,107 @@ class Gazetteer:
         compacted = [compact(text) for text in texts]
         deixis = self.deixis(doc_region)
         out = []
-        for text, year, names in zip(compacted, years, self.names_in_each(compacted)):
+        for text, year, spans in zip(compacted, years, self.spans_in_each(compacted)):
             found: list[str] = []
-            for name in names:
-                for rid in self._resolve(name, doc_region, year):
+            quoted = [m.span() for m in _QUOTED.finditer(text)] if spans else []
+            within, within_end = "", -1
+            for start, name in spans:
+                end = start + len(name)
+                if any(a < start and end < b for a, b in quoted) or text.startswith(_NOT_PLACE_AFTER, end):
+                    continue
+                if name in self._short_only and not self._is_word(text, start, end, short=True):
+                    continue
+                ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
+                    continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                for rid in ids:
                     if rid not in found:
                         found.append(rid)
+                within, within_end = (ids[0], end) if len(ids) == 1 else ("", -1)
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
             out.append(found)
         return out
 
-    def _resolve(self, name: str, doc_region: str, year: int | None) -> tuple[str, ...]:
-        """The units a name means in a document of ``doc_region`` about ``year`` (see ``mentions``), memoised."""
-        key = (name, doc_region, year)
+    def _near(self, ids: tuple[str, ...], doc_region: str) -> bool:
+        """Whether all these units lie in the document's city or hold the document."""
+        homes = self._homes(doc_region)
+        mine = set(self._chain(doc_region)) | set(self._chain(self.present(doc_region)))
+        return all(rid in mine or homes & set(self._chain(rid)) for rid in ids)
+
+    def present(self, region_id: str) -> str:
+        """The unit of the present a unit became (its successors followed), or itself."""
+        seen = [region_id]
+        while (unit := self.by_id.get(seen[-1])) and unit.valid_to and unit.successor and len(seen) < 12:
+            if unit.successor in seen:
+                break
+            seen.append(unit.successor)
+        return seen[-1]
+
+    def _homes(self, doc_region: str) -> set[str]:
+        """The document's city, as it was and as it is now (孝感地区 and 孝感市 for 汉川县 of 1960)."""
+        return {self.home_city(doc_region), self.home_city(self.present(doc_region))}
+
+    def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
+        """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
+        short form, no road, school or hotel follows (中山路 is a street, not 中山市)."""
+        if short and text.startswith(_STREET_WORDS, end):
+            return False
+        lo, hi = max(0, start - 6), min(len(text), end + 6)
+        window = text[lo:hi]
+        bounds = self._bounds.get(window)
+        if bounds is None:
+            bounds = self._bounds[window] = _word_bounds(window)
+        return start - lo in bounds
+
+    def _resolve(self, name: str, doc_region: str, year: int | None, within: str = "") -> tuple[str, ...]:
+        """The units a name means in a document of ``doc_region`` about ``year``, right after the
+        name of the unit ``within`` (or "") (see ``mentions``), memoised."""
+        key = (name, doc_region, year, within)
         ids = self._resolved.get(key)
         if ids is None:
-            city = self.home_city(doc_region)
-            candidates = [
-                c for c in self.names[name]
-                if c.level not in LOCAL_LEVELS or city in self._chain(c.id)
-            ]
-            if len(candidates) > 1 and year is not None:
-                candidates = [c for c in candidates if _valid_in(c, year)] or candidates
-            if len(candidates) > 1:
-                inside = [c for c in candidates if doc_region in self._chain(c.id)]
-                candidates = inside if len(inside) == 1 else []
-            ids = self._resolved[key] = tuple(c.id for c in candidates)
+            ids = self._resolved[key] = tuple(c.id for c in self._candidates(name, doc_region, year, within))
         return ids
+
+    def _candidates(self, name: str, doc_region: str, year: int | None, within: str) -> list[Region]:
+        candidates = self.names[name]
+        if within:
+            inside = [c for c in candidates if c.id != within and within in self._chain(c.id)]
+            if inside:
+                candidates = inside
+        if year is not None:
+            candidates = [c for c in candidates if _valid_in(c, year)] or candidates
+        province = self.province(doc_region)
+        homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
+        kept = []
+        for c in candidates:
+            chain = set(self._chain(c.id))
+            short = name in c.short and name != c.name and name not in c.aliases
+            local = c.level in LOCAL_LEVELS or (c.level == "区" and len(c.name) == 2)  # 城区, 郊区, 矿区
+            if local and not within and (not homes & chain if homes else province not in chain):
+                continue
+            if short and province not in chain and (c.level in COUNTY_LEVELS or _common_word(name)):
+                continue  # 同江, 渡口 (a ferry) outside the province: too often something else
+            kept.append(c)
+        if len(kept) <= 1:
+            return kept
+        mine = (*self._chain(doc_region), *self._chain(self.present(doc_region)))
+
+        def nearness(c: Region) -> int:
+            return len(set(self._chain(c.id)) & set(mine))
+
+        best = max(map(nearness, kept))
+        kept = [c for c in kept if nearness(c) == best]
+        if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city)
+            kept = sorted(kept, key=lambda c: (name in c.short and name != c.name, _RANK.get(c.level, 3)))
+            first = kept[0]
+            kept = [c for c in kept if (name in c.short and name != c.name, _RANK.get(c.level, 3))
+                    == (name in first.short and name != first.name, _RANK.get(first.level, 3))]
+        if len(kept) > 1:
+            inside = [c for c in kept if doc_region in self._chain(c.id)]
+            kept = inside if len(inside) == 1 else []
+        return kept
 
 
 # ---------------------------------------------------------------------------
@@ -357,10 +492,15 @@ def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> N
     nodes, titles, texts = labelled
     home = doc.source.region
     default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
-    years = [n.date.start.year if isinstance(n, Event) else default_year for n in nodes]
+    years = [(n.date.start.year or default_year) if isinstance(n, Event) else default_year for n in nodes]
     places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
     for node, named in zip(nodes, places):
         node.regions = _unique([home, *named])
+
+
+def label_regions(doc: Document, gazetteer: Gazetteer) -> None:
+    """The regions of every record of ``doc`` (ids assigned), as ``enrich`` tags them."""
+    _label_regions(doc, _records_of(doc), gazetteer)
 
 
 def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClassifier | None) -> None:

@@ -67,6 +67,7 @@ class Region:
     valid_to: str = ""
     history: tuple[str, ...] = ()
     successor: str | None = None
+    short: tuple[str, ...] = ()  # short forms from the division data (连云港, 安国): they count only where safe
 
 
 @dataclass(frozen=True)

@@ -144,13 +144,22 @@ def _sources_rows(cfg: SiteConfig) -> list[dict[str, object]]:
 
 
 def _regions_rows(cfg: SiteConfig, records: list[Record]) -> list[dict[str, object]]:
+    """The units records name, the documents' own and the units that hold them (not the whole
+    gazetteer of China: an archive of one county lists a few dozen, not 50,000)."""
     by = _mentions(records)
+    parents = {g.id: g.parent for g in cfg.regions}
+    used = {key for kind, key in by if kind == "region"} | {s.region for s in cfg.sources}
+    for key in list(used):
+        parent = parents.get(key)
+        while parent and parent not in used:
+            used.add(parent)
+            parent = parents.get(parent)
     return [
         {"id": g.id, "name": g.name, "level": g.level, "parent": g.parent, "code": g.code, "aliases": list(g.aliases),
          "valid_from": g.valid_from, "valid_to": g.valid_to, "history": list(g.history),
-         "url": f"regions/{g.id}/" if ("region", g.id) in by else "",
+         "url": f"regions/{g.id}/",
          "records": by.get(("region", g.id), [])}
-        for g in cfg.regions
+        for g in cfg.regions if g.id in used
     ]
 
 
@@ -186,7 +195,7 @@ def data_files(records: list[Record], cfg: SiteConfig, links: Links | None = Non
         files.append(DataFile(f"{name}.csv", desc + "（CSV）", len(of_kind), partial(_csv_of, rows)))
     tables = [
         ("sources", len(cfg.sources), partial(_sources_rows, cfg), "文献"),
-        ("regions", len(cfg.regions), partial(_regions_rows, cfg, records),
+        ("regions", len(_regions_rows(cfg, records)), partial(_regions_rows, cfg, records),
          "地区（含官方区划代码；records 为提到它的大事与条目）"),
         ("topics", len(cfg.topics), partial(_topics_rows, cfg, records), "主题"),
     ]

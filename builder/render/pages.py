@@ -274,12 +274,17 @@ class Renderer:
             for key in getattr(r, attr):
                 listed[key].append(r)
         self.with_page = {k for k, v in members.items() if v}  # link only regions that have a page
-        if kind == "regions":
+        if kind == "regions":  # and the units that hold them: only these of the whole gazetteer get pages
+            for key in list(self.with_page):
+                parent = self.region_by_id[key].parent if key in self.region_by_id else None
+                while parent and parent not in self.with_page and parent in self.region_by_id:
+                    self.with_page.add(parent)
+                    parent = self.region_by_id[parent].parent
             self.region_pages = self.with_page
         items = []
         for key, name in names.items():
             recs = members.get(key, [])
-            if not recs:
+            if key not in self.with_page:
                 continue
             intros: dict[str, Markup] = {}  # page 1 and the later pages differ only in their relative links
             for pager, chunk in paginate(f"{kind}/{key}", listed[key]):

