@@ -77,8 +77,9 @@ class Record:
     citation: str = ""  # GB/T 7714 (builder/enrich/citation.py)
 
 
-def build_records(doc: Document, pages: list[Page]) -> list[Record]:
-    """Flatten one document into records, each with the URL of its anchor."""
+def build_records(doc: Document, pages: list[Page], site_url: str = "") -> list[Record]:
+    """Flatten one document into records, each with the URL of its anchor and its citation
+    (whose permalink is absolute with ``site_url``)."""
     out: list[Record] = []
     default_years = list(doc.source.years)
 
@@ -118,5 +119,5 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
         add_nodes(page.nodes, page, ())
     document = document_reference(doc.source)
     for record in out:
-        record.citation = cite_in(document, path=record.path, line=record.line, url=record.url)
+        record.citation = cite_in(document, path=record.path, line=record.line, url=record.url, site_url=site_url)
     return out

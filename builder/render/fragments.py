@@ -65,7 +65,7 @@ class Fragments:
                 out.append(html.block(n) + "\n\n")
 
     def _meta(self, r: Event | Entry, root: str, iso: str = "") -> str:
-        return self.html.record_meta(r, iso, self.tags(r.regions, r.topics, root), self._record_links(r.id, root))
+        return self.html.record_meta(r, iso, self.tags(r.regions, r.topics, root), self._record_links(r.id, root), root)
 
     def tags(self, regions: list[str], topics: list[str], root: str) -> Markup:
         return Markup("".join([*(self._tag("region", g, root) for g in regions),
@@ -90,7 +90,7 @@ class Fragments:
             [self.by_id[o] for o in links.same_day.get(record_id, ())],
             links.same_day_total.get(record_id, 0),
             [self.by_id[o] for o in links.related.get(record_id, ())],
-            record.citation if record is not None else "",
+            record,
             root,
         )
 
