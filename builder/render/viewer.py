@@ -7,7 +7,8 @@ so a link to line N stays right when other parts of the text change, and no page
 text (a 50,000-line source is 100 pages). ``sources/<id>/text/`` lists the pages.
 
 Each line is ``<div id="L<n>">`` with its number as a link to itself; the text is escaped by
-``safe.html_text`` (the one escaping function), so a line holding markup shows as written. A
+``safe.html_text`` (the one escaping function), so a line holding markup shows as written, and a
+control character shows as its Unicode picture (``␁``: HTML has no way to show the character). A
 record's "原文第N行" links to ``…/text/<k>/#L<n>`` (a 条目 over several lines: ``#L<n>-<m>``);
 the viewer's script (``fangzhi-source.js``) highlights those lines and scrolls to them, and a
 single line is also highlighted by CSS (``:target``) without the script.
@@ -21,6 +22,13 @@ from builder.model.document import Block, Entry, Event, Line, Section
 from builder.render.safe import html_text
 
 LINES_PER_PAGE = 500
+# control characters a text may hold (HTML cannot show them): their Unicode pictures, ␁ for U+0001
+CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if c != 0x09} | {0x7F: 0x2421}
+
+
+def shown(text: str) -> str:
+    """A line as the viewer shows it: as received, a control character as its picture."""
+    return text.translate(CONTROL_PICTURES)
 
 
 def chunk_of(line: int) -> int:
@@ -65,6 +73,6 @@ def lines_html(lines: list[Line]) -> Markup:
     """One ``<div>`` a line: its number (a link to it) and its text, escaped; one HTML line each."""
     return Markup("\n".join(
         f'<div class="fz-l" id="L{ln.no}"><a class="fz-n" href="#L{ln.no}" aria-label="第 {ln.no} 行">{ln.no}</a>'
-        f'<span class="fz-t">{html_text(ln.text)}</span></div>'
+        f'<span class="fz-t">{html_text(shown(ln.text))}</span></div>'
         for ln in lines
     ))
