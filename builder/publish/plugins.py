@@ -341,7 +341,6 @@ def not_found_page(page_html: str, config: MkDocsConfig) -> str:
 # -- what reference managers read ----------------------------------------------------------------
 
 _HEAD_END = re.compile(r"</head>", re.IGNORECASE)
-DC_SCHEMA = '<link rel="schema.DC" href="http://purl.org/dc/elements/1.1/">'
 _META_PREFIXES = ("citation_", "DC.")
 
 
@@ -368,5 +367,7 @@ def with_metadata(page_html: str, fields: list[tuple[str, str]]) -> str:
     m = _HEAD_END.search(page_html)
     if m is None or not fields:
         return page_html
-    tags = DC_SCHEMA + "".join(meta_tag(k, v) for k, v in fields)
+    # no <link rel="schema.DC" href="http://purl.org/…">: reference managers read DC.* without it, and no
+    # page names another host (tests/test_bundle.py)
+    tags = "".join(meta_tag(k, v) for k, v in fields)
     return page_html[: m.start()] + tags + page_html[m.start():]
