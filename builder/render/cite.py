@@ -34,6 +34,7 @@ from pathlib import Path
 import bibtexparser
 import rispy
 from bibtexparser import model
+from bibtexparser.middlewares.parsestack import default_unparse_stack
 
 from builder.enrich.citation import STANDARD, absolute, author_of, imprint, locator
 from builder.enrich.records import Page, Record
@@ -44,6 +45,9 @@ CITE_DIR = "data/cite"
 ACCESSED = "\x01"  # where the access date goes; no value from the data holds a control character
 GENRE_TYPES = {"yearbook": ("chapter", "CHAP", "incollection"), "report": ("report", "RPRT", "techreport"),
                "chronicle": ("manuscript", "MANSCPT", "misc")}
+
+
+_UNPARSE = default_unparse_stack(allow_inplace_modification=True)
 
 
 class _RisWriter(rispy.RisWriter):
@@ -148,7 +152,8 @@ def bibtex_record(r: Record, source: Source, site_name: str, site_url: str) -> s
     if kind == "techreport":
         fields.append(("institution", bibtex_text(publisher or site_name)))
     library = bibtexparser.Library([model.Entry(kind, r.id, [model.Field(k, v) for k, v in fields if v])])
-    return bibtexparser.write_string(library).strip() + "\n"
+    # the library is made here and thrown away: the writer may change it in place (no deep copy)
+    return bibtexparser.write_string(library, unparse_stack=_UNPARSE).strip() + "\n"
 
 
 def cite_files(records: list[Record], sources: dict[str, Source], site_name: str, site_url: str) -> dict[str, str]:
