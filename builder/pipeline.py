@@ -39,24 +39,37 @@ from builder.config import ConfigError, SiteConfig, load_config
 from builder.enrich.annotate import Gazetteer, enrich_documents
 from builder.enrich.links import Links, build_links
 from builder.enrich.records import Page, Record, build_records, source_pages
-from builder.files import LockError, fault_point, project_lock, remove_temporaries
+from builder.files import LockError, fault_point, project_lock, remove_temporaries, warn
 from builder.model.document import Correction, Document
 from builder.parse.cache import ParseCache, ParseJob, ParseStats, parse_all
-from builder.publish.engine import ENGINES
+from builder.publish.engine import ENGINES, site_settings
 from builder.publish.site import SiteBuild, SiteBuildError
+from builder.render.cite import CITE_DIR, write_cite_files
 from builder.render.downloads import ledger_files
 from builder.render.export import DataFile, data_files, write_files
 from builder.render.pages import GENERATED_DIRS, Renderer, section_parts
 from builder.render.permalinks import current_permalinks, load_permalinks, retired, retired_pages, write_retired
 from builder.search.index import write_search_index
 from builder.sources.corrections import split_stale
-from builder.sources.load import read_source_text
-from builder.sources.provenance import Provenance, provenance, publish_raw_texts, source_date_epoch
+from builder.sources.load import document_lines, read_source_text
+from builder.sources.provenance import (
+    RAW_DIR,
+    Provenance,
+    provenance,
+    publish_raw_texts,
+    raw_name,
+    source_date_epoch,
+)
 
 CACHE_ROOT = ".fangzhi-cache"  # the caches and the build lock
 CACHE_DIR = ".fangzhi-cache/parse"
 MODEL_CACHE_DIR = ".fangzhi-cache/classifier"
 TEMPLATE_CACHE_DIR = ".fangzhi-cache/templates"
+
+
+NO_SITE_URL = ("mkdocs.yml: site_url is empty: citations and the <meta> tags reference managers read carry "
+               "relative URLs, and sitemap.xml lists no pages. Set site_url to the address the site is "
+               "published at (e.g. site_url: https://example.org/archive/) before publishing it")
 
 
 class BuildError(Exception):
@@ -104,6 +117,8 @@ class Archive:
     links: Links | None = None
     downloads: list[DataFile] = field(default_factory=list)  # listed by render, written during MkDocs
     wall_seconds: float = 0.0  # the whole build; stages may overlap (index runs during mkdocs)
+    site_name: str = ""  # mkdocs.yml's site_name and site_url (absolute citations, exports)
+    site_url: str = ""
 
     @contextmanager
     def stage(self, name: str, *, children: bool = False) -> Iterator[None]:
@@ -149,7 +164,7 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
     for doc in archive.documents:
         pages = source_pages(doc)
         archive.pages[doc.source.id] = pages
-        archive.records.extend(build_records(doc, pages))
+        archive.records.extend(build_records(doc, pages, site_url=archive.site_url))
     archive.links = build_links(
         archive.records,
         archive.cfg.entities,
@@ -200,6 +215,7 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     fault_point("render-cleared")
     renderer = Renderer(archive.cfg, docs_dir, cache_dir, write_if_changed=incremental)
     renderer.common["provenance"] = archive.provenance
+    renderer.common["site_name"] = archive.site_name
     stats = {
         doc.source.id: {"events": len(doc.events()), "entries": len(doc.entries()), "sections": len(doc.sections())}
         for doc in archive.documents
@@ -210,6 +226,9 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
         pages = archive.pages[doc.source.id]
         for page in pages:
             renderer.source_page(page, section_parts(page, pages), stats[doc.source.id], pages)
+        if doc.source.file in archive.texts:
+            renderer.text_pages(doc.source, document_lines(doc.source, archive.texts[doc.source.file]),
+                                f"{RAW_DIR}/{raw_name(doc.source.id)}")
     renderer.sources_index(archive.documents, archive.pages, stats)
     renderer.year_pages(archive.records, archive.documents)
     renderer.facet_pages("topics", archive.records)
@@ -250,6 +269,9 @@ def write_downloads(archive: Archive, docs_dir: Path) -> None:
     """The data downloads listed on the Data page, and the source texts as published."""
     write_files(archive.downloads, docs_dir / "data")
     publish_raw_texts(archive.cfg.sources, archive.texts, docs_dir)
+    shutil.rmtree(docs_dir / CITE_DIR, ignore_errors=True)
+    write_cite_files(archive.records, {s.id: s for s in archive.cfg.sources}, archive.site_name, archive.site_url,
+                     docs_dir)
 
 
 def build(
@@ -296,6 +318,9 @@ def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: P
                  "检索数据、下载与 MkDocs 构建 index + mkdocs" if run_site else "检索数据与下载 index"]
         task = progress.add_task(steps[0], total=len(steps))
         archive = load_archive(config_dir, sources_dir, cache_dir=project_dir / CACHE_DIR if cache else None)
+        archive.site_name, archive.site_url = site_settings(mkdocs_config or project_dir / "mkdocs.yml")
+        if run_site and mkdocs_config is None and not archive.site_url:
+            warn(NO_SITE_URL)
         fault_point("loaded")
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything Fangzhi needs on a fresh Debian machine (idempotent).
 #   bash scripts/setup.sh          a project virtual environment in .venv/ with the site build
-#   bash scripts/setup.sh --test   + test tools and Debian's Chromium for the browser tests
+#   bash scripts/setup.sh --test   + test tools, Debian's Chromium for the browser tests and axe-core
+#                                  (npm, pinned in tests/js/package-lock.json) for the accessibility test
 #
 # Debian's own Python is "externally managed" (PEP 668): nothing is installed into it. Everything
 # goes into .venv/, made with the first python3 on PATH (python3-venv is installed when missing).
@@ -41,4 +42,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+# axe-core for tests/test_a11y.py: from npm, the version the lock file pins (the site build itself
+# needs no network and no node)
+AXE_VERSION=$(sed -n 's/.*"axe-core": "\([0-9.]*\)".*/\1/p' tests/js/package.json)
+if [ "${1:-}" = "--test" ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  have=$(sed -n 's/^  "version": "\([0-9.]*\)".*/\1/p' tests/js/node_modules/axe-core/package.json 2>/dev/null || true)
+  if [ "$have" != "$AXE_VERSION" ]; then
+    npm ci --prefix tests/js --no-audit --no-fund --silent
+  fi
 fi

@@ -138,3 +138,33 @@ def test_bundle_works_from_file_url_with_the_network_blocked(bundle, browser):
     assert not errors, errors
     assert not csp, csp  # the policy lets the bundle's own scripts run from disk
     context.close()
+
+
+@pytest.mark.browser
+def test_citations_exports_and_the_source_viewer_work_from_disk(bundle, browser, tmp_path):
+    """Issue 15 offline: copy with the access date, a RIS export (its data script loads from
+    file://) and a record's "原文第N行" opening the source viewer at its line."""
+    _, root = bundle
+    context = browser.new_context(accept_downloads=True, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    csp = watch_csp(page)
+    page.goto((root / "sources" / "guta-dsj" / "index.html").as_uri())
+    record = page.locator(".fz-record.fz-event").first
+    record.locator("details.fz-cite > summary").click()
+    record.get_by_role("button", name="复制引文（附引用日期）").click()
+    page.wait_for_function("() => document.querySelector('.fz-cite-status').textContent.startsWith('已复制')")
+    assert re.search(r"\[\d{4}-\d\d-\d\d\]\. sources/guta-dsj/#", record.locator(".fz-cite-status").inner_text())
+    with page.expect_download() as info:
+        record.get_by_role("button", name="RIS", exact=True).click()
+    path = tmp_path / "r.ris"
+    info.value.save_as(path)
+    assert path.read_text("utf-8").startswith("TY  - MANSCPT")
+    line = record.get_attribute("data-line")
+    record.locator("a.fz-line").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"text/1/index.html#L{line}")
+    assert "fz-hl" in page.locator(f"#L{line}").get_attribute("class")
+    assert not errors and not csp, (errors, csp)
+    context.close()

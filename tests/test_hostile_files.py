@@ -193,7 +193,7 @@ def test_raw_copies_are_named_after_the_source_id(tmp_path):
     prov = provenance(archive.cfg, sources, cfg)
     for source in archive.cfg.sources:
         assert prov[source.id].raw_url == f"{RAW_DIR}/{source.id}.txt"
-        assert (docs / prov[source.id].raw_url).read_text("utf-8") == archive.texts[source.file]
+        assert (docs / prov[source.id].raw_url).read_text("utf-8-sig") == archive.texts[source.file]
     assert sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()) == sorted(
         f"{RAW_DIR}/{s.id}.txt" for s in archive.cfg.sources)
     with pytest.raises(ValueError):

@@ -11,7 +11,10 @@ note, a retired permalink's label, and the yearbook's 部类/分目 headings, �
 * template syntax: ``{{ 7*7 }}``, ``{% raw %}``;
 * quotes (ASCII and 「」“”《》) and control characters (\\x00–\\x1f but tab and newline, \\x7f;
   the source texts carry the few a text may hold);
-* CSV injection: cells starting with ``= + - @``, tab or CR (unit test of both CSV writers).
+* CSV injection: cells starting with ``= + - @``, tab or CR (unit test of both CSV writers);
+* the reference managers' ``<meta>`` tags (``citation_*``, ``DC.*``), the per-record RIS, BibTeX
+  and CSL-JSON exports and the source viewer's lines (issue 15): the payloads are literal text
+  there too, read back by a metadata parser, rispy, bibtexparser and JSON, and in Chromium.
 
 On every page of the built site in headless Chromium: no dialog opens, no element has an
 ``on*`` attribute or a ``javascript:`` URL, no ``<script>``/``<img>`` from a payload exists,
@@ -37,6 +40,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder.render import viewer
 from builder.render.downloads import _ledger_csv
 from builder.render.export import _csv
 from builder.render.safe import csv_cell, html_text, md_heading, yaml_str
@@ -49,9 +53,11 @@ from .hostile_archive import (
     ORG_NAME,
     REGION_NAME,
     RETIRED_LABEL,
+    SCRIPT,
     SOURCE_TITLE,
     TOPIC_NAME,
     YEARBOOK_TITLE,
+    payload,
     visible,
     write_hostile_archive,
 )
@@ -322,3 +328,75 @@ def test_html_text_fast_path_changes_nothing(text: str) -> None:
     from builder.render.safe import _TEXT, html_text
 
     assert html_text(text) == str(escape(text)).translate(_TEXT)
+
+
+# -- issue 15: metadata tags, citation exports, the source viewer ------------------------------------
+
+class _Head(HTMLParser):
+    """The elements of a page's <head>: (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if not self.done:
+            self.elements.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.done = self.done or tag == "head"
+
+
+def test_metadata_tags_hold_hostile_fields_as_text(hostile):
+    import metadata_parser
+
+    site, _ = hostile
+    html = (site / "sources/duwan-dsj/index.html").read_text("utf-8")
+    meta = metadata_parser.MetadataParser(html=html, search_head_only=True).parsed_result.metadata
+    assert meta["meta"]["citation_title"] == SOURCE_TITLE
+    assert meta["dc"]["title"]["content"] == SOURCE_TITLE
+    assert meta["meta"]["citation_author"] == payload("编者")
+    head = _Head()
+    head.feed(html)
+    assert not [(t, a) for t, a in head.elements if t in ("img", "script") and "alert(1)" in str(a)]
+    assert not [a for _, a in head.elements if any(k.startswith("on") for k in a)]
+    assert [t for t, _ in head.elements].count("meta") > 10
+
+
+def test_citation_exports_hold_hostile_fields_as_text(hostile):
+    import json
+
+    import bibtexparser
+    import rispy
+
+    site, _ = hostile
+    script = (site / "data/cite/sources/duwan-dsj.js").read_text("utf-8")
+    assert "<" not in script and ">" not in script  # JSON with < > & escaped: inert anywhere
+    data = json.loads(script.split("=", 2)[2].rstrip(";\n"))
+    assert data
+    for rid, entry in data.items():
+        ris = rispy.loads(entry["ris"].replace("\x01", "2026/07/02"))
+        assert len(ris) == 1 and ris[0]["id"] == rid and ris[0]["secondary_title"] == SOURCE_TITLE
+        bib = bibtexparser.parse_string(entry["bib"].replace("\x01", "2026-07-02"))
+        assert not bib.failed_blocks and len(bib.entries) == 1 and bib.entries[0].key == rid
+        assert {"title", "howpublished", "url", "note"} <= set(bib.entries[0].fields_dict)
+        assert entry["csl"]["container-title"] == SOURCE_TITLE
+
+
+@pytest.mark.browser
+def test_the_source_viewer_shows_hostile_lines_as_written(hostile, browser):
+    site, base = hostile
+    raw = (site / "data/raw/duwan-dsj.txt").read_text("utf-8").removeprefix("\ufeff").split("\n")
+    dialogs: list[str] = []
+    console: list[str] = []
+    context, page = _open(browser, dialogs, console)
+    shown: list[str] = []
+    for part in sorted((site / "sources/duwan-dsj/text").glob("*/index.html")):
+        page.goto(base + part.relative_to(site).parent.as_posix() + "/")
+        shown += page.locator(".fz-source-text .fz-t").evaluate_all("els => els.map(e => e.textContent)")
+        assert page.evaluate(SCAN)["script"] == [] and page.evaluate(SCAN)["on"] == []
+    context.close()
+    assert shown == [viewer.shown(line) for line in raw]  # a control character as its picture (␁)
+    assert any(SCRIPT in line for line in shown) and any("\u2401" in line for line in shown)  # the payloads are there, as text
+    assert not dialogs and not console

@@ -64,7 +64,7 @@ def test_one_file_and_one_record_make_a_new_source_page(tmp_path):
     for r in events:
         assert f'id="{r.id}"' in page
     assert 'href="../../data/raw/example-dsj.txt"' in page
-    assert (site / "data" / "raw" / "example-dsj.txt").read_text("utf-8") == NEW_TEXT
+    assert (site / "data" / "raw" / "example-dsj.txt").read_text("utf-8-sig") == NEW_TEXT  # after a BOM
     year = (site / "years" / "1998" / "index.html").read_text("utf-8")
     assert "县第十二届人民代表大会第一次会议开幕" in year and events[1].id in year
     assert "县第一中学新教学楼落成" in (site / "years" / "1999" / "index.html").read_text("utf-8")

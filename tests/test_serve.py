@@ -3,7 +3,7 @@
 A copy of the project is served by the real command (a subprocess on a free
 port); headless Chromium (conftest's ``browser``) keeps a reading page open while the test edits
 corrections.yml, and the page must show the correction by itself (MkDocs'
-livereload), without the test reloading it. A broken YAML edit must be one
+livereload), without the test reloading it. The raw texts read as UTF-8 from the dev server. A broken YAML edit must be one
 ``fangzhi: error:`` line while the last good site goes on being served.
 """
 
@@ -111,6 +111,22 @@ def test_start_prints_a_few_lines(live):
     assert url.startswith("http://127.0.0.1:")
     assert len(server.lines) <= 6, server.lines
     assert not any("not included in" in ln for ln in server.lines)
+
+
+@pytest.mark.browser
+def test_raw_texts_and_the_source_viewer_are_served(live, browser):
+    """Issue 15: the raw text reads as UTF-8 however the dev server labels it (a BOM leads it),
+    and a record's line opens the source viewer."""
+    _, url, _ = live
+    page = browser.new_page()
+    page.goto(url + "data/raw/guta-dsj.txt")
+    assert "城市低保标准由每人每月" in page.inner_text("body")
+    assert page.evaluate("() => document.characterSet") == "UTF-8"
+    page.goto(url + PAGE)
+    page.locator("a.fz-line").first.click()
+    page.wait_for_url(lambda u: "/text/1/#L" in u)
+    assert page.locator(".fz-l.fz-hl").count() == 1
+    page.close()
 
 
 @pytest.mark.browser

@@ -107,8 +107,9 @@ def section_years(headings: tuple[str, ...], default: list[int]) -> list[int]:
     return list(default)
 
 
-def build_records(doc: Document, pages: list[Page]) -> list[Record]:
-    """Flatten one document into records, each with the URL of its anchor.
+def build_records(doc: Document, pages: list[Page], site_url: str = "") -> list[Record]:
+    """Flatten one document into records, each with the URL of its anchor and its citation
+    (whose permalink is absolute with ``site_url``).
 
     Events carry their date; a 条目 the date its text opens with (``entry_date``), so that
     year pages list it; a report's section the years its headings name (``section_years``)."""
@@ -158,5 +159,5 @@ def build_records(doc: Document, pages: list[Page]) -> list[Record]:
         add_nodes(page.nodes, page, ())
     document = document_reference(doc.source)
     for record in out:
-        record.citation = cite_in(document, path=record.path, line=record.line, url=record.url)
+        record.citation = cite_in(document, path=record.path, line=record.line, url=record.url, site_url=site_url)
     return out

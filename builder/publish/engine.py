@@ -39,3 +39,18 @@ def site_build_command(engine: str, config_file: Path, out_dir: Path) -> list[st
     if engine not in ENGINES:
         raise ValueError(f"unknown site engine {engine!r}: one of {', '.join(ENGINES)}")
     return [sys.executable, "-m", engine, "build", "--strict", "-f", str(config_file), "-d", str(out_dir)]
+
+
+def site_settings(config_file: Path) -> tuple[str, str]:
+    """``site_name`` and ``site_url`` of the MkDocs config ``config_file`` (its ``INHERIT`` and
+    ``!ENV`` tags resolved as MkDocs does); empty strings where it has none or cannot be read."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(config_file, "rb") as fd:
+            data = yaml_load(fd)
+    except (OSError, ConfigurationError):
+        return "", ""
+    name, url = data.get("site_name") or "", data.get("site_url") or ""
+    return (name if isinstance(name, str) else "", url if isinstance(url, str) else "")

@@ -54,6 +54,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
@@ -64,12 +65,14 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from builder.render.safe import html_text
+from builder.render.cite import CITE_DIR  # the citation exports, one script per reading page
+from builder.render.safe import html_text, meta_tag
 from builder.sources.provenance import RAW_DIR
 
 DATA_DIR = "data"
 INDEX_DIR = "data/search"
-LATE_DIRS = (INDEX_DIR, RAW_DIR)
+
+LATE_DIRS = (INDEX_DIR, RAW_DIR, CITE_DIR)
 _LATE_PREFIXES = tuple(d + "/" for d in LATE_DIRS)
 DOWNLOAD_SUFFIXES = (".json", ".csv")
 LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
@@ -296,5 +299,75 @@ class SafeHtml(BasePlugin):
                 page.meta["title"] = title  # so Material never prints page.title|striptags
         return html_out
 
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if template_name != "404.html":
+            return output_content
+        return accessible(not_found_page(output_content, config))
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        output = accessible(with_metadata(output, page_metadata(page, config)))
         return with_policy(output) if self.policy else output
+
+
+# -- accessibility --------------------------------------------------------------------------------
+
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def accessible(page_html: str) -> str:
+    """What axe-core finds in Material's own markup, fixed: its search dialog has no name."""
+    return page_html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="搜索">', 1)
+
+
+# -- the 404 page ---------------------------------------------------------------------------------
+
+_NOT_FOUND_TITLE = re.compile(r"<title>[^<]*</title>")
+_NOT_FOUND_H1 = re.compile(r"<h1>404 - Not found</h1>")
+NOT_FOUND_LINKS = (("", "返回首页"), ("search/", "全文检索"), ("sources/", "文献目录"), ("years/", "按年份浏览"))
+
+
+def not_found_page(page_html: str, config: MkDocsConfig) -> str:
+    """Material's 404 page in Chinese, with links to the main pages. MkDocs writes the error page's
+    links from the path of ``site_url`` ("/" without one) so that they work wherever the reader
+    mistyped; these follow the same rule, so under a sub-path they work once site_url names it."""
+    root = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+    links = "".join(f'<li><a href="{html_text(root + href)}">{label}</a></li>' for href, label in NOT_FOUND_LINKS)
+    body = f'<h1>页面不存在（404）</h1><p>您要找的页面不在本站：地址可能有误，或该页已移动。</p><ul>{links}</ul>'
+    page_html = _NOT_FOUND_H1.sub(lambda _: body, page_html, count=1)
+    site = html_text(plain_title(str(config.site_name or "")))
+    return _NOT_FOUND_TITLE.sub(lambda _: f"<title>页面不存在 · {site}</title>", page_html, count=1)
+
+
+# -- what reference managers read ----------------------------------------------------------------
+
+_HEAD_END = re.compile(r"</head>", re.IGNORECASE)
+_META_PREFIXES = ("citation_", "DC.")
+
+
+def page_metadata(page: Page, config: MkDocsConfig) -> list[tuple[str, str]]:
+    """Highwire Press (``citation_*``) and Dublin Core (``DC.*``) fields of a page, as plain text:
+    what its front matter's ``cite`` holds (a reading page: builder/render/cite.py ``page_meta``),
+    else the page's title, and on every page the site as publisher, the language and, with a
+    ``site_url``, the page's absolute address."""
+    site = plain_title(str(config.site_name or ""))
+    title = plain_title(str(page.meta.get("title") or page.title or "")) if not page.is_homepage else site
+    given = page.meta.get("cite") if isinstance(page.meta.get("cite"), dict) else {}
+    fields = {"citation_title": title, "DC.title": title}
+    fields.update({str(k): str(v) for k, v in given.items() if str(k).startswith(_META_PREFIXES)})
+    fields.setdefault("DC.publisher", site)
+    fields.setdefault("citation_publisher", fields["DC.publisher"])
+    fields.update({"citation_language": "zh", "DC.language": "zh"})
+    if page.canonical_url:  # only with a site_url: a relative address means nothing to a reference manager
+        fields.update({"citation_public_url": page.canonical_url, "DC.identifier": page.canonical_url})
+    return [(k, v) for k, v in fields.items() if v]
+
+
+def with_metadata(page_html: str, fields: list[tuple[str, str]]) -> str:
+    """The page with the ``<meta>`` tags of ``fields`` (escaped by ``safe.meta_tag``) last in its head."""
+    m = _HEAD_END.search(page_html)
+    if m is None or not fields:
+        return page_html
+    # no <link rel="schema.DC" href="http://purl.org/…">: reference managers read DC.* without it, and no
+    # page names another host (tests/test_bundle.py)
+    tags = "".join(meta_tag(k, v) for k, v in fields)
+    return page_html[: m.start()] + tags + page_html[m.start():]

@@ -121,7 +121,7 @@ class Fragments:
         label = date_label(r.date) if isinstance(r, Event) else ""
         stamp = iso.split("/")[0] if iso[:1].isdigit() and r.date.start.month else ""  # type: ignore[union-attr]
         return self.html.record_meta(r, stamp, label, self.tags(r.regions, r.topics, root),
-                                     self._record_links(r.id, root))
+                                     self._record_links(r.id, root), root)
 
     def tags(self, regions: list[str], topics: list[str], root: str) -> Markup:
         return Markup("".join([*(self._tag("region", g, root) for g in regions),
@@ -146,7 +146,7 @@ class Fragments:
             [self.by_id[o] for o in links.same_day.get(record_id, ())],
             links.same_day_total.get(record_id, 0),
             [self.by_id[o] for o in links.related.get(record_id, ())],
-            record.citation if record is not None else "",
+            record,
             root,
         )
 

@@ -20,11 +20,13 @@ from builder.config.divisions import region_labels
 from builder.enrich.links import KIND_DIRS, Entity, Links
 from builder.enrich.records import Page, Record
 from builder.files import read_verified, same_content, write_atomic, write_verified
-from builder.model.document import Document, Region, Section
+from builder.model.document import Document, Line, Region, Section, Source
 from builder.render.chart import MonthCounts, month_topic_chart, year_timeline
+from builder.render.cite import cite_file, page_meta
 from builder.render.fragments import Fragments
 from builder.render.maps import children_by_parent, coverage_map, locator_map
-from builder.render.safe import finalize, md_heading, yaml_str
+from builder.render.safe import finalize, md_heading, yaml_map, yaml_str
+from builder.render.viewer import LINES_PER_PAGE, chunks, lines_html, node_href
 
 OVERVIEW = "data/.overview.md"  # the home page's overview, included by docs/index.md (a dot file: not a page)
 GENERATED_DIRS = ("sources", "years", "regions", "topics", "data", "search", "people", "meetings", "series",
@@ -116,6 +118,9 @@ class Renderer:
             "source_titles": {s.id: s.title for s in self.cfg.sources},
             "kind_names": KIND_NAMES,
             "pager": None,
+            "text_href": node_href,  # a record's lines in the source viewer (viewer.py)
+            "cite_file": lambda url: cite_file(url.partition("#")[0]),  # its page's exports (cite.py)
+            "site_name": "",
         }
         self.fragments = Fragments(self.env, self.common)  # record HTML; link_records adds the cross-links
         self.year_counts: dict[int, Counter[str]] = {}  # records listed per year page (year_pages), for the home page
@@ -168,7 +173,21 @@ class Renderer:
             depth = 2 if page.doc.source.genre != "yearbook" or not parts else 3  # of the first headings
             tree = Markup(self.fragments.tree(page.nodes, depth, root, near))
         self.write(page.path, "source.md.j2", page=page, parts=parts, stats=stats, tree=tree, head=head,
-                   near=near)
+                   near=near, meta=yaml_map(page_meta(page, self.common["site_name"])))
+
+    def text_pages(self, source: Source, lines: list[Line], raw_url: str = "") -> None:
+        """The source viewer's pages of one document (builder/render/viewer.py)."""
+        parts = chunks(lines)
+        base = f"sources/{source.id}/text"
+        common = {"source": source, "raw_url": raw_url, "count": len(parts), "per_page": LINES_PER_PAGE}
+        listing = [(k, part[0].no, part[-1].no) for k, part in parts]
+        self.write(f"{base}/index.md", "source_text.md.j2", title=f"{source.title} · 原文", number=None,
+                   parts=listing, **common)
+        for i, (k, part) in enumerate(parts):
+            self.write(f"{base}/{k}/index.md", "source_text.md.j2", number=k,
+                       title=f"{source.title} · 原文第 {part[0].no}—{part[-1].no} 行",
+                       prev=parts[i - 1][0] if i else None, next=parts[i + 1][0] if i + 1 < len(parts) else None,
+                       lines=lines_html(part), **common)
 
     def sources_index(self, docs: list[Document], pages: dict[str, list[Page]], stats: dict) -> None:
         items = [

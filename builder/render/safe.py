@@ -86,6 +86,12 @@ def yaml_str(text: object) -> Markup:
     return Markup(json.dumps(plain_line(text), ensure_ascii=False))
 
 
+def yaml_map(data: dict[str, object]) -> Markup:
+    """A front-matter mapping that always parses to ``{key: plain_line(value)}``: JSON (valid YAML),
+    ASCII only so that no character YAML treats specially (NEL, BOM) reaches the parser."""
+    return Markup(json.dumps({str(k): plain_line(v) for k, v in data.items()}, ensure_ascii=True))
+
+
 def finalize(value: object) -> object:
     """Jinja's ``finalize``: every ``{{ … }}`` value, before autoescape sees it."""
     return html_text(value)
@@ -100,3 +106,51 @@ def csv_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+# -- metadata and citation exports -------------------------------------------------------------
+
+def meta_tag(name: str, content: object) -> str:
+    """``<meta name=… content=…>`` for reference managers (Highwire ``citation_*``, Dublin Core
+    ``DC.*``): the content one line of plain text, escaped for a quoted attribute."""
+    return f'<meta name="{escape(name)}" content="{escape(plain_line(content).strip())}">'
+
+
+def ris_text(value: object) -> str:
+    """A RIS field value: one line (a line break would start a new tag, ``ER  -`` a new record)."""
+    return plain_line(value).strip()
+
+
+_BIBTEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "$": r"\$", "&": r"\&",
+                         "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
+
+
+_BIBTEX_SPECIAL = re.compile(r"[\\{}%$&#_~^]")
+
+
+def bibtex_text(value: object) -> str:
+    """A BibTeX field value inside braces: one line, LaTeX's special characters escaped (an unbalanced
+    brace would end the field early, ``%`` or ``\\`` be read by LaTeX)."""
+    text = plain_line(value).strip()
+    return text.translate(_BIBTEX) if _BIBTEX_SPECIAL.search(text) else text
+
+
+_URL_UNSAFE = str.maketrans({c: f"%{ord(c):02X}" for c in "{}\\ \"<>"})
+
+
+def bibtex_url(value: object) -> str:
+    """A BibTeX ``url`` (read verbatim by biblatex and the url package): one line, and the characters
+    that would end the field or start a command percent-encoded, as in any URL."""
+    return plain_line(value).strip().translate(_URL_UNSAFE)
+
+
+_JS_UNSAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def js_json(data: object) -> str:
+    """JSON for a script (a .js file or an inline data block): no ``<``, ``>`` or ``&`` that could
+    close the script or open a comment, no line separators, whatever the strings hold."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for char, code in _JS_UNSAFE:  # str.replace, five C-level passes (translate is per character)
+        text = text.replace(char, code)
+    return text

@@ -4,7 +4,7 @@ Rules:
 
 * The text of every source file is published under ``data/raw/`` (decoded to
   UTF-8 with LF line endings, so line numbers are the ones the pages cite and
-  a browser shows it from disk), once per document, as ``data/raw/<source id>.txt``:
+  a browser shows it from disk), with a byte order mark first (see ``UTF8_BOM``), once per document, as ``data/raw/<source id>.txt``:
   the name comes from the id (lower-case ASCII letters, digits and '-', checked
   by the config), never from the file's path, so no ``file:`` in sources.yml can
   make the build write outside ``data/raw/``; ``.txt`` so MkDocs copies it
@@ -28,6 +28,10 @@ from builder.config import SiteConfig
 from builder.model.document import Source
 
 RAW_DIR = "data/raw"
+# A byte order mark first: browsers read a text file with one as UTF-8 whatever the server says or
+# does not say (``fangzhi serve``, ``python -m http.server`` and others send text/plain with no charset)
+# and from file://, where there is no header at all; editors and Python's utf-8-sig drop it.
+UTF8_BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,6 @@ def publish_raw_texts(sources: Sequence[Source], texts: dict[str, str], docs_dir
         if source.file not in texts:
             continue
         path = folder / raw_name(source.id)
-        path.write_text(texts[source.file], encoding="utf-8", newline="\n")
+        path.write_text(UTF8_BOM + texts[source.file], encoding="utf-8", newline="\n")
         out.append(path)
     return out
