@@ -98,7 +98,7 @@ _SAME_DAY = re.compile(r"^(同日|当日|當日|是日|本日)[，,：:\s]*")
 _SAME_PERIOD = re.compile(r"^(是月|同月|当月|當月|本月|是年|同年|当年|當年|本年|是岁|是歲)[，,：:\s]*")
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+(?=\S))")
 _UNIT_AFTER = re.compile(r"^[\d.％%‰万亿千百元平公吨亩米个人户家项余多]")
-_SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9fff》」”）])[Oo0])$")
+_SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9fff》」”）])[Oo0.．])$")
 # where a second item may start inside a line: after a sentence end, a column gap, or before an
 # enumerator (二、 / 丁、)
 _CUT = re.compile(
@@ -108,6 +108,8 @@ _CUT = re.compile(
 )
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
+_SINCE = re.compile(r"^[从從自](?=\s*\d{1,4}\s*[年月日])")
+_HALVES = ("上半年", "下半年", "前季", "后季", "後季")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
@@ -124,7 +126,7 @@ _ATTRIBUTION = re.compile(
     r"|(?<=[。！？」”])[（(][\u4e00-\u9fff]{1,8}[)）]"
     r"|(?<=[。！？」”])(?:资料来源|資料來源|资料出处|資料出處)[:：][^\n]{1,400})$"
 )
-_INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)[，,：:\s]")
+_INLINE_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月)(?:[，,：:\s]|(?=[\u4e00-\u9fff]))")
 _COLUMN_MARK = re.compile(r"^(同日|当日|當日|是日|本日|同月|是月|当月|當月|本月|是年|同年|当年|本年)\s*[，,：:\s]")
 
 
@@ -550,6 +552,8 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
     if (m := _BULLET.match(text)) is not None:
         rest = text[m.end():]
         bullet = text[: m.end()].strip()
+        if (since := _SINCE.match(rest)) is not None:  # ``△从 10 月 17 日起,…``: the item dated by its start
+            bullet, rest = bullet + since.group(0), rest[since.end():]
         fresh, b.fresh = b.fresh, True  # a bullet starts an item even after a sentence cut short
         try:
             if _dated(b, rest, line, next_text, bullet=bullet):
@@ -679,8 +683,6 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
         return True  # a document run into one line: a later year printed at a sentence start is its next year
     if spec.start.year != last.start.year or explicit_year and spec.start.year != b.year:
         return False
-    if b.dense_line and last.start.day is None and spec.start.month == last.start.month and spec.start.day:
-        return True  # ``5月,…成立。5月24日,…`` in a document run into one line
     if last.start.month is not None and spec.start.sort_key() <= last.start.sort_key():
         return False
     if last.start.day is not None:
@@ -702,11 +704,12 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return True  # ``…成立。是年,废道、府…`` after an item of the year: another item of the year
     enum = _ENUM.match(p)
     body = p[enum.end():] if enum else p
-    hit = b.match(body, bare=b.dense_line)
-    if hit is None or hit.style == "bare" and not b.dense_line or not body[hit.end:].strip():
+    hit = b.match(body, bare=b.dense_line or semi)
+    if hit is None or hit.style == "bare" and not (b.dense_line or semi) or not body[hit.end:].strip():
         return False
-    if hit.style == "bare":  # ``…。秋,日军…`` in a document run into one line: a later season of the year
-        return hit.spec.precision == "season" and b.last is not None and b.last.start.year == hit.spec.start.year
+    if hit.style == "bare":  # ``…。秋,日军…`` (a document run into one line), ``…;后季,…``: a later part of the year
+        return (hit.spec.precision == "season" or hit.spec.qualifier in _HALVES) and b.last is not None \
+            and b.last.start.year == hit.spec.start.year
     after = body[hit.end:]
     if hit.spec.start.day is None and hit.spec.start.month is None:
         if hit.style == "era" and semi and b.last is not None and hit.spec.start.year > b.last.start.year:
@@ -734,6 +737,9 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     if hit.spec.start.day is None and not semi and entry is not None and entry.start.month is None \
             and hit.spec.start.year == entry.start.year and hit.spec.start.month is not None:
         return True  # ``是年秋,…。11月初,粤桂两军…``: a month after an item of the year (or a season) starts one
+    if entry is not None and entry.start.day is None and entry.end is None and hit.spec.start.day \
+            and hit.spec.start.month == entry.start.month and hit.spec.start.year == entry.start.year:
+        return True  # ``3月,…合并为酒泉中学。3月18日,…``: a day of the month a month entry sums up
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not (b.dense or b.dense_line):
         return False
     return _near(b, hit.spec, explicit_year=hit.style == "era" or bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -751,8 +757,9 @@ def _date_only(b: _Builder, piece: str) -> bool:
 
 
 def _starts_with_refinement(b: _Builder, text: str) -> bool:
+    """The text starts with a month or day that has no year of its own (``八月,地震…``)."""
     t = _clean(text)
-    hit = match_date(t, year=2000, month=1, bare=True)
+    hit = match_date(t, year=2000, month=1)
     return hit is not None and hit.spec.start.year == 2000 and "年" not in hit.spec.raw
 
 

@@ -85,12 +85,12 @@ _BRACKET_YEAR = re.compile(
 )
 _GANZHI = re.compile(rf"{_SP}[（(]?([甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥])(?:年)?[）)]?")
 _QUAL_RE = re.compile(
-    rf"{_SP}(上半年|下半年|上旬|中旬|下旬|年初|年底|年末|年内|年內|年间|年間|月初|月底|月末|初|底|末|"
+    rf"{_SP}(上半年|下半年|前季|后季|後季|上旬|中旬|下旬|年初|年底|年末|年内|年內|年间|年間|月初|月底|月末|初|底|末|"
     rf"自?[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?![节節至])(?:兩季|两季|二季|季|天)?)"
 )
 _APPROX = re.compile(rf"{_SP}(左右|前后|前後)")
 _BARE_QUAL = re.compile(
-    r"(上半年|下半年|上旬|中旬|下旬|年初|年底|年末|年内|年內|月初|月底|月末|"
+    r"(上半年|下半年|前季|后季|後季|上旬|中旬|下旬|年初|年底|年末|年内|年內|月初|月底|月末|"
     r"自?[春夏秋冬](?:[、至到—-]?[春夏秋冬])?(?:兩季|两季|二季|季|天)?)(?=[,，、：:;；\s]|$)"
 )
 _TIME_RE = re.compile(
@@ -428,10 +428,10 @@ def _qualify(spec: DateSpec, p: _Point, s: str, pos: int) -> tuple[DateSpec, int
         if p.month is None:
             return spec, pos
         return replace(spec, precision="xun", qualifier=q), m.end()
-    if q in ("上半年", "下半年"):
+    if q in ("上半年", "下半年", "前季", "后季", "後季"):
         if p.month is not None or not p.year:
             return spec, pos
-        a, b = (1, 6) if q == "上半年" else (7, 12)
+        a, b = (1, 6) if q in ("上半年", "前季") else (7, 12)
         return replace(spec, start=PartialDate(p.year, a), end=PartialDate(p.year, b), precision="range",
                        qualifier=q), m.end()
     if q.lstrip("自")[0] in _SEASONS:
