@@ -277,7 +277,7 @@ class _Builder:
 
     def match(self, text: str, *, bare: bool = False) -> DateMatch | None:
         return match_date(text, year=self.year, month=self.month, era=self.era, lunar=self.lunar(), bare=bare,
-                          unknown_month=True)
+                          unknown_month=True, short=True)
 
 
 def _ocr_month_day(b: _Builder, text: str) -> DateMatch | None:
@@ -418,7 +418,8 @@ def _plain(text: str) -> bool:
         return False
     if len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
         return False
-    if match_date(t, year=2000, month=1, bare=True, unknown_month=True) is not None or _OCR_MONTH_DAY.match(t):
+    if match_date(t, year=2000, month=1, bare=True, unknown_month=True, short=True) is not None \
+            or _OCR_MONTH_DAY.match(t):
         return False
     return not (_MD_HEAD.match(t) or _TITLE.match(t) or _heading_date(t) is not None)
 

@@ -63,6 +63,8 @@ _UNITS = re.compile(
     rf"|(?P<dr>\d{{1,2}})(?={_SEP}(?:\d{{1,2}}{_SP}月{_SP})?\d{{1,2}}{_SP}[日号])))?"
 )
 _DOTTED = re.compile(r"(?P<y>\d{4})[./](?P<m>\d{1,2})(?:[./](?P<d>\d{1,2}))?(?!\d)")
+# ``1.16 新华社报道…``, ``4.14~26 …``: month.day with the year in scope (chronicle entries only: ``short=True``)
+_SHORT_DOTTED = re.compile(r"(?P<m>1[0-2]|0?[1-9])\.(?P<d>3[01]|[12]\d|0?[1-9])(?=[ \t\u3000]|[~～—-]\d)")
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")
 # A number whose unit is printed only after the end of the range: ``7—8 日``.
 _SHARED = re.compile(
@@ -295,6 +297,8 @@ def _point(s: str, pos: int, ctx: _Ctx) -> tuple[_Point, int] | None:
         if m:
             d = int(m["d"]) if m["d"] else None
             return _Point(int(m["y"]), int(m["m"]), d, style="dotted"), m.end()
+    if ctx.short and ctx.year is not None and (m := _SHORT_DOTTED.match(s, pos)) is not None:
+        return _Point(ctx.year, int(m["m"]), int(m["d"]), style="dotted"), m.end()
     hit = _era_at(s, pos, ctx.era, ctx.year)
     if hit is not None:
         point, stop = hit
@@ -342,6 +346,7 @@ class _Ctx:
     month: int | None
     era: Era | None
     lunar: bool
+    short: bool = False  # ``1.16``: month.day in the dotted style
 
 
 def _spec(p: _Point, raw_era: str = "") -> DateSpec:
@@ -514,17 +519,19 @@ def _bare(s: str, ctx: _Ctx) -> tuple[DateSpec, int] | None:
 
 
 def match_date(text: str, *, year: int | None = None, month: int | None = None, era: Era | None = None,
-               lunar: bool = False, bare: bool = False, unknown_month: bool = False) -> DateMatch | None:
+               lunar: bool = False, bare: bool = False, unknown_month: bool = False,
+               short: bool = False) -> DateMatch | None:
     """Read the date token at the very start of ``text`` (no leading spaces).
 
     ``year``/``month`` fill parts the token leaves out (``13日``, ``1月24日``); ``era`` is the era in
     force (for a bare ``廿九年``) and ``lunar`` says months in force are Chinese-calendar months.
     ``bare`` accepts a lone season or xun (``冬,``); ``unknown_month`` accepts a day with no month
-    in scope (marked ``unknown == "month"``).  Returns ``None`` when no token is there or the
+    in scope (marked ``unknown == "month"``); ``short`` accepts ``1.16`` (month.day) when a year is in
+    scope — chronicle entries only, where a line starts with it.  Returns ``None`` when no token is there or the
     context is missing.
     """
     s = text[:_TOKEN_MAX].translate(_FULLWIDTH)  # a token is short: never copy a long text (1 MB lines)
-    ctx = _Ctx(year, month, era, lunar)
+    ctx = _Ctx(year, month, era, lunar, short)
     shared = _shared(s, 0, ctx)
     unknown = ""
     span = None if shared else _era_span(s, 0)
