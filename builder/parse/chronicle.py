@@ -110,6 +110,7 @@ _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _SINCE = re.compile(r"^[从從自](?=\s*\d{1,4}\s*[年月日])")
 _HALVES = ("上半年", "下半年", "前季", "后季", "後季")
+_ATTRIBUTION_START = re.compile(r"^[（(]|^(?:资料来源|資料來源|来源|來源|摘自)")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
@@ -180,6 +181,8 @@ class _Builder:
     anchored: bool = False  # a year title/heading with no event after it yet: its day entries begin in January
     dense: bool = False  # the text runs several day items into one paragraph (``…。18日,…。23日,…``)
     dense_line: bool = False  # this line is a document run into one line
+    short_before: bool = False  # the line before was a short one: its paragraph ended there
+    width: int = 0  # the width the text's lines are wrapped at (0: not wrapped)
     bullet_same_day: bool = True  # ▲/△ mark further items of the day (not where 同日 does that)
     layout: bool = False  # indentation is part of the layout (not OCR noise): >= 5 % of the lines are indented
     indent: int = 0  # the indentation of the line the current event starts on
@@ -516,7 +519,8 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
             b.alone += 1
             return True
         if spec.end is not None and spec.start.year != spec.end.year and spec.start.month is None:
-            return False
+            b.open_period(_SPACES.sub("", text), line)  # ``1980年~1985年``: the years a part of the book covers
+            return True
         b.open_year(_SPACES.sub("", text).rstrip("：:"), spec, line, era)
         b.heads += 1
         return True
@@ -800,6 +804,13 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
             return
     finally:
         b.fresh = False
+    if b.short_before and not b.layout and b.last is not None and isinstance(b.current, Event) and b.parts \
+            and _ends_sentence(b.parts[-1]) and len(text) > 4 and not _ATTRIBUTION_START.match(text):
+        # the line before ended its paragraph (a short line ending a sentence in a text whose lines are
+        # wrapped at a width): an undated paragraph after it is another item of the same date
+        b.add_event(b.last, text, line, "", [])
+        b.indent = indent
+        return
     if b.layout and deeper and b.last is not None and b.parts and _ends_sentence(b.parts[-1]) and len(text) > 4:
         b.add_event(b.last, text, line, "", [])
         b.indent = indent
@@ -817,6 +828,17 @@ def _next_nonblank(lines: list[Line]) -> list[int]:
         if not is_blank(lines[i]):
             nxt = i
     return out
+
+
+def _wrap_width(lines: list[Line]) -> int:
+    """The width a text's lines are wrapped at, when they are: most lines of about the same length (a
+    print or OCR page); 0 for texts with a line a paragraph (web pages)."""
+    lengths = sorted(len(ln.text.strip()) for ln in lines if len(ln.text.strip()) >= 8)
+    if len(lengths) < 6:
+        return 0
+    top = lengths[int(len(lengths) * 0.75)]
+    near = sum(1 for n in lengths if n >= 0.85 * top)
+    return top if near * 2 >= len(lengths) else 0
 
 
 def _without_noise(b: _Builder, lines: list[Line]) -> list[Line]:
@@ -865,14 +887,16 @@ def parse_events(
     texts = [ln.text for ln in lines if not is_blank(ln)]
     indented = sum(1 for t in texts if _indent(t) > 0)
     b.layout = indented >= 2 and indented * 20 >= len(texts)
-    blank_run, after_filler = 0, False
+    b.width = _wrap_width(lines)
+    blank_run, after_filler, prev_len = 0, False, 0
     for i, ln in enumerate(lines):
         if is_blank(ln):
             blank_run += 1
             after_filler = after_filler or -ln.no in b.noise_breaks
             continue
         b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks
-        blank_run, after_filler = 0, False
+        b.short_before = b.width > 0 and prev_len < 0.7 * b.width
+        blank_run, after_filler, prev_len = 0, False, len(ln.text.strip())
         if _furniture_line(ln.text):
             _one_line(b, ln.text, ln.no, "")
             continue
