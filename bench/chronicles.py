@@ -175,8 +175,10 @@ def main() -> None:
     ap.add_argument("--show", action="append", default=[], help="list the errors of this text (repeatable)")
     ap.add_argument("--corpus", type=Path, default=CORPUS, help="a folder of texts with truth files "
                     "(tests/corpus/chronicles-unseen/ holds the texts the parser was not developed on)")
+    ap.add_argument("--no-hints", action="store_true", help="ignore hints.tsv (what sources.yml would supply): "
+                    "the parser then knows only what the text prints")
     args = ap.parse_args()
-    hints = read_hints(args.corpus)
+    hints = {} if args.no_hints else read_hints(args.corpus)
     results = [measure(p, hints) for p in sorted(args.corpus.glob("*.txt"))
                if p.with_suffix(".truth.tsv").exists()]
     head = f"{'text':<46} {'truth':>5} {'found':>5} {'match':>5} {'dated':>5} {'found%':>6} {'dated%':>6}  genre      errors"
