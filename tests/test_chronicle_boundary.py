@@ -114,3 +114,9 @@ def test_era_in_force_and_dynasty_items() -> None:
 唐宋,郪縣、涪城縣仍置。
 """
     assert _dates(text) == ["-0200", "0502/0557", "0618/1279"]
+
+
+def test_next_day_and_dynasty_headings() -> None:
+    assert _dates("1986年\n5月31日 召开会议。\n次日,举行闭幕式。\n翌日 返回。") == ["1986-05-31", "1986-06-01", "1986-06-02"]
+    events = _events("西汉（前206年—公元25年）\n高祖六年(前201) 置县。")
+    assert [e.date.edtf() for e in events] == ["-0200"]

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date as calendar_day, timedelta
 
 from builder.model.document import (
     Block,
@@ -94,6 +95,7 @@ _PERIOD_END = ("时代", "時代", "时期", "時期")
 _ERA_NUMBER = re.compile(r"^\s*(?:民国|民國|中华民国|中華民國)\s*(?:\d{1,2}|[一二三四五六七八九十廿卅]{1,3})\s*$")
 _BULLET = re.compile(r"^(?:[▲△☆★◆◇•●■□◎]|[甲乙丙丁戊己庚辛壬癸]、)\s*")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、\s*")
+_NEXT_DAY = re.compile(r"^(次日|翌日)[，,：:\s]*")
 _SAME_DAY = re.compile(r"^(同日|当日|當日|是日|本日)[，,：:\s]*")
 _SAME_PERIOD = re.compile(r"^(是月|同月|当月|當月|本月|是年|同年|当年|當年|本年|是岁|是歲)[，,：:\s]*")
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+(?=\S))")
@@ -544,6 +546,18 @@ def _marker(b: _Builder, text: str, line: int, next_text: str) -> bool:
         if date.start.day is None and date.precision != "unknown":
             date = replace(date, qualifier="日期不详")
         b.add_event(date, text[m.end():], line, m[1], [])
+        return True
+    if (m := _NEXT_DAY.match(text)) is not None and b.last is not None and b.last.start.day is not None \
+            and b.last.start.month is not None and b.last.calendar == "gregorian" and b.last.start.year > 0:
+        # ``次日,…`` / ``翌日,…`` at the start of a line: the day after the entry before
+        end = b.last.end if b.last.end is not None and b.last.end.day is not None else b.last.start
+        try:
+            d = calendar_day(end.year, end.month or 1, end.day or 1) + timedelta(days=1)
+        except ValueError:  # the entry's own date is impossible (flagged there)
+            return False
+        nxt = DateSpec(PartialDate(d.year, d.month, d.day), "day", raw=m[1])
+        b.add_event(nxt, text[m.end():], line, m[1], [])
+        b.last = nxt
         return True
     if (m := _SAME_PERIOD.match(text)) is not None:
         date = b.context(month="月" in m[1])
