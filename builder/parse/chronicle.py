@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date as calendar_day, timedelta
+from datetime import date as calendar_day
+from datetime import timedelta
 
 from builder.model.document import (
     Block,
