@@ -97,8 +97,8 @@ _ERA_NUMBER = re.compile(r"^\s*(?:民国|民國|中华民国|中華民國)\s*(?:
 _BULLET = re.compile(r"^(?:[▲△☆★◆◇•●■□◎]|[甲乙丙丁戊己庚辛壬癸]、)\s*")
 _ENUM = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、\s*")
 _NEXT_DAY = re.compile(r"^(次日|翌日)[，,：:\s]*")
-_SAME_DAY = re.compile(r"^(同日|当日|當日|是日|本日)[，,：:\s]*")
-_SAME_PERIOD = re.compile(r"^(是月|同月|当月|當月|本月|是年|同年|当年|當年|本年|是岁|是歲)[，,：:\s]*")
+_SAME_DAY = re.compile(r"^((?:同|当|當|是|本)[ \t\u3000]?日)[，,：:\s]*")  # OCR letter-spacing: ``是 日``
+_SAME_PERIOD = re.compile(r"^((?:是|同|当|當|本)[ \t\u3000]?[月年]|是[ \t\u3000]?[岁歲])[，,：:\s]*")
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+(?=\S))")
 _UNIT_AFTER = re.compile(r"^[\d.％%‰万亿千百元平公吨亩米个人户家项余多]")
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9fff》」”）])[Oo0.．])$")
