@@ -115,10 +115,10 @@ def test_region_tree_on_a_phone(served, browser):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{served}regions/")
-    county = page.locator(".fz-region-tree summary", has=page.locator("a", has_text="古塔区")).first
+    county = page.locator(".fz-region-tree li", has=page.locator(":scope > a", has_text="古塔区")).first
     town = page.locator(".fz-region-tree a", has_text="古城街道").first
     assert not town.is_visible()
-    county.locator(".fz-level").tap()
+    county.locator(":scope > details > summary").tap()  # the toggle beside the county's name
     assert town.is_visible()
     with page.expect_navigation():
         town.tap()
