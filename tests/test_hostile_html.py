@@ -294,11 +294,13 @@ def test_csv_cells_that_look_like_formulas_start_with_a_quote():
         assert csv_cell(f) == "'" + f
     for ok in ("古塔区", "2012-03", "", "a=b", 12, None):
         assert csv_cell(ok) == ok
-    row = {"id": "=1+1", "source": "+s", "date": "2012", "precision": "day", "title": "@t", "text": FORMULAS[0],
+    row = {"id": "=1+1", "source": "+s", "date": "2012", "precision": "day", "edtf": "2012", "printed": "=2012年",
+           "calendar": "gregorian", "original": "", "qualifier": "@q", "title": "@t", "text": FORMULAS[0],
            "regions": ["-r"], "topics": ["t"], "url": "u", "line": 3, "path": ["=p", "q"]}
     cells = list(csv.reader(io.StringIO(_csv([row]).lstrip("\ufeff"))))[1]
     assert cells[:3] == ["'=1+1", "'+s", "2012"]
-    assert cells[4:7] == ["'@t", "'" + FORMULAS[0], "'-r"] and cells[-1] == "'=p / q" and cells[-2] == "3"
+    assert cells[5] == "'=2012年" and cells[8] == "'@q"
+    assert cells[9:12] == ["'@t", "'" + FORMULAS[0], "'-r"] and cells[-1] == "'=p / q" and cells[-2] == "3"
     entry = LedgerEntry(source="s", line=1, rule="correction", before="=cmd|' /C calc'!A0", after="-1", note="@x")
     cells = list(csv.reader(io.StringIO(_ledger_csv([entry]).lstrip("\ufeff"))))[1]
     assert cells == ["s", "1", "correction", "'=cmd|' /C calc'!A0", "'-1", "'@x"]
