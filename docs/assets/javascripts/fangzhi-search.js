@@ -9,10 +9,13 @@
  * data-complete when every result is listed.
  *
  * Loading: only the manifest, the files of the query's own grams, and then
- * the record blocks (and, rarely, text chunks) of the results on screen;
+ * the record blocks (and, for long records, text chunks) of the results on screen;
  * facets after the first results unless the URL filters by one. Every file
- * is a <script> (works from file://, no fetch/XHR); a page may also include
- * one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded lists them.
+ * is a <script> (works from file://, no fetch/XHR) whose data is deflated and
+ * written in base85; it is inflated here with DecompressionStream
+ * ("deflate-raw": Chromium 80, Firefox 113, Safari 16.4). A page may also
+ * include one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded
+ * lists them.
  *
  * Units: every offset and length in the index counts Unicode code points (a
  * CJK Extension B character such as 𡒄 is one), so text is handled here as
