@@ -22,7 +22,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.publish.plugins import headings_only, titles_only
 from builder.search.index import (
     IndexSettings,
     decode_varints,
@@ -64,22 +63,11 @@ def test_packed_files_round_trip_and_fit_in_a_js_string():
     assert not set(packed) & set("\"\\/\n")
 
 
-def test_header_index_keeps_titles_only():
-    index = {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": "很长的正文"}]}
-    assert titles_only(index) == {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": ""}]}
-
-
-def test_material_sees_only_the_headings():
-    html = '<h1 id="t">年鉴</h1><p>很长的正文</p><h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2><div>大事</div>'
-    assert headings_only(html) == '<h1 id="t">年鉴</h1>\n<h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2>'
-
-
-def test_header_index_of_the_built_site_has_titles_and_no_text(built):
+def test_no_second_index_for_the_header_box(built):
+    """The header box answers from data/search/ (fangzhi-search.js): Material's search index is not built."""
     _, _, site = built
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    titles = {d["title"] for d in index["docs"]}
-    assert len(index["docs"]) > 500 and not any(d["text"] for d in index["docs"])
-    assert any("辽阳" in t for t in titles)
+    assert not (site / "search" / "search_index.json").exists()
+    assert (site / "data" / "search" / "manifest.js").exists()
 
 
 # ---- recall / precision over the real site ----

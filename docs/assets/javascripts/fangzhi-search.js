@@ -30,7 +30,8 @@
  */
 (function () {
   "use strict";
-  var FIRST = 20, BATCH = 200;
+  if (window.FangzhiSearch) return;  /* loaded once per page */
+  var FIRST = 20, BATCH = 200, HEADER_FIRST = 8;
   var SELF = document.currentScript && document.currentScript.src;
   var ROOT = SELF ? SELF.replace(/assets\/javascripts\/fangzhi-search\.js(\?.*)?$/, "") : "../";
   var INDEX = ROOT + "data/search/";
@@ -510,6 +511,98 @@
   }
 
   /* ---- the page ---- */
+  function searchPageUrl(q) {
+    return ROOT + "search/" + (FILE_URLS ? "index.html" : "") + "?q=" + encodeURIComponent(q);
+  }
+  /* Results first: after the status line, a line of tools (sort, export), the facets behind one tap (open on
+   * wide screens), the results; the help after them, folded. Returns the facets' container. */
+  function layout(status, list, params) {
+    var tools = document.createElement("div");
+    tools.id = "fz-tools";
+    tools.className = "fz-tools";
+    tools.hidden = true;
+    var panel = document.createElement("details");
+    panel.className = "fz-facets-panel";
+    panel.id = "fz-facets-panel";
+    panel.innerHTML = '<summary>筛选：年份、地区、主题、文献</summary><div id="fz-facets" class="fz-facets"></div>';
+    var filtered = ["year", "region", "topic", "source"].some(function (k) { return params.get(k); });
+    panel.open = filtered || window.matchMedia("(min-width: 76.25em)").matches;
+    list.parentNode.insertBefore(tools, list);
+    list.parentNode.insertBefore(panel, list);
+    var help = document.querySelector(".fz-search-help");
+    if (help) {
+      var fold = document.createElement("details");
+      fold.className = "fz-search-help-panel";
+      fold.innerHTML = "<summary>检索说明</summary>";
+      list.parentNode.insertBefore(fold, list.nextSibling);
+      fold.appendChild(help);
+    }
+    return panel.querySelector(".fz-facets");
+  }
+  var SORTS = { "": "相关度", date: "日期（早→晚）", "-date": "日期（晚→早）" };
+  /* hits in the order asked for: relevance as found, or by date (records without one last, ties by relevance) */
+  function sortHits(hits, sort) {
+    if (sort !== "date" && sort !== "-date") return Promise.resolve(hits);
+    return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
+      var keyed = hits.map(function (h, k) { return { hit: h, date: rows[k][4] || "", rank: k }; });
+      keyed.sort(function (a, b) {
+        if (!a.date !== !b.date) return a.date ? -1 : 1;
+        var d = a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+        return (sort === "date" ? d : -d) || a.rank - b.rank;
+      });
+      return keyed.map(function (x) { return x.hit; });
+    });
+  }
+  /* Sort and export of the whole result list (every hit, in the order shown). */
+  function tools(hits, q, params) {
+    var box = document.getElementById("fz-tools");
+    if (!box) return;
+    var sort = params.get("sort") || "";
+    var html = '<label>排序 <select id="fz-sort">';
+    Object.keys(SORTS).forEach(function (k) {
+      html += '<option value="' + k + '"' + (k === sort ? " selected" : "") + ">" + SORTS[k] + "</option>";
+    });
+    html += '</select></label> <span class="fz-export">导出全部结果 <button type="button" data-format="csv">CSV</button> ' +
+      '<button type="button" data-format="json">JSON</button></span>';
+    box.innerHTML = html;
+    box.hidden = !hits.length;
+    box.querySelector("#fz-sort").addEventListener("change", function (ev) {
+      var p = new URLSearchParams(params);
+      if (ev.target.value) p.set("sort", ev.target.value); else p.delete("sort");
+      window.location.search = "?" + p.toString();
+    });
+    box.querySelectorAll("button[data-format]").forEach(function (button) {
+      button.addEventListener("click", function () { exportHits(hits, q, button.getAttribute("data-format")); });
+    });
+  }
+  var CSV_COLUMNS = ["序号", "类型", "标题", "日期", "文献", "命中", "链接"];
+  function csvField(v) {
+    var s = String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  /* a spreadsheet must not read a title as a formula */
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function exportHits(hits, q, format) {
+    return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
+      var records = rows.map(function (row, k) {
+        var hash = row[0].indexOf("#"), path = row[0].slice(0, hash);
+        if (FILE_URLS && /\/$/.test(path)) path += "index.html";
+        return { "序号": k + 1, "类型": TYPE_NAMES[row[1]], "标题": row[2], "日期": row[4] || "",
+                 "文献": M.sources[row[3]] || "", "命中": hits[k].hits,
+                 "链接": new URL(ROOT + path + row[0].slice(hash), window.location.href).href };
+      });
+      var text = format === "json" ? JSON.stringify({ query: q, total: hits.length, results: records }, null, 1)
+        : "\ufeff" + [CSV_COLUMNS.join(",")].concat(records.map(function (r) {
+          return CSV_COLUMNS.map(function (c) { return csvField(r[c]); }).join(",");
+        })).join("\r\n") + "\r\n";
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([text], { type: format === "json" ? "application/json" : "text/csv" }));
+      a.download = "方志检索-" + q.replace(/[\\/:*?"<>|\s]+/g, "_").slice(0, 40) + "." + format;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    });
+  }
+
   function run(params) {
     var q = params.get("q") || "";
     var input = document.getElementById("fz-q");
@@ -517,13 +610,12 @@
     var list = document.getElementById("fz-results");
     if (!input || !status || !list) return;
     input.value = q;
-    var facets = document.getElementById("fz-facets");
-    if (!facets) {
-      facets = document.createElement("div");
-      facets.id = "fz-facets";
-      facets.className = "fz-facets";
-      status.parentNode.insertBefore(facets, status);
-    }
+    var form = input.form;
+    if (form) form.addEventListener("submit", function (ev) {  /* on file:// the form's "./" is a folder listing */
+      ev.preventDefault();
+      if (input.value.trim()) window.location.href = searchPageUrl(input.value.trim());
+    });
+    var facets = layout(status, list, params);
     manifest().then(function () {
       var terms = parseQuery(q);
       if (!terms.length) {
@@ -537,7 +629,12 @@
       var filters = { year: params.get("year"), region: params.get("region"), topic: params.get("topic"),
                       source: params.get("source") };
       status.textContent = "检索中…";
-      return search(terms, filters).then(function (hits) { show(hits, terms, filters, q, status, list, facets, params); });
+      return search(terms, filters).then(function (hits) {
+        return sortHits(hits, params.get("sort")).then(function (sorted) {
+          tools(sorted, q, params);
+          show(sorted, terms, filters, q, status, list, facets, params);
+        });
+      });
     }).catch(function (err) {
       status.textContent = String(err && err.message || err);
     });
@@ -615,6 +712,68 @@
     }).catch(function (err) { status.textContent = String(err && err.message || err); });
   }
 
+  /* ---- the header box on every page: answers as you type, Enter opens the full result page ---- */
+  function headerBox() {
+    var inner = document.querySelector(".md-header__inner");
+    if (!inner || document.getElementById("fz-header-q")) return;
+    var form = document.createElement("form");
+    form.className = "fz-header-search";
+    form.setAttribute("role", "search");
+    form.innerHTML = '<input type="search" id="fz-header-q" name="q" placeholder="全文检索" aria-label="全文检索" ' +
+      'autocomplete="off" enterkeyhint="search"><div class="fz-header-results" id="fz-header-results" hidden></div>';
+    var source = inner.querySelector(".md-header__source");
+    inner.insertBefore(form, source);
+    var input = form.querySelector("input"), box = form.querySelector(".fz-header-results"), seq = 0, timer = 0;
+    function close() { box.hidden = true; }
+    function answer() {
+      var q = input.value.trim(), my = ++seq;
+      if (!q) { close(); box.innerHTML = ""; return; }
+      manifest().then(function () {
+        var terms = parseQuery(q);
+        if (!terms.length) return close();
+        return search(terms, {}).then(function (hits) {
+          var first = hits.slice(0, HEADER_FIRST);
+          return Promise.all(first.map(function (h) { return meta(h.id); })).then(function (rows) {
+            var items = rows.map(function (row, k) { return resultItem(row, first[k], terms); });
+            return Promise.all(items.map(function (li, k) { return fillSnippet(li, rows[k], first[k], terms); }))
+              .then(function () {
+                if (my !== seq) return;  /* typed on since */
+                var ol = document.createElement("ol");
+                ol.className = "fz-results";
+                items.forEach(function (li) { ol.appendChild(li); });
+                box.innerHTML = '<div class="fz-header-status" data-total="' + hits.length + '">' +
+                  (hits.length ? "共 " + hits.length + " 条结果" : "没有找到“" + escapeHtml(q) + "”") + "</div>";
+                box.appendChild(ol);
+                if (hits.length > first.length) {
+                  box.insertAdjacentHTML("beforeend", '<a class="fz-header-all" href="' +
+                    escapeHtml(searchPageUrl(q)) + '">查看全部 ' + hits.length + " 条结果 →</a>");
+                }
+                box.setAttribute("data-q", q);
+                box.hidden = false;
+              });
+          });
+        });
+      }).catch(function (err) {
+        box.textContent = String(err && err.message || err);
+        box.hidden = false;
+      });
+    }
+    input.addEventListener("input", function (ev) {
+      if (ev.isComposing) return;  /* an input method is still composing: answer when it is done */
+      clearTimeout(timer);
+      timer = setTimeout(answer, 150);
+    });
+    input.addEventListener("compositionend", function () { clearTimeout(timer); timer = setTimeout(answer, 0); });
+    input.addEventListener("focus", function () { if (box.childNodes.length) box.hidden = false; });
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
+    document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) close(); });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = input.value.trim();
+      if (q) window.location.href = searchPageUrl(q);
+    });
+  }
+
   /* For tests and tools: every result of a query, as URLs in rank order. */
   window.FangzhiSearch = {
     query: function (q, filters) {
@@ -631,18 +790,6 @@
     fold: function (s) { return manifest().then(function () { return fold(s); }); }
   };
 
-  /* Material's header search opens its own overlay when the page URL has ?q=
-   * and deletes q from the URL when the overlay closes. This page owns q: hide
-   * it from Material while Material starts, then put it back. */
-  var initialSearch = window.location.search;
-  if (/[?&]q=/.test(initialSearch) && window.history && window.history.replaceState) {
-    var hidden = new URLSearchParams(initialSearch);
-    hidden.delete("q");
-    var rest = hidden.toString();
-    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
-    window.addEventListener("load", function () {
-      window.history.replaceState(null, "", window.location.pathname + initialSearch + window.location.hash);
-    });
-  }
-  if (document.getElementById("fz-results")) run(new URLSearchParams(initialSearch));
+  headerBox();
+  if (document.getElementById("fz-results")) run(new URLSearchParams(window.location.search));
 })();
