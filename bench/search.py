@@ -12,9 +12,11 @@ the median) and, for a cold query (fresh browser context) and a warm one
 (the same context, cache filled), the milliseconds to them (median and worst),
 measured in headless Chromium on loopback.
 
-* ours: ``search/?q=`` — ms from navigation start to the first 20 results
-  with snippets and the exact total shown (``#fz-results[data-at]``); bytes =
-  the index files loaded by then (``FZS.loaded``).
+* ours: a page with fangzhi-search.js; ms from calling
+  ``FangzhiSearch.first(q, 20)`` to the first 20 results with their snippets
+  and the exact total (page load not counted, as for Pagefind); bytes = the
+  index files loaded by then (``FZS.loaded``). The search page itself shows
+  exactly these (tests/test_browser.py checks what it loads).
 * Pagefind (1.5.2, the project's test pin, run with ``python -m pagefind``;
   1.6.0 from npm, installed by this script into ``.fangzhi-cache/bench/``,
   PyPI has no 1.6.0): ``--site`` over a copy of our built site; ms from
@@ -43,10 +45,10 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import quote
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -68,6 +70,16 @@ window.pfRun = async (q) => {
   return { ms: performance.now() - t, total: r.results.length };
 };
 window.pfReady = true;
+</script>"""
+OURS_PAGE = """<!doctype html><meta charset="utf-8">
+<script src="assets/javascripts/fangzhi-fold.js"></script>
+<script src="assets/javascripts/fangzhi-search.js"></script>
+<script>
+window.ourRun = async (q) => {
+  const t = performance.now();
+  const r = await window.FangzhiSearch.first(q, 20);
+  return { ms: performance.now() - t, total: r.total, files: window.FZS.loaded.slice() };
+};
 </script>"""
 CJK_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 
@@ -132,8 +144,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(socketserver.ThreadingTCPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a page closed mid-load: not news
+            super().handle_error(request, client_address)
+
+
 def serve(directory: Path) -> tuple[str, socketserver.TCPServer]:
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    httpd = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{httpd.server_address[1]}/", httpd
 
@@ -147,64 +165,53 @@ def _bytes_of(entries: list[dict], pattern: str, field: str = "encodedBodySize")
     return int(sum(e[field] for e in entries if re.search(pattern, e["name"])))
 
 
-DONE = "(document.querySelector('.md-search-result__meta') || {}).textContent?.includes('结果')"
 RESOURCES = "performance.getEntriesByType('resource').map(e => ({name: e.name, encodedBodySize: e.encodedBodySize,"\
             " transferSize: e.transferSize}))"
 Samples = dict[str, tuple[int, float, float]]  # query -> (cold bytes, cold ms, warm ms)
+MATERIAL_QUERIES = 5  # Material loads its whole index for any query: a few show it
 
 
-def measure_ours(browser, base: str, site: Path, queries: list[str]) -> Samples:
-    out: Samples = {}
-    for q in queries:
-        ctx = browser.new_context()
+Sample = tuple[int, float, float]  # cold bytes, cold ms, warm ms
+
+
+def measure_ours(browser, base: str, site: Path, q: str, other: str) -> Sample:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{base}ours-bench.html")
+    cold = page.evaluate("(q) => window.ourRun(q)", q)
+    size = sum((site / "data" / "search" / f"{name}.js").stat().st_size for name in cold["files"])
+    warm = page.evaluate("(q) => window.ourRun(q)", other)  # another query, same context
+    ctx.close()
+    return size, cold["ms"], warm["ms"]
+
+
+def measure_material(browser, base: str, q: str, other: str) -> Sample:
+    ctx = browser.new_context()
+    ms, size = [], 0
+    for phase in ("cold", "warm"):  # warm: a new page in the same context, index in the HTTP cache
         page = ctx.new_page()
-        ms = []
-        for phase in ("cold", "warm"):
-            page.goto(f"{base}search/?q={quote(q)}")
-            page.wait_for_selector("#fz-results[data-at]", state="attached", timeout=120_000)
-            ms.append(float(page.get_attribute("#fz-results", "data-at")))
-            if phase == "cold":
-                n = int(page.get_attribute("#fz-results", "data-files"))
-                names = page.evaluate("FZS.loaded")[:n]
-                size = sum((site / "data" / "search" / f"{name}.js").stat().st_size for name in names)
-        out[q] = (size, ms[0], ms[1])
-        ctx.close()
-    return out
+        t0 = time.perf_counter()
+        page.goto(base)
+        page.click(".md-search__input")
+        page.fill(".md-search__input", q)
+        page.locator(".md-search-result__meta", has_text="结果").wait_for(timeout=120_000)
+        ms.append((time.perf_counter() - t0) * 1000)
+        if phase == "cold":
+            size = _bytes_of(page.evaluate(RESOURCES), r"search_index\.json|search\.[0-9a-f]+\.min\.js")
+    ctx.close()
+    return size, ms[0], ms[1]
 
 
-def measure_material(browser, base: str, queries: list[str]) -> Samples:
-    out: Samples = {}
-    for q in queries:
-        ctx = browser.new_context()
-        ms, size = [], 0
-        for phase in ("cold", "warm"):  # warm: a new page in the same context, index in the HTTP cache
-            page = ctx.new_page()
-            t0 = time.perf_counter()
-            page.goto(base)
-            page.click(".md-search__input")
-            page.fill(".md-search__input", q)
-            page.wait_for_function(DONE, timeout=120_000)
-            ms.append((time.perf_counter() - t0) * 1000)
-            if phase == "cold":
-                size = _bytes_of(page.evaluate(RESOURCES), r"search_index\.json|search\.[0-9a-f]+\.min\.js")
-        out[q] = (size, ms[0], ms[1])
-        ctx.close()
-    return out
-
-
-def measure_pagefind(browser, base: str, queries: list[str]) -> Samples:
-    out: Samples = {}
-    for k, q in enumerate(queries):
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        page.goto(f"{base}pagefind-bench.html")
-        page.wait_for_function("window.pfReady")
-        cold = page.evaluate("(q) => window.pfRun(q)", q)
-        size = _bytes_of(page.evaluate(RESOURCES), r"/pagefind/")
-        warm = page.evaluate("(q) => window.pfRun(q)", queries[k - 1])  # another query, same context
-        out[q] = (size, cold["ms"], warm["ms"])
-        ctx.close()
-    return out
+def measure_pagefind(browser, base: str, q: str, other: str) -> Sample:
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{base}pagefind-bench.html")
+    page.wait_for_function("window.pfReady")
+    cold = page.evaluate("(q) => window.pfRun(q)", q)
+    size = _bytes_of(page.evaluate(RESOURCES), r"/pagefind/")
+    warm = page.evaluate("(q) => window.pfRun(q)", other)  # another query, same context
+    ctx.close()
+    return size, cold["ms"], warm["ms"]
 
 
 def pagefind_16() -> list[str]:
@@ -241,8 +248,8 @@ def run_scale(n: int, browser, size: int) -> tuple[list[Row], dict[str, list[str
         ours_build = time.perf_counter() - t
         classes = query_set(site, size)
         queries = [q for qs in classes.values() for q in qs]
-        engines: list[tuple[str, Path, object, float, tuple[int, int]]] = [
-            ("ours", site, lambda b, base, qs: measure_ours(b, base, site, qs), ours_build,
+        engines: list[tuple[str, Path, Callable[..., Sample], float, tuple[int, int]]] = [
+            ("ours", site, functools.partial(measure_ours, site=site), ours_build,
              dir_stats(site / "data" / "search"))]
         if n == 1:  # Material with its full-text index: the same docs with Material's search plugin added
             material_yml = project / "mkdocs-material.yml"
@@ -252,7 +259,7 @@ def run_scale(n: int, browser, size: int) -> tuple[list[Row], dict[str, list[str
             subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(material_yml), "-d",
                             str(tmp / "material")], check=True, cwd=project, capture_output=True)
             index = tmp / "material" / "search" / "search_index.json"
-            engines.append(("material", tmp / "material", lambda b, base, qs: measure_material(b, base, qs[:5]),
+            engines.append(("material", tmp / "material", measure_material,
                             time.perf_counter() - t, (index.stat().st_size, 1)))
         for engine, command in (("pagefind 1.5.2", [sys.executable, "-m", "pagefind"]),
                                 (f"pagefind {PAGEFIND_16}", pagefind_16())):
@@ -263,23 +270,34 @@ def run_scale(n: int, browser, size: int) -> tuple[list[Row], dict[str, list[str
             (pf_site / "pagefind-bench.html").write_text(PAGEFIND_PAGE, "utf-8")
             engines.append((engine, pf_site, measure_pagefind, time.perf_counter() - t,
                             dir_stats(pf_site / "pagefind")))
+        (site / "ours-bench.html").write_text(OURS_PAGE, "utf-8")
 
         from playwright.sync_api import Error as PlaywrightError
 
-        rows, per_query = [], {}
-        for engine, directory, measure, build_s, (total, files) in engines:
-            print(f"  measuring {engine} at {n}×", file=sys.stderr, flush=True)
-            base, httpd = serve(directory)
-            try:
-                samples = measure(browser, base, queries)
-            except PlaywrightError as exc:  # an engine that cannot answer at this scale is a result, not a crash
-                print(f"  {engine} at {n}×: no results ({type(exc).__name__}: {str(exc).splitlines()[0]})",
-                      file=sys.stderr, flush=True)
-                samples = {"-": (float("nan"), float("nan"), float("nan"))}
-            finally:
+
+        # every query on every engine in turn, so that the load of the machine falls on all alike
+        servers = [serve(directory) for _, directory, *_ in engines]
+        per_query: dict[str, Samples] = {engine: {} for engine, *_ in engines}
+        failed: set[str] = set()
+        print(f"  measuring {len(queries)} queries at {n}×", file=sys.stderr, flush=True)
+        try:
+            for k, q in enumerate(queries):
+                for (engine, _, measure, *_), (base, _) in zip(engines, servers, strict=True):
+                    if engine in failed or (engine == "material" and k >= MATERIAL_QUERIES):
+                        continue
+                    try:
+                        per_query[engine][q] = measure(browser, base, q=q, other=queries[k - 1])
+                    except PlaywrightError as exc:  # an engine that cannot answer is a result, not a crash
+                        print(f"  {engine} at {n}×: no results for {q} ({type(exc).__name__}: "
+                              f"{str(exc).splitlines()[0]})", file=sys.stderr, flush=True)
+                        failed.add(engine)
+        finally:
+            for _, httpd in servers:
                 httpd.shutdown()
-            per_query[engine] = samples
-            rows.append(_row(engine, build_s, total, files, samples))
+        rows = [_row(engine, build_s, total, files,
+                     per_query[engine] if engine not in failed and per_query[engine] else
+                     {"-": (float("nan"), float("nan"), float("nan"))})
+                for engine, _, _, build_s, (total, files) in engines]
         return rows, classes, per_query
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -787,6 +787,25 @@
         });
       });
     },
+    /* the first n results of q (20 if not given) with their snippets, and the exact total: what the search
+     * page shows first (the bench times it) */
+    first: function (q, n) {
+      return manifest().then(function () {
+        var terms = parseQuery(q);
+        if (!terms.length) return { total: 0, results: [] };
+        return search(terms, {}).then(function (hits) {
+          var first = hits.slice(0, n || FIRST);
+          return Promise.all(first.map(function (h) { return meta(h.id); })).then(function (rows) {
+            return Promise.all(rows.map(function (row, k) { return snippet(row, first[k], terms); }))
+              .then(function (snippets) {
+                return { total: hits.length, results: rows.map(function (row, k) {
+                  return { url: row[0], title: row[2], snippet: snippets[k].html };
+                }) };
+              });
+          });
+        });
+      });
+    },
     fold: function (s) { return manifest().then(function () { return fold(s); }); }
   };
 
