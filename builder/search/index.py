@@ -212,6 +212,12 @@ class IndexSettings:
     long_chars: int = 1_500  # a record's text longer than this goes to the chunks of the long-text stream
     chunk_chars: int = 1_024  # characters per chunk of that stream
     list_records: int = 128  # records per list file (metadata only, for long result lists)
+    # Past these numbers of files the sizes above grow with the archive instead (so an archive many
+    # times this one's size keeps its index in a few thousand files; each file, and what a query
+    # loads, grows instead): record blocks, text chunks, list files.
+    block_files: int = 1_200
+    chunk_files: int = 800
+    list_files: int = 150
 
 
 @dataclass
@@ -427,8 +433,8 @@ def write_search_index(
         "records": len(records),
         "shards": bounds,
         "blocks": blocks,
-        "listRecords": settings.list_records,
-        "chunkChars": settings.chunk_chars,
+        "listRecords": list_records(settings, len(records)),
+        "chunkChars": chunk_chars(settings, sum(len(t) for t in shown if len(t) > settings.long_chars)),
         "sources": [s.title for s in cfg.sources],
         "heavy": heavy,
         "fold": "".join(t + s for t, s in sorted(qmap.items())),
@@ -490,22 +496,35 @@ def _write_records(writer: _Writer, records: list[Record], texts: list[str], fol
             offset += len(shown)
         rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
                      folding.lag(shown), text])
-    packer = _Packer(settings.block_bytes)
-    for row in rows:
-        packer.add(_json(row) + b",")
+    encoded = [_json(row) + b"," for row in rows]
+    estimate = sum(map(len, encoded)) * 2 // 5  # deflated, roughly
+    packer = _Packer(max(settings.block_bytes, estimate // settings.block_files))
+    for item in encoded:
+        packer.add(item)
     packer.close()
     sizes = [len(group) for group in packer.groups]
     at = 0
     for n, size in enumerate(sizes):
         writer.put("records", f"r/{n}", _json(rows[at:at + size]))
         at += size
-    per = settings.list_records
+    per = list_records(settings, len(rows))
     for n in range(0, len(rows), per):
         writer.put("lists", f"m/{n // per}", _json([row[:5] for row in rows[n:n + per]]))
     whole = "".join(stream)
-    for n in range(0, len(whole), settings.chunk_chars):
-        writer.put("text", f"t/{n // settings.chunk_chars}", _json(whole[n:n + settings.chunk_chars]))
+    per = chunk_chars(settings, len(whole))
+    for n in range(0, len(whole), per):
+        writer.put("text", f"t/{n // per}", _json(whole[n:n + per]))
     return sizes
+
+
+def list_records(settings: IndexSettings, records: int) -> int:
+    """Records per list file: ``list_records``, more past ``list_files`` files."""
+    return max(settings.list_records, -(-records // settings.list_files))
+
+
+def chunk_chars(settings: IndexSettings, chars: int) -> int:
+    """Characters per chunk of the long-text stream: ``chunk_chars``, more past ``chunk_files`` files."""
+    return max(settings.chunk_chars, -(-chars // settings.chunk_files))
 
 
 def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> dict[str, object]:
