@@ -136,9 +136,9 @@ def test_header_search_box_leads_to_the_search_page(served, browser):
     page = browser.new_page()
     csp = watch_csp(page)
     page.goto(f"{served}years/2012/")
-    page.click("label.md-search__icon, .md-search__input", timeout=5000)
-    page.fill(".md-search__input", "古城街道")
-    page.press(".md-search__input", "Enter")
+    page.click("#fz-header-q", timeout=5000)
+    page.fill("#fz-header-q", "古城街道")
+    page.press("#fz-header-q", "Enter")
     page.wait_for_url("**/search/?q=*")
     page.wait_for_selector("#fz-results[data-complete]", state="attached", timeout=20000)
     assert quote("古城街道") in page.url

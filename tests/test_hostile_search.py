@@ -4,8 +4,8 @@ read alike, from the index through the snippet to the highlight on the page a re
 Classes of input covered:
 
 * **astral characters** (CJK Extension B: 𡒄 𪚥 𠀀 — two UTF-16 units, one code point) before a match,
-  inside it and after it, in long records whose match lies beyond the text kept with the record and
-  near the record's end (offsets must be code points end to end, never UTF-16 units);
+  inside it and after it, in long records whose text is in the stream of long texts and whose match
+  lies chunks in and near the record's end (offsets must be code points end to end, never UTF-16 units);
 * **invisible characters inside a word** (zero-width space U+200B, zero-width joiner U+200D, word joiner
   U+2060, BOM U+FEFF, soft hyphen, variation selectors): folded away in the text and in the query;
 * **decomposed (NFD) accents** in the text (``Jose\u0301``) found by the composed query and the reverse,
@@ -46,7 +46,7 @@ from builder.search.index import (
     fold,
     fold_map,
     fold_segment,
-    gram_hash,
+    read_index_file,
     segments,
 )
 from tests.conftest import REPO, _QuietHandler, make_project
@@ -70,7 +70,7 @@ def _filler(n: int, astral: str = "") -> str:
 ZW_WORD = "古\u200b塔\u200d区文化\u2060馆"
 EVENTS = [
     # long, astral characters all along before the match, the match near the end (beyond the kept start)
-    "2001.3.5 " + _filler(700, ASTRAL) + "，区政府出台优化营商环境十条措施，" + _filler(30, "𡒄"),
+    "2001.3.5 " + _filler(2400, ASTRAL) + "，区政府出台优化营商环境十条措施，" + _filler(30, "𡒄"),
     # astral characters inside and right after the matches
     "2001.3.6 " + _filler(400, "𠀀") + "，𪚥山村与石𠀀街道合并，设立新社区𡒄。",
     # invisible characters inside a word
@@ -79,7 +79,7 @@ EVENTS = [
     # decomposed accents
     "2001.3.8 外宾 Jose\u0301 Mu\u0308ller 访问 Gu\u030cta 老街，并参观 Cafe\u0301 书屋。",
     # forms that fold longer than they are, then a match far in
-    "2001.3.9 " + "气温零下12℃……新建住房3000㎡……" * 40 + "年末建成文体中心。",
+    "2001.3.9 " + "气温零下12℃……新建住房3000㎡……" * 120 + "年末建成文体中心。",
 ]
 
 
@@ -187,8 +187,8 @@ def _shown(text: str) -> str:
 
 
 def _index_file(site: Path, name: str):
-    script = (site / "data" / "search" / f"{name}.js").read_text("utf-8")
-    return json.loads(script[script.index(",") + 1:script.rindex(")")])
+    data = read_index_file(site / "data" / "search" / f"{name}.js")
+    return data if name.startswith(("g/", "h/", "p/", "f/", "fc/")) else json.loads(data)
 
 
 def _rows(site: Path) -> list[list]:
@@ -218,13 +218,49 @@ def test_index_offsets_and_lengths_are_code_points(hostile):
     stream = "".join(chunks)
     by_url = {r.url: _shown(r.text) for r in archive.records}
     assert all(len(chunk) == manifest["chunkChars"] for chunk in chunks[:-1])  # code points, not UTF-16 units
-    offset = 0
-    for url, _, _, _, _, start, length, head, lag in rows:
-        assert start == offset and stream[start:start + length] == by_url[url] and head == by_url[url][:200]
-        offset += length
+    assert sum(manifest["blocks"]) == len(rows) == len(archive.records)
+    offset = longs = 0
+    for url, _, _, _, _, length, lag, text in rows:
+        assert length == len(by_url[url])
+        if isinstance(text, int):  # a long record: its text in the stream of long texts
+            assert text == offset and stream[text:text + length] == by_url[url]
+            offset += length
+            longs += 1
+        else:
+            assert text == by_url[url]
         if not set("℃…㎡") & set(by_url[url]):
             assert lag == 0
-    assert max(row[8] for row in rows) > 0  # ℃ …… ㎡ run ahead: the page must start looking earlier
+    assert longs >= 2 and offset == len(stream)
+    assert max(row[6] for row in rows) > 0  # ℃ …… ㎡ run ahead: the page must start looking earlier
+
+
+def _shard_entries(data: bytes) -> dict[str, list[int]]:
+    """A shard's grams and their lists (the format of builder/search/index.py ``_shard_key``)."""
+    out, i, previous = {}, 0, []
+
+    def number() -> int:
+        nonlocal i
+        v = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            v |= (b & 127) << shift
+            shift += 7
+            if b < 128:
+                return v
+
+    while i < len(data):
+        h = number()
+        shared, n = h >> 2, h & 3
+        key = previous[:1] if shared else []
+        for k in range(shared, n):
+            cp = number()
+            key.append(cp + (previous[1] if shared and k == shared and len(previous) > 1 else 0))
+        size = number()
+        out["".join(map(chr, key))] = decode_varints(data[i:i + size])
+        i += size
+        previous = key
+    return out
 
 
 def test_gram_positions_count_astral_characters_once(hostile):
@@ -234,18 +270,19 @@ def test_gram_positions_count_astral_characters_once(hostile):
     texts = {r.url: _shown(r.text) for r in archive.records}
     record = next(i for i, row in enumerate(rows) if "营商环境" in texts[row[0]])
     text = texts[rows[record][0]]
-    gram = "营商环"
-    assert gram not in manifest["heavy"].split("\n")
-    shard = _index_file(site, f"g/{gram_hash(gram) % manifest['shards']}")
-    entry = re.search(r"3" + gram + r"([^~]*)~", shard).group(1)
-    numbers, rid, want = decode_varints(entry), -1, None
+    gram = "营商"
+    assert gram not in manifest["heavy"]
+    shard = max(n for n, first in enumerate(manifest["shards"]) if first <= gram)
+    numbers, rid, want = _shard_entries(_index_file(site, f"g/{shard}"))[gram], -1, None
     i = 0
-    while i < len(numbers):  # id gap, title count, text count, positions
+    while i < len(numbers):  # id gap, text hits × 2 + title, title positions − 1 if any, positions
         rid += numbers[i] + 1
-        nt, nx = numbers[i + 1], numbers[i + 2]
+        nx, titled = numbers[i + 1] >> 1, numbers[i + 1] & 1
+        nt = numbers[i + 2] + 1 if titled else 0
+        i += 2 + titled
         if rid == record:
-            want = numbers[i + 3 + nt]
-        i += 3 + nt + nx
+            want = numbers[i + nt]
+        i += nt + nx
     assert want == fold(text).index(gram) == text.index(gram) - text[:text.index(gram)].count(" ")
     assert len(text.encode("utf-16-le")) // 2 > len(text) + 90  # many astral characters before the gram
 

@@ -22,14 +22,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.publish.plugins import headings_only, titles_only
 from builder.search.index import (
     IndexSettings,
     decode_varints,
     fold,
     fold_map,
-    gram_hash,
+    pack,
     query_terms,
+    unpack,
     varints,
     write_search_index,
 )
@@ -56,27 +56,18 @@ def test_query_terms_split_on_spaces_and_keep_quoted_phrases():
     assert query_terms('低保 "城市 低保" “古城”') == ["低保", "城市 低保", "古城"]
 
 
-def test_gram_hash_is_fnv1a_over_code_points():
-    assert gram_hash("") == 2166136261
-    assert gram_hash("a") == 0xE40C292C
+def test_packed_files_round_trip_and_fit_in_a_js_string():
+    data = bytes(range(256)) * 3 + "发展".encode()
+    packed = pack(data)
+    assert unpack(packed) == data
+    assert not set(packed) & set("\"\\/\n")
 
 
-def test_header_index_keeps_titles_only():
-    index = {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": "很长的正文"}]}
-    assert titles_only(index) == {"config": {"lang": ["zh"]}, "docs": [{"location": "a/", "title": "年鉴", "text": ""}]}
-
-
-def test_material_sees_only_the_headings():
-    html = '<h1 id="t">年鉴</h1><p>很长的正文</p><h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2><div>大事</div>'
-    assert headings_only(html) == '<h1 id="t">年鉴</h1>\n<h2 id="m1">1月<a class="headerlink" href="#m1">¶</a></h2>'
-
-
-def test_header_index_of_the_built_site_has_titles_and_no_text(built):
+def test_no_second_index_for_the_header_box(built):
+    """The header box answers from data/search/ (fangzhi-search.js): Material's search index is not built."""
     _, _, site = built
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
-    titles = {d["title"] for d in index["docs"]}
-    assert len(index["docs"]) > 500 and not any(d["text"] for d in index["docs"])
-    assert any("辽阳" in t for t in titles)
+    assert not (site / "search" / "search_index.json").exists()
+    assert (site / "data" / "search" / "manifest.js").exists()
 
 
 # ---- recall / precision over the real site ----
@@ -234,21 +225,21 @@ def test_heavy_lists_in_their_own_files_answer_the_same(built, served, browser, 
 
 
 def _reference_lists(folded: list[tuple[str, str]]) -> dict[str, list[int]]:
-    """The lists of builder/search/postings.py, computed the slow, obvious way."""
+    """The lists of builder/search/postings.py, computed the slow, obvious way: 1-grams' document lists
+    (id gap, text hits × 2 + title), 2-grams' positional lists (id gap, text hits × 2 + title, title
+    positions − 1 if any, then title and text positions as gaps)."""
     lists: dict[str, list[int]] = {}
     last: dict[str, int] = {}
     for rid, (title, text) in enumerate(folded):
-        for n in (1, 2):
-            grams = {text[k:k + n] for k in range(len(text) - n + 1)} | {title[k:k + n] for k in range(len(title) - n + 1)}
-            for g in sorted(grams):
-                hits = sum(text[k:k + n] == g for k in range(len(text) - n + 1))
-                lists.setdefault(g, []).extend([rid - last.get(g, -1) - 1, hits * 2 + (g in title)])
-                last[g] = rid
-        grams = {s[k:k + 3] for s in (title, text) for k in range(len(s) - 2)}
+        for g in sorted(set(text) | set(title)):
+            lists.setdefault(g, []).extend([rid - last.get(g, -1) - 1, text.count(g) * 2 + (g in title)])
+            last[g] = rid
+        grams = {s[k:k + 2] for s in (title, text) for k in range(len(s) - 1)}
         for g in sorted(grams):
-            entry = [rid - last.get(g, -1) - 1]
-            places = [[k for k in range(len(s) - 2) if s[k:k + 3] == g] for s in (title, text)]
-            entry += [len(places[0]), len(places[1])]
+            places = [[k for k in range(len(s) - 1) if s[k:k + 2] == g] for s in (title, text)]
+            entry = [rid - last.get(g, -1) - 1, len(places[1]) * 2 + bool(places[0])]
+            if places[0]:
+                entry.append(len(places[0]) - 1)
             for plist in places:
                 entry += [b - a for a, b in zip([0, *plist], plist)]
             lists.setdefault(g, []).extend(entry)
@@ -269,4 +260,17 @@ def test_posting_lists_match_the_obvious_computation(folded, limit):
             assert decode_varints(got.light[gram]) == numbers
         else:
             doc, positions = got.heavy[gram]
-            assert decode_varints(positions if len(gram) == 3 else doc) == numbers
+            assert decode_varints(positions if len(gram) == 2 else doc) == numbers
+            if len(gram) == 2:  # a heavy 2-gram keeps its document list for 2-character queries
+                assert decode_varints(doc) == _document_list(numbers)
+
+
+def _document_list(positional: list[int]) -> list[int]:
+    out, i = [], 0
+    while i < len(positional):
+        gap, hits = positional[i], positional[i + 1]
+        titled = hits & 1
+        in_title = positional[i + 2] + 1 if titled else 0
+        out += [gap, hits]
+        i += 2 + titled + in_title + (hits >> 1)
+    return out

@@ -14,20 +14,8 @@ event handler or a ``javascript:`` URL that reached a page anyway would not run.
 development server (``mkdocs serve``, ``fangzhi serve``) injects a live-reload script that
 changes with every build, so pages it serves carry no policy.
 
-``fangzhi-search-titles``: Material's header search keeps only titles.
-
-Material's search plugin (``lang: zh``, segmented with jieba) writes every
-page's full text into one ``search/search_index.json`` (13.9 MB for this
-archive) that the header box downloads on every page. The archive's own
-search (``search/``, built by ``builder/search/index.py``) finds every
-occurrence and loads only the parts a query needs, so the header box only
-needs page and heading titles to suggest pages as you type; Enter opens the
-full search page (``fangzhi.js``). So Material's search plugin is shown only
-the headings of each page: this plugin swaps a page's HTML for its headings
-just before Material indexes it and puts the page back right after, so MkDocs
-neither parses nor jieba-segments the text of thousands of records (at 30× the
-corpus that is most of MkDocs' time and memory). As a safety net it also drops
-any text left in the written index.
+The header search box and the search page both answer from the archive's own split index
+(``fangzhi-search.js``); Material's search plugin is not used, so no page downloads a second index.
 
 ``fangzhi-search-index``: the split index (``docs/data/search/``, tens of
 thousands of small files at scale), the published source texts
@@ -49,7 +37,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import json
 import os
 import re
 import shutil
@@ -59,11 +46,10 @@ from urllib.parse import urlsplit
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils.templates import TemplateContext
 
 from builder.render.cite import CITE_DIR  # the citation exports, one script per reading page
 from builder.render.safe import html_text, meta_tag
@@ -77,48 +63,6 @@ _LATE_PREFIXES = tuple(d + "/" for d in LATE_DIRS)
 DOWNLOAD_SUFFIXES = (".json", ".csv")
 LATER = "FANGZHI_SEARCH_INDEX"  # "later": the caller adds the index to the site itself
 LATE_FROM = "FANGZHI_LATE_FILES"  # a folder: link the late files from there (fangzhi serve)
-
-
-def titles_only(index: dict) -> dict:
-    """The same index with every entry's text emptied."""
-    docs = [{**d, "text": ""} for d in index.get("docs", [])]
-    return {**index, "docs": docs}
-
-
-_HEADING = re.compile(r"<h([1-6])\b[^>]*>.*?</h\1>", re.DOTALL)
-
-
-def headings_only(html: str) -> str:
-    """The page's headings (with their ids and text), nothing else."""
-    return "\n".join(m.group(0) for m in _HEADING.finditer(html))
-
-
-class TitleOnlySearchIndex(BasePlugin):
-    def __init__(self) -> None:
-        self._content: dict[str, str | None] = {}
-
-    @event_priority(100)  # before Material's search plugin reads page.content
-    def _show_headings(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                       nav: Navigation) -> TemplateContext:
-        self._content[page.file.src_uri] = page.content
-        page.content = headings_only(page.content or "")
-        return context
-
-    @event_priority(-100)  # after it: the page is rendered with its whole content
-    def _restore(self, context: TemplateContext, *, page: Page, config: MkDocsConfig,
-                 nav: Navigation) -> TemplateContext:
-        if page.file.src_uri in self._content:
-            page.content = self._content.pop(page.file.src_uri)
-        return context
-
-    on_page_context = CombinedEvent(_show_headings, _restore)
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.exists():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        path.write_text(json.dumps(titles_only(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def is_late(src_uri: str) -> bool:

@@ -26,41 +26,51 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones; its fol
   accents, and the reverse. The page maps every folded character back to the
   segment it came from, so the snippet shows the original text with the
   highlight on exactly the characters that matched (whole segments).
-* **Grams** (lists built in builder/search/postings.py). Every 1- and 2-character gram
+* **Grams** (lists built in builder/search/postings.py). Every 1-character gram
   has a *document list* (record, hits in the text, hit in the title): exact for
-  1- and 2-character queries. Every 3-character gram has a *positional list*
-  (record, positions in the title and in the text, in folded code points): a longer query is a chain
-  of 3-grams at offsets 0, 3, 6 … and n-3, and a record matches where all of
-  them line up, so the result set, the hit counts and the total are exact
-  without loading text.
+  1-character queries. Every 2-character gram has a *positional list* (record,
+  hits, positions in the title and in the text, in folded code points): a
+  2-character query reads its counts; a longer query is a chain of 2-grams at
+  offsets 0, 2, 4 … and n-2, and a record matches where all of them line up, so
+  the result set, the hit counts and the total are exact without loading text.
 * **Records** are numbered by folded length (then document order), so "shorter
   record first" is "smaller number first" and ranking is stable. A record's
-  row is ``[url, type, title, source, date, offset, length, start of the text,
-  lag]``: the text shown is the record's text with each run of whitespace made
-  one space; ``offset`` and ``length`` place it in the text stream, and
-  ``lag`` (≥ 0) bounds how far a folded position can run ahead of the shown
-  position of the same character (folding that lengthens, like ``℃`` → ``°c``),
-  so the page starts looking for the snippet of a hit at folded position ``p``
-  at ``p - lag``: a shown position is never before that.
-* **Split by term.** Gram lists go to shards ``g/<hash % shards>.js``. A list
-  longer than half a shard is *heavy*: the manifest lists the heavy grams in
-  order, and the k-th has files of its own, ``h/<k>.js`` with its document list
-  and, for a 3-gram, ``p/<k>.js`` with its positional list, so a 3-character
-  query never loads positions and a common gram costs one request, not two. Records go to blocks ``r/<id // BLOCK>.js`` (metadata and the
-  first characters of the text, enough for most snippets) and, metadata
-  alone, to larger blocks ``m/<id // LIST>.js`` for listing the rest of a long
-  result list; the text to fixed-size chunks ``t/<n>.js`` of one stream. Facet names and counts
-  are in ``facets.js``; the records of each facet value in ``f/<n>.js`` (for
-  filters) and, per kind, all of them in ``fc/<kind>.js`` (for the counts shown
-  after the results). A query loads the small manifest, the files of its own
-  grams and the blocks of the results it shows, so what it transfers does not
-  grow with the size of the archive.
-* Every file is a script calling ``FZS.put(name, data)``: pages opened from
-  ``file://`` load them with ``<script>``, where fetch() is refused.
+  row is ``[url, type, title, source, date, length, lag, text]``: the text
+  shown is the record's text with each run of whitespace made one space;
+  ``text`` is that text, or, for a record longer than ``long_chars``, where it
+  starts in the stream of long texts; ``lag`` (≥ 0) bounds how far a folded
+  position can run ahead of the shown position of the same character (folding
+  that lengthens, like ``℃`` → ``°c``), so the page starts looking for the
+  snippet of a hit at folded position ``p`` at ``p - lag``: a shown position is
+  never before that.
+* **Split by term.** Gram lists go to shards ``g/<n>.js`` of consecutive grams in
+  code point order, each about ``shard_bytes`` deflated; the manifest lists the
+  first gram of every shard. A list longer than that is *heavy*: the manifest
+  lists the heavy grams in order, and the k-th has files of its own, ``h/<k>.js``
+  with its document list and, for a 2-gram, ``p/<k>.js`` with its positional
+  list, so a 2-character query never loads positions. Records go to blocks
+  ``r/<n>.js`` of consecutive records, each about ``block_bytes`` deflated (the
+  manifest gives the number of records in each), with their metadata and the
+  whole text of the short ones; the long texts to fixed-size chunks ``t/<n>.js``
+  of one stream; metadata alone to blocks ``m/<id // LIST>.js`` for listing the
+  rest of a long result list. Facet names and counts are in ``facets.js``; the
+  records of each facet value in ``f/<n>.js`` (for filters) and, per kind, all
+  of them in ``fc/<kind>.js`` (for the counts shown after the results). A query
+  loads the small manifest, the files of its own grams and the blocks of the
+  results it shows.
+* **Files.** Every file is a script calling ``FZS.put(name, "<data>")``: pages
+  opened from ``file://`` load them with ``<script>``, where fetch() is refused.
+  The data is the file's bytes deflated (raw deflate) and written in base85
+  (``pack``); the page inflates them with the browser's DecompressionStream.
+  ``g/ h/ p/ f/ fc/`` hold varints, the others JSON (UTF-8).
 
-A shard is one string of entries ``<n><gram><varints>~`` (n = gram length in code points).
-Numbers in lists are varints written with 64 ASCII characters: 32 "last digit"
-characters and 32 "more digits follow" characters, 5 bits each, high first.
+Numbers in lists are LEB128 varints: 7 bits a byte, low group first, the high
+bit set on every byte but a number's last. A shard is a sequence of entries:
+its gram (``_shard_key``: whether it shares its first code point with the gram
+before, its length, its code points), the length of its list in bytes, the list.
+
+Sizes (this archive, 1×): 4.8 MB in 1,200 files, against 13.8 MB in 2,099 for
+the previous format (3-gram positions, ASCII varints, nothing deflated).
 
 Python and the browser must agree on Unicode data (NFKC, lower case, which
 code points are marks): Python's ``unicodedata`` and the browser's ICU may be a
@@ -69,11 +79,12 @@ Unicode version apart, which only matters for characters assigned in between.
 
 from __future__ import annotations
 
+import base64
 import json
-import math
 import re
 import shutil
 import unicodedata
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -194,13 +205,19 @@ _FOLDING = Folding()
 
 @dataclass(frozen=True)
 class IndexSettings:
-    """Sizes that trade number of files against bytes per query."""
+    """Sizes that trade number of files against bytes per query (bytes are deflated, before base85)."""
 
-    shard_bytes: int = 24_000  # target size of a gram shard
-    block_records: int = 4  # records per block file (metadata and the start of the text)
-    list_records: int = 32  # records per list file (metadata only, for long result lists)
-    prefix_chars: int = 200  # characters of text kept with a record's metadata
-    chunk_chars: int = 1024  # characters per text chunk
+    shard_bytes: int = 7_000  # target size of a gram shard; a longer list has files of its own
+    block_bytes: int = 2_400  # target size of a record block (metadata and the whole text of short records)
+    long_chars: int = 1_500  # a record's text longer than this goes to the chunks of the long-text stream
+    chunk_chars: int = 1_024  # characters per chunk of that stream
+    list_records: int = 128  # records per list file (metadata only, for long result lists)
+    # Past these numbers of files the sizes above grow with the archive instead (so an archive many
+    # times this one's size keeps its index in a few thousand files; each file, and what a query
+    # loads, grows instead): record blocks, text chunks, list files.
+    block_files: int = 1_200
+    chunk_files: int = 800
+    list_files: int = 150
 
 
 @dataclass
@@ -211,15 +228,7 @@ class IndexStats:
     files: int = 0
     bytes: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
-
-
-def gram_hash(key: str) -> int:
-    """FNV-1a over code points (the page computes the same)."""
-    h = 2166136261
-    for ch in key:
-        h ^= ord(ch)
-        h = (h * 16777619) & 0xFFFFFFFF
-    return h
+    files_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -268,24 +277,75 @@ def query_terms(query: str) -> list[str]:
     return [t for t in ("".join(g) for g in found) if _SPACE.sub("", t)]
 
 
-def _script(name: str, data: object) -> str:
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).replace("</", "<\\/")
-    return f"FZS.put({json.dumps(name)},{body});\n"
+def pack(data: bytes) -> str:
+    """``data`` as it stands in an index file: deflated (raw deflate, level 9), then base85 (Python's
+    ``b85encode`` alphabet, without padding: no quote, backslash or slash, so it sits in a JS string)."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return base64.b85encode(c.compress(data) + c.flush()).decode("ascii")
+
+
+def unpack(text: str) -> bytes:
+    """Inverse of ``pack``."""
+    return zlib.decompress(base64.b85decode(text), -15)
+
+
+def read_index_file(path: Path) -> bytes:
+    """The bytes an index file carries (tests and tools; the page does the same in fangzhi-search.js)."""
+    script = path.read_text("utf-8")
+    return unpack(script[script.index(',"') + 2:script.rindex('"')])
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
 class _Writer:
     def __init__(self, out: Path, stats: IndexStats) -> None:
         self.out, self.stats = out, stats
 
-    def put(self, kind: str, name: str, data: object) -> None:
-        text = _script(name, data)
+    def put(self, kind: str, name: str, data: bytes) -> None:
+        text = f"FZS.put({json.dumps(name)},\"{pack(data)}\");\n"
         path = self.out / f"{name}.js"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        size = len(text.encode("utf-8"))
+        path.write_text(text, encoding="ascii")
         self.stats.files += 1
-        self.stats.bytes += size
-        self.stats.by_kind[kind] = self.stats.by_kind.get(kind, 0) + size
+        self.stats.bytes += len(text)
+        self.stats.by_kind[kind] = self.stats.by_kind.get(kind, 0) + len(text)
+        self.stats.files_by_kind[kind] = self.stats.files_by_kind.get(kind, 0) + 1
+
+
+class _Packer:
+    """Cuts a sequence of items into groups whose deflated size reaches ``target`` (the item that reaches
+    it ends its group), measuring the deflated size as it goes."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.groups: list[list[bytes]] = []
+        self._start()
+
+    def _start(self) -> None:
+        self.items: list[bytes] = []
+        self.c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        self.out = self.raw = self.checked = 0
+
+    def add(self, item: bytes) -> None:
+        self.items.append(item)
+        self.out += len(self.c.compress(item))
+        self.raw += len(item)
+        if self.raw >= self.target and self.raw - self.checked >= self.target // 16:
+            self.checked = self.raw
+            if self.out + len(self.c.copy().flush()) >= self.target:
+                self.close()
+
+    def close(self) -> None:
+        if self.items:
+            self.groups.append(self.items)
+            self._start()
+
+
+def _deflated_size(data: bytes) -> int:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return len(c.compress(data) + c.flush())
 
 
 def _display_text(text: str) -> str:
@@ -296,8 +356,8 @@ def _display_text(text: str) -> str:
 class GramLists:
     """Every gram's list: light ones to go in shards, heavy ones in files of their own."""
 
-    light: dict[str, str] = field(default_factory=dict)
-    heavy: dict[str, tuple[str, str]] = field(default_factory=dict)  # gram -> (document list, positional or "")
+    light: dict[str, bytes] = field(default_factory=dict)
+    heavy: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # gram -> (document list, positional)
 
 
 def _gram_texts(corpus: Corpus, keys: np.ndarray, n: int) -> list[str]:
@@ -312,20 +372,22 @@ def _gram_texts(corpus: Corpus, keys: np.ndarray, n: int) -> list[str]:
 
 
 def gram_lists(folded: list[tuple[str, str]], limit: int) -> GramLists:
-    """Document lists of 1-/2-grams and positional lists of 3-grams; over ``limit`` characters is heavy."""
+    """Document lists of 1-grams and positional lists of 2-grams; a list over ``limit`` bytes deflated is
+    heavy (a heavy 2-gram keeps its document list too, for 2-character queries)."""
     corpus = Corpus.from_folded(folded)
     out = GramLists()
-    for n in (1, 2, 3):
+    for n in (1, 2):
         for occ in partitions(corpus, n):
-            lists = positional_lists(occ) if n == 3 else document_lists(occ)
-            big = np.fromiter((len(p) > limit for p in lists.payloads), dtype=bool, count=len(lists.payloads))
+            lists = positional_lists(occ) if n == 2 else document_lists(occ)
+            big = np.fromiter((len(p) > limit and _deflated_size(p) > limit for p in lists.payloads), dtype=bool,
+                              count=len(lists.payloads))
             for gram, payload, heavy in zip(_gram_texts(corpus, lists.keys, n), lists.payloads, big.tolist(),
                                             strict=True):
                 if not heavy:
                     out.light[gram] = payload
-                elif n < 3:
-                    out.heavy[gram] = (payload, "")
-            if n == 3 and big.any():
+                elif n == 1:
+                    out.heavy[gram] = (payload, b"")
+            if n == 2 and big.any():
                 docs = document_lists(select(occ, lists.keys[big]))
                 grams = _gram_texts(corpus, docs.keys, n)
                 where = {int(k): i for i, k in enumerate(lists.keys.tolist())}
@@ -357,75 +419,117 @@ def write_search_index(
     folded = [(title.translate(table), text.translate(table)) for title, text in prefolded]
     order = sorted(range(len(records)), key=lambda i: (len(folded[i][0]) + len(folded[i][1]), i))
 
-    lists = gram_lists([folded[i] for i in order], settings.shard_bytes // 2)
-    shards = _write_grams(writer, lists, settings)
+    lists = gram_lists([folded[i] for i in order], settings.shard_bytes)
+    bounds = _write_grams(writer, lists, settings)
     heavy = sorted(lists.heavy)
-    _write_records(writer, [records[i] for i in order], [shown[i] for i in order], folding, cfg, settings)
+    blocks = _write_records(writer, [records[i] for i in order], [shown[i] for i in order], folding, cfg, settings)
     used = _write_facets(writer, [records[i] for i in order], cfg)
 
     simplified = {cmap.get(c, c) for c in chars}
     qmap = query_fold_map(simplified)
     qmap.update(cmap)
-    writer.put("manifest", "manifest", {
-        "version": 3,
+    writer.put("manifest", "manifest", _json({
+        "version": 4,
         "records": len(records),
-        "shards": shards,
-        "blockRecords": settings.block_records,
-        "listRecords": settings.list_records,
-        "chunkChars": settings.chunk_chars,
+        "shards": bounds,
+        "blocks": blocks,
+        "listRecords": list_records(settings, len(records)),
+        "chunkChars": chunk_chars(settings, sum(len(t) for t in shown if len(t) > settings.long_chars)),
         "sources": [s.title for s in cfg.sources],
-        "heavy": "\n".join(heavy),
+        "heavy": heavy,
         "fold": "".join(t + s for t, s in sorted(qmap.items())),
-    })
-    writer.put("facets", "facets", used)
+    }))
+    writer.put("facets", "facets", _json(used))
     return stats
 
 
-def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> int:
-    """Heavy lists in files of their own, the rest in shards by hash; returns the number of shards."""
-    entries = lists.light
+def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> list[str]:
+    """Heavy lists in files of their own (``h/<k>`` the document list, ``p/<k>`` the positions of a 2-gram),
+    the rest in shards ``g/<n>`` of consecutive grams in code point order; returns each shard's first gram."""
     for k, gram in enumerate(sorted(lists.heavy)):
         doc, positions = lists.heavy[gram]
         writer.put("grams", f"h/{k}", doc)
         if positions:
             writer.put("grams", f"p/{k}", positions)
-    size = sum(len(p) + 3 * len(g) + 2 for g, p in entries.items())
-    shards = max(1, math.ceil(size / settings.shard_bytes))
-    buckets: dict[int, list[str]] = defaultdict(list)
-    for gram in sorted(entries):
-        buckets[gram_hash(gram) % shards].append(f"{len(gram)}{gram}{entries[gram]}~")
-    for n in range(shards):
-        writer.put("grams", f"g/{n}", "".join(buckets.get(n, [])))
-    return shards
+    packer = _Packer(settings.shard_bytes)
+    firsts: list[str] = []
+    previous = ""
+    for gram in sorted(lists.light):
+        if not packer.items:
+            firsts.append(gram)
+            previous = ""
+        payload = lists.light[gram]
+        packer.add(_shard_key(previous, gram) + varints([len(payload)]) + payload)
+        previous = gram
+    packer.close()
+    for n, group in enumerate(packer.groups):
+        writer.put("grams", f"g/{n}", b"".join(group))
+    return firsts
+
+
+def _shard_key(previous: str, gram: str) -> bytes:
+    """A gram after ``previous`` in a shard (grams in code point order): 4 × (1 if it starts with the same
+    code point) + its length, then its other code points, the first of them (after a shared one) as the
+    difference from the code point at the same place in ``previous`` (0 if none), the rest whole."""
+    shared = 1 if previous and gram[0] == previous[0] and len(gram) > 1 else 0
+    points = [ord(c) for c in gram[shared:]]
+    if shared:
+        points[0] -= ord(previous[1]) if len(previous) > 1 else 0
+    return varints([4 * shared + len(gram), *points])
 
 
 def _write_records(writer: _Writer, records: list[Record], texts: list[str], folding: Folding, cfg: SiteConfig,
-                   settings: IndexSettings) -> None:
-    """Blocks of record metadata with the start of each text (``r/``), larger blocks of metadata alone (``m/``,
-    for listing every result of a long list), and the whole text stream in chunks (``t/``). ``texts`` are the
-    records' texts as shown; every offset and length is in code points."""
+                   settings: IndexSettings) -> list[int]:
+    """Blocks ``r/<n>`` of consecutive records with their metadata and, for a short record, its whole text;
+    the text of long records as one stream in chunks ``t/<n>``; metadata alone in list files ``m/<n>`` (for
+    listing every result of a long list). ``texts`` are the records' texts as shown; every offset and
+    length is in code points. Returns the number of records in each block."""
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
     rows: list[list[object]] = []
     stream: list[str] = []
     offset = 0
     for r, shown in zip(records, texts, strict=True):
-        rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, offset, len(shown),
-                     shown[:settings.prefix_chars], folding.lag(shown)])
-        stream.append(shown)
-        offset += len(shown)
-    per = settings.block_records
+        text: str | int = shown
+        if len(shown) > settings.long_chars:
+            text = offset
+            stream.append(shown)
+            offset += len(shown)
+        rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
+                     folding.lag(shown), text])
+    encoded = [_json(row) + b"," for row in rows]
+    estimate = sum(map(len, encoded)) * 2 // 5  # deflated, roughly
+    packer = _Packer(max(settings.block_bytes, estimate // settings.block_files))
+    for item in encoded:
+        packer.add(item)
+    packer.close()
+    sizes = [len(group) for group in packer.groups]
+    at = 0
+    for n, size in enumerate(sizes):
+        writer.put("records", f"r/{n}", _json(rows[at:at + size]))
+        at += size
+    per = list_records(settings, len(rows))
     for n in range(0, len(rows), per):
-        writer.put("records", f"r/{n // per}", rows[n:n + per])
-    per = settings.list_records
-    for n in range(0, len(rows), per):
-        writer.put("lists", f"m/{n // per}", [row[:7] for row in rows[n:n + per]])
+        writer.put("lists", f"m/{n // per}", _json([row[:5] for row in rows[n:n + per]]))
     whole = "".join(stream)
-    for n in range(0, max(1, len(whole)), settings.chunk_chars):
-        writer.put("text", f"t/{n // settings.chunk_chars}", whole[n:n + settings.chunk_chars])
+    per = chunk_chars(settings, len(whole))
+    for n in range(0, len(whole), per):
+        writer.put("text", f"t/{n // per}", _json(whole[n:n + per]))
+    return sizes
+
+
+def list_records(settings: IndexSettings, records: int) -> int:
+    """Records per list file: ``list_records``, more past ``list_files`` files."""
+    return max(settings.list_records, -(-records // settings.list_files))
+
+
+def chunk_chars(settings: IndexSettings, chars: int) -> int:
+    """Characters per chunk of the long-text stream: ``chunk_chars``, more past ``chunk_files`` files."""
+    return max(settings.chunk_chars, -(-chars // settings.chunk_files))
 
 
 def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> dict[str, object]:
-    """Per facet value its records (``f/<n>``), per kind all of them (``fc/<kind>``); returns names and counts."""
+    """Per facet value its records (``f/<n>``), per kind all of them (``fc/<kind>``, each value's list after
+    its length); returns names and counts."""
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
     facets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for new_id, r in enumerate(records):
@@ -437,14 +541,14 @@ def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> di
             facets[("topic", t)].append(new_id)
         facets[("source", str(source_index[r.source_id]))].append(new_id)
     index: dict[str, list[list[object]]] = defaultdict(list)
-    by_kind: dict[str, list[str]] = defaultdict(list)
+    by_kind: dict[str, list[bytes]] = defaultdict(list)
     for n, ((kind, value), ids) in enumerate(sorted(facets.items())):
         encoded = varints([ids[0]] + [b - a - 1 for a, b in pairwise(ids)])
         writer.put("facets", f"f/{n}", encoded)
         index[kind].append([value, n, len(ids)])
-        by_kind[kind].append(encoded)
+        by_kind[kind].append(varints([len(encoded)]) + encoded)
     for kind, lists in sorted(by_kind.items()):
-        writer.put("facets", f"fc/{kind}", lists)
+        writer.put("facets", f"fc/{kind}", b"".join(lists))
     labels = region_labels(cfg.regions)
     return {
         "facets": index,
@@ -457,4 +561,5 @@ def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> di
 
 
 __all__ = ["IGNORED_RANGES", "Folding", "IndexSettings", "IndexStats", "attaches", "decode_varints", "fold",
-           "fold_map", "fold_segment", "gram_hash", "query_terms", "segments", "varints", "write_search_index"]
+           "fold_map", "fold_segment", "pack", "query_terms", "read_index_file", "segments", "unpack", "varints",
+           "write_search_index"]

@@ -1,20 +1,29 @@
-"""Posting lists of every 1-, 2- and 3-character gram, built with numpy.
+"""Posting lists of every 1- and 2-character gram, built with numpy.
 
 The search index (builder/search/index.py) stores, per gram, one list of
-numbers written as varints. This module turns the folded records into those
-lists without a Python loop per character: the records are laid end to end in
-one array of character codes, every gram gets an integer key, and one stable
-sort by key puts each gram's occurrences together in record, side and position
-order. Work is split into partitions of keys so memory stays bounded at any
-archive size.
+numbers written as LEB128 varints (7 bits a byte, low group first, the high
+bit set on every byte but a number's last), then deflated with the rest of its
+file. This module turns the folded records into those lists without a Python
+loop per character: the records are laid end to end in one array of character
+codes, every gram gets an integer key, and one stable sort by key puts each
+gram's occurrences together in record, side and position order. Work is split
+into partitions of keys so memory stays bounded at any archive size.
 
 Two kinds of list (numbers in order, ids are record numbers):
 
-* **document list** — per record holding the gram: id gap (id − previous id − 1),
-  then hits in the text × 2 + 1 if the title holds it;
-* **positional list** — per record: id gap, number of positions in the title,
-  number in the text, then the title positions and the text positions, each as
-  gaps from the one before (the first from 0).
+* **document list** (1-grams; and the short list of a heavy 2-gram) — per record
+  holding the gram: id gap (id − previous id − 1), then hits in the text × 2 + 1
+  if the title holds it;
+* **positional list** (2-grams) — per record: id gap, hits in the text × 2 + 1 if
+  the title holds it, then (only if it does) the number of title positions − 1,
+  then the title positions and the text positions, each as gaps from the one
+  before (the first from 0). A query of three or more characters is a chain of
+  2-grams whose positions must line up; a 2-character query reads the counts.
+
+Why 2-grams with positions and no 3-grams: over this archive a 3-gram index has
+2.7× as many keys as a 2-gram one and as many positions, so it costs twice the
+bytes; the 2-gram chain answers the same queries exactly (recall 1.0, no false
+hits) from lists that stay small (the largest, 工作, is 7 KB deflated at 1×).
 """
 
 from __future__ import annotations
@@ -24,36 +33,32 @@ from dataclasses import dataclass
 
 import numpy as np
 
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV"  # value 0..31, last digit of a number
-MORE = "WXYZabcdefghijklmnopqrstuvwxyz-_"  # value 0..31, more digits follow
-_DIGITS = np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)
-_MORE = np.frombuffer(MORE.encode("ascii"), dtype=np.uint8)
 _ENCODE_SLICE = 1 << 20  # numbers encoded at once
 PARTITION_OCCURRENCES = 1 << 20  # occurrences sorted at once
 
 
-def varints(values: list[int]) -> str:
-    """Numbers as varints: 5 bits a character, high first; the last character from DIGITS."""
-    return encode_varints(np.asarray(values, dtype=np.int64)).decode("ascii") if values else ""
+def varints(values: list[int]) -> bytes:
+    """Non-negative numbers as LEB128 varints."""
+    return encode_varints(np.asarray(values, dtype=np.int64)) if values else b""
 
 
-def decode_varints(s: str) -> list[int]:
+def decode_varints(data: bytes) -> list[int]:
     """Inverse of ``varints`` (tests and tools)."""
-    out, v = [], 0
-    for ch in s:
-        i = DIGITS.find(ch)
-        if i >= 0:
-            out.append(v * 32 + i)
-            v = 0
+    out, v, shift = [], 0, 0
+    for b in data:
+        v |= (b & 127) << shift
+        if b < 128:
+            out.append(v)
+            v, shift = 0, 0
         else:
-            v = v * 32 + MORE.index(ch)
+            shift += 7
     return out
 
 
 def _widths(values: np.ndarray) -> np.ndarray:
-    """Characters each number takes as a varint."""
+    """Bytes each number takes as a varint."""
     width = np.ones(len(values), dtype=np.int64)
-    for bits in range(5, 64, 5):
+    for bits in range(7, 64, 7):
         big = values >= (1 << bits)
         if not big.any():
             break
@@ -62,7 +67,7 @@ def _widths(values: np.ndarray) -> np.ndarray:
 
 
 def encode_varints(values: np.ndarray) -> bytes:
-    """``varints`` for an int64 array, as ASCII bytes."""
+    """``varints`` for an int64 array."""
     parts = []
     for lo in range(0, len(values), _ENCODE_SLICE):
         v = values[lo:lo + _ENCODE_SLICE]
@@ -73,8 +78,7 @@ def encode_varints(values: np.ndarray) -> bytes:
         for j in range(int(width.max()) if len(v) else 0):
             has = width > j
             w, s, x = width[has], starts[has], v[has]
-            group = (x >> (5 * (w - 1 - j))) & 31
-            out[s + j] = np.where(w - 1 == j, _DIGITS[group], _MORE[group])
+            out[s + j] = ((x >> (7 * j)) & 127) | np.where(w - 1 > j, 128, 0)
         parts.append(out.tobytes())
     return b"".join(parts)
 
@@ -161,50 +165,60 @@ def partitions(corpus: Corpus, n: int) -> Iterator[Occurrences]:
 
 @dataclass
 class Lists:
-    """Encoded lists of one partition: keys and their varint strings."""
+    """Encoded lists of one partition: keys and their varint bytes."""
 
     keys: np.ndarray
-    payloads: list[str]
+    payloads: list[bytes]
 
 
-def _split(numbers: np.ndarray, key_starts: np.ndarray) -> list[str]:
-    """Encode numbers and cut them into per-key strings at the numbers where each key starts."""
+def _split(numbers: np.ndarray, key_starts: np.ndarray) -> list[bytes]:
+    """Encode numbers and cut them into per-key byte strings at the numbers where each key starts."""
     encoded = encode_varints(numbers)
     offsets = np.r_[0, np.cumsum(_widths(numbers))][np.r_[key_starts, len(numbers)]]
-    text = encoded.decode("ascii")
-    return [text[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+    return [encoded[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
+
+
+def _counts(occ: Occurrences, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per (key, record) group: occurrences in the text, and in the title."""
+    size = np.diff(np.r_[starts, len(occ.key)])
+    in_text = np.add.reduceat(occ.side.astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
+    return in_text, size - in_text
 
 
 def document_lists(occ: Occurrences) -> Lists:
     """Per key: for each record, id gap and hits in the text × 2 + 1 if in the title."""
     starts, first_of_key = occ.groups()
-    size = np.diff(np.r_[starts, len(occ.key)])
-    in_text = np.add.reduceat(occ.side.astype(np.int64), starts) if len(starts) else np.zeros(0, np.int64)
+    in_text, in_title = _counts(occ, starts)
     numbers = np.empty(2 * len(starts), dtype=np.int64)
     numbers[0::2] = occ.id_gaps(starts, first_of_key)
-    numbers[1::2] = in_text * 2 + (size > in_text)
+    numbers[1::2] = in_text * 2 + (in_title > 0)
     key_groups = np.flatnonzero(first_of_key)
     return Lists(occ.key[starts[key_groups]], _split(numbers, key_groups * 2))
 
 
 def positional_lists(occ: Occurrences) -> Lists:
-    """Per key: for each record, id gap, counts in title and text, then the positions as gaps."""
+    """Per key: for each record, id gap, hits in the text × 2 + 1 if in the title, the title positions − 1
+    if any, then the positions as gaps (title, then text)."""
     starts, first_of_key = occ.groups()
     total, count = len(occ.key), len(starts)
-    size = np.diff(np.r_[starts, total])
-    in_text = np.add.reduceat(occ.side.astype(np.int64), starts) if count else np.zeros(0, np.int64)
+    in_text, in_title = _counts(occ, starts)
+    titled = (in_title > 0).astype(np.int64)
+    head_size = 2 + titled  # numbers before each group's positions
+    size = in_text + in_title
     group = np.repeat(np.arange(count, dtype=np.int64), size)
     pos = occ.pos.astype(np.int64)
     same = np.r_[False, (occ.key[1:] == occ.key[:-1]) & (occ.record[1:] == occ.record[:-1])
                  & (occ.side[1:] == occ.side[:-1])]
     gaps = pos - np.r_[0, pos[:-1]]
     gaps[~same] = pos[~same]
-    numbers = np.empty(total + 3 * count, dtype=np.int64)
-    head = starts + 3 * np.arange(count, dtype=np.int64)
+    before = np.cumsum(head_size) - head_size  # heads of the groups before, in numbers
+    head = starts + before
+    numbers = np.empty(total + int(head_size.sum()), dtype=np.int64)
     numbers[head] = occ.id_gaps(starts, first_of_key)
-    numbers[head + 1] = size - in_text
-    numbers[head + 2] = in_text
-    numbers[np.arange(total, dtype=np.int64) + 3 * (group + 1)] = gaps
+    numbers[head + 1] = in_text * 2 + titled
+    has = np.flatnonzero(titled)
+    numbers[head[has] + 2] = in_title[has] - 1
+    numbers[np.arange(total, dtype=np.int64) + (before + head_size)[group]] = gaps
     key_groups = np.flatnonzero(first_of_key)
     return Lists(occ.key[starts[key_groups]], _split(numbers, head[key_groups]))
 

@@ -9,10 +9,13 @@
  * data-complete when every result is listed.
  *
  * Loading: only the manifest, the files of the query's own grams, and then
- * the record blocks (and, rarely, text chunks) of the results on screen;
+ * the record blocks (and, for long records, text chunks) of the results on screen;
  * facets after the first results unless the URL filters by one. Every file
- * is a <script> (works from file://, no fetch/XHR); a page may also include
- * one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded lists them.
+ * is a <script> (works from file://, no fetch/XHR) whose data is deflated and
+ * written in base85; it is inflated here with DecompressionStream
+ * ("deflate-raw": Chromium 80, Firefox 113, Safari 16.4). A page may also
+ * include one itself (<script data-fzs="manifest" src=…>). window.FZS.loaded
+ * lists them.
  *
  * Units: every offset and length in the index counts Unicode code points (a
  * CJK Extension B character such as 𡒄 is one), so text is handled here as
@@ -27,23 +30,43 @@
  */
 (function () {
   "use strict";
-  var FIRST = 20, BATCH = 200;
+  if (window.FangzhiSearch) return;  /* loaded once per page */
+  var FIRST = 20, BATCH = 200, HEADER_FIRST = 8;
   var SELF = document.currentScript && document.currentScript.src;
   var ROOT = SELF ? SELF.replace(/assets\/javascripts\/fangzhi-search\.js(\?.*)?$/, "") : "../";
   var INDEX = ROOT + "data/search/";
   var FILE_URLS = window.location.protocol === "file:" || /\/index\.html$/.test(window.location.pathname);
-  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUV", MORE = "WXYZabcdefghijklmnopqrstuvwxyz-_";
-  var VAL = {};
-  for (var d = 0; d < 32; d++) { VAL[DIGITS.charCodeAt(d)] = d; VAL[MORE.charCodeAt(d)] = 32 + d; }
+  var B85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+  var B85VAL = new Int16Array(128).fill(-1);
+  for (var d = 0; d < B85.length; d++) B85VAL[B85.charCodeAt(d)] = d;
+  var BINARY = /^(g|h|p|f|fc)\//;  /* files of varints; the others hold JSON */
 
   /* ---- loading index files as scripts ---- */
+  /* A file's data is a string: its bytes deflated (raw) and written in base85 (builder/search/index.py
+   * ``pack``). unpack turns it back into bytes. */
+  function base85(s) {
+    var n = s.length, out = new Uint8Array(Math.floor(n / 5) * 4 + (n % 5 ? n % 5 - 1 : 0)), o = 0;
+    for (var i = 0; i < n; i += 5) {
+      var v = 0, m = Math.min(5, n - i);  /* a last group of m < 5 characters is m - 1 bytes, padded with "~" */
+      for (var k = 0; k < 5; k++) v = v * 85 + (k < m ? B85VAL[s.charCodeAt(i + k)] : 84);
+      for (var b = 0, bytes = m === 5 ? 4 : m - 1; b < bytes; b++) out[o++] = (v >>> (24 - 8 * b)) & 255;
+    }
+    return out;
+  }
+  function unpack(s) {
+    var stream = new Blob([base85(s)]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Response(stream).arrayBuffer().then(function (buf) { return new Uint8Array(buf); });
+  }
+  function parse(name, bytes) {
+    return BINARY.test(name) ? bytes : JSON.parse(new TextDecoder().decode(bytes));
+  }
   var store = (window.FZS && window.FZS.early) || {}, pending = {};
   window.FZS = { put: function (name, data) { store[name] = data; }, loaded: [] };
   function load(name) {
     if (pending[name]) return pending[name];
     if (name in store) {  /* the page included it: <script data-fzs=NAME> before this script */
       window.FZS.loaded.push(name);
-      return (pending[name] = Promise.resolve(store[name]));
+      return (pending[name] = unpack(store[name]).then(function (b) { return parse(name, b); }));
     }
     if (document.querySelector('script[data-fzs="' + name + '"]')) {
       return (pending[name] = Promise.reject(new Error("检索索引未能载入：" + name)));
@@ -54,7 +77,8 @@
       s.async = true;
       s.onload = function () {
         window.FZS.loaded.push(name);
-        if (name in store) resolve(store[name]); else reject(new Error(name));
+        if (name in store) resolve(unpack(store[name]).then(function (b) { delete store[name]; return parse(name, b); }));
+        else reject(new Error(name));
       };
       s.onerror = function () { reject(new Error("检索索引未能载入：" + name)); };
       document.head.appendChild(s);
@@ -63,20 +87,27 @@
   }
 
   /* ---- numbers and folding ---- */
-  function decode(s) {
-    var out = [], v = 0;
-    for (var i = 0; i < s.length; i++) {
-      var c = VAL[s.charCodeAt(i)];
-      if (c < 32) { out.push(v * 32 + c); v = 0; } else v = v * 32 + (c - 32);
+  /* LEB128 varints (7 bits a byte, low first) of bytes[from, to) */
+  function decode(bytes, from, to) {
+    var out = [], v = 0, mul = 1;
+    from = from || 0;
+    to = to === undefined ? bytes.length : to;
+    for (var i = from; i < to; i++) {
+      var c = bytes[i];
+      if (c < 128) { out.push(v + c * mul); v = 0; mul = 1; } else { v += (c - 128) * mul; mul *= 128; }
     }
     return out;
   }
-  function hash(cps) {
-    var h = 2166136261;
-    for (var i = 0; i < cps.length; i++) { h ^= cps[i]; h = Math.imul(h, 16777619) >>> 0; }
-    return h;
+  /* compare two strings by code points (Python's order) */
+  function cmpPoints(a, b) {
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      var d = x[i].codePointAt(0) - y[i].codePointAt(0);
+      if (d) return d;
+    }
+    return x.length - y.length;
   }
-  var M = null, F = null, FOLD = {}, SEGMENTS = new Map(), HEAVY = Object.create(null);
+  var M = null, F = null, FOLD = {}, SEGMENTS = new Map(), HEAVY = Object.create(null), BLOCKS = [];
   var ATTACH = window.FangzhiFold.ATTACH;  /* fangzhi-fold.js, loaded before this */
   function foldSegment(seg) {
     var out = SEGMENTS.get(seg);
@@ -116,7 +147,9 @@
         var f = Array.from(m.fold);
         for (var i = 0; i + 1 < f.length; i += 2) FOLD[f[i]] = f[i + 1];
         SEGMENTS.clear();
-        if (m.heavy) m.heavy.split("\n").forEach(function (g, k) { HEAVY[g] = k; });
+        m.heavy.forEach(function (g, k) { HEAVY[g] = k; });
+        var at = 0;
+        BLOCKS = m.blocks.map(function (n) { var first = at; at += n; return first; });
       }
       return M;
     });
@@ -127,47 +160,64 @@
 
   /* ---- gram lists ---- */
   var shards = {};
-  function parseShard(str) {
-    var map = {}, i = 0;
-    while (i < str.length) {
-      var n = str.charCodeAt(i) - 48, key = "";
-      i++;
-      for (var k = 0; k < n; k++) { var ch = String.fromCodePoint(str.codePointAt(i)); key += ch; i += ch.length; }
-      var j = str.indexOf("~", i);
-      map[key] = str.slice(i, j);
-      i = j + 1;
+  /* A shard: grams in code point order, each (builder/search/index.py _shard_key) as 4 × shared + length,
+   * its code points (the first after a shared one as a difference), then its list's length and the list. */
+  function parseShard(bytes) {
+    var map = {}, i = 0, prev = [];
+    function next() {
+      var v = 0, mul = 1, c;
+      do { c = bytes[i++]; v += (c & 127) * mul; mul *= 128; } while (c >= 128);
+      return v;
+    }
+    while (i < bytes.length) {
+      var h = next(), shared = h >> 2, n = h & 3, key = shared ? [prev[0]] : [];
+      for (var k = shared; k < n; k++) {
+        var cp = next();
+        if (shared && k === shared) cp += prev.length > 1 ? prev[1] : 0;
+        key.push(cp);
+      }
+      var len = next();
+      map[String.fromCodePoint.apply(null, key)] = bytes.subarray(i, i + len);
+      i += len;
+      prev = key;
     }
     return map;
   }
-  /* A light gram's list, from its shard. */
+  /* A light gram's list, from its shard (the last whose first gram is not after it). */
   function shardEntry(gram) {
-    var name = "g/" + (hash(Array.from(gram, function (c) { return c.codePointAt(0); })) % M.shards);
-    return load(name).then(function (str) {
-      if (!shards[name]) shards[name] = parseShard(str);
-      return shards[name][gram] || "";
+    var lo = 0, hi = M.shards.length - 1;
+    if (hi < 0 || cmpPoints(M.shards[0], gram) > 0) return Promise.resolve(new Uint8Array(0));
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (cmpPoints(M.shards[mid], gram) <= 0) lo = mid; else hi = mid - 1;
+    }
+    var name = "g/" + lo;
+    return load(name).then(function (bytes) {
+      if (!shards[name]) shards[name] = parseShard(bytes);
+      return shards[name][gram] || new Uint8Array(0);
     });
   }
-  /* kind "doc": the document list (1-/2-grams, and heavy 3-grams); "pos": the positional list (3-grams). */
+  /* kind "doc": the document list (1-grams, heavy 2-grams); "pos": the positional list (2-grams). */
   function gramList(gram, kind) {
     if (gram in HEAVY) return load((kind === "pos" ? "p/" : "h/") + HEAVY[gram]);
     return shardEntry(gram);
   }
-  /* 1-/2-grams: Map id -> {hits, title} */
-  function docList(s) {
-    var v = decode(s), out = new Map(), id = -1;
+  /* document list: Map id -> {hits, title} */
+  function docList(bytes) {
+    var v = decode(bytes), out = new Map(), id = -1;
     for (var i = 0; i < v.length; i += 2) {
       id += v[i] + 1;
       out.set(id, { hits: (v[i + 1] >> 1) + (v[i + 1] & 1), title: (v[i + 1] & 1) === 1, first: -1 });
     }
     return out;
   }
-  /* 3-grams: Map id -> [title positions, text positions] */
-  function posList(s) {
-    var v = decode(s), out = new Map(), id = -1, i = 0;
+  /* positional list: Map id -> [title positions, text positions] */
+  function posList(bytes) {
+    var v = decode(bytes), out = new Map(), id = -1, i = 0;
     while (i < v.length) {
       id += v[i] + 1;
-      var nt = v[i + 1], nx = v[i + 2], sides = [[], []], p;
-      i += 3;
+      var nx = v[i + 1] >> 1, nt = 0, sides = [[], []], p;
+      if (v[i + 1] & 1) { nt = v[i + 2] + 1; i += 3; } else i += 2;
       for (var side = 0; side < 2; side++) {
         p = 0;
         for (var k = 0, n = side ? nx : nt; k < n; k++, i++) { p += v[i]; sides[side].push(p); }
@@ -178,9 +228,8 @@
   }
   function termMatches(term) {
     var cps = Array.from(term);
-    if (cps.length <= 2) return gramList(term, "doc").then(docList);
-    if (cps.length === 3) {
-      if (term in HEAVY) return gramList(term, "doc").then(docList);
+    if (cps.length === 1 || (cps.length === 2 && term in HEAVY)) return gramList(term, "doc").then(docList);
+    if (cps.length === 2) {
       return shardEntry(term).then(function (entry) {
         var out = new Map();
         posList(entry).forEach(function (sides, id) {
@@ -190,16 +239,15 @@
         return out;
       });
     }
+    /* a chain of 2-grams at offsets 0, 2, 4 … and n - 2: a record matches where they all line up */
     var offsets = [];
-    for (var o = 0; o + 3 <= cps.length; o += 3) offsets.push(o);
-    if (offsets[offsets.length - 1] !== cps.length - 3) offsets.push(cps.length - 3);
-    return Promise.all(offsets.map(function (o) { return gramList(cps.slice(o, o + 3).join(""), "pos"); }))
+    for (var o = 0; o + 2 <= cps.length; o += 2) offsets.push(o);
+    if (offsets[offsets.length - 1] !== cps.length - 2) offsets.push(cps.length - 2);
+    return Promise.all(offsets.map(function (o) { return gramList(cps.slice(o, o + 2).join(""), "pos"); }))
       .then(function (lists) {
-        var order = lists.map(function (s, k) { return k; }).sort(function (a, b) {
-          return lists[a].length - lists[b].length;
+        var maps = lists.map(posList), order = maps.map(function (m, k) { return k; }).sort(function (a, b) {
+          return maps[a].size - maps[b].size;
         });
-        var maps = [], k;
-        for (k = 0; k < lists.length; k++) maps.push(posList(lists[k]));
         var out = new Map();
         maps[order[0]].forEach(function (_, id) {
           for (var q = 1; q < order.length; q++) if (!maps[order[q]].has(id)) return;
@@ -222,8 +270,8 @@
   function facetIds(kind, value) {
     var e = (F.facets[kind] || []).filter(function (f) { return String(f[0]) === String(value); })[0];
     if (!e) return Promise.resolve(new Set());
-    return load("f/" + e[1]).then(function (s) {
-      var v = decode(s), out = new Set(), id = -1;
+    return load("f/" + e[1]).then(function (bytes) {
+      var v = decode(bytes), out = new Set(), id = -1;
       for (var i = 0; i < v.length; i++) { id += v[i] + 1; out.add(id); }
       return out;
     });
@@ -270,16 +318,23 @@
   }
 
   /* ---- records: metadata and text ---- */
-  /* A record: [url, type, title, source, date, text offset, text length, start of the text, lag]
-   * (offset, length: code points of the text as shown; lag: see builder/search/index.py). */
+  /* A record: [url, type, title, source, date, text length, lag, text] (length: code points of the text as
+   * shown; lag: see builder/search/index.py; text: the text itself, or for a long record where it starts
+   * in the stream of long texts). Blocks hold consecutive records, as many as the manifest says. */
   function meta(id) {
-    return load("r/" + Math.floor(id / M.blockRecords)).then(function (rows) { return rows[id % M.blockRecords]; });
+    var lo = 0, hi = BLOCKS.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (BLOCKS[mid] <= id) lo = mid; else hi = mid - 1;
+    }
+    return load("r/" + lo).then(function (rows) { return rows[id - BLOCKS[lo]]; });
   }
   /* The same without the text: for listing long result lists. */
   function listRow(id) {
     return load("m/" + Math.floor(id / M.listRecords)).then(function (rows) { return rows[id % M.listRecords]; });
   }
-  function head(row) { return row.cps || (row.cps = Array.from(row[7])); }
+  function inline(row) { return typeof row[7] === "string"; }
+  function cpsOf(row) { return row.cps || (row.cps = Array.from(row[7])); }
   var chunks = {};
   function chunk(c) {
     return load("t/" + c).then(function (s) { return chunks[c] || (chunks[c] = Array.from(s)); });
@@ -287,10 +342,10 @@
   /* Code points [from, to) of a record's text, as an array of code points. */
   function textRange(row, from, to) {
     from = Math.max(0, from);
-    to = Math.min(row[6], to);
+    to = Math.min(row[5], to);
     if (to <= from) return Promise.resolve([]);
-    if (to <= head(row).length) return Promise.resolve(head(row).slice(from, to));
-    var a = row[5] + from, b = row[5] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
+    if (inline(row)) return Promise.resolve(cpsOf(row).slice(from, to));
+    var a = row[7] + from, b = row[7] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
     var jobs = [];
     for (var c = first; c <= last; c++) jobs.push(chunk(c));
     return Promise.all(jobs).then(function (parts) {
@@ -332,7 +387,7 @@
   /* The snippet around the first match in the text; loads only the chunks it needs. Its hits: per term, the
    * original text of its first match in the snippet (whitespace removed), for the highlight on the page. */
   function snippet(row, hit, terms) {
-    var len = row[6], lag = row[8] || 0, step = 600;
+    var len = row[5], lag = row[6] || 0, step = 600;
     var longest = Math.max.apply(null, terms.map(function (t) { return t.length; }));
     var overlap = 40 + 4 * longest, wide = Math.max(2 * step, 2 * overlap);
     function attempt(from, to) {
@@ -356,10 +411,10 @@
         return { html: (from + s > 0 ? "…" : "") + highlight(cps, ranges, s, e) + (from + e < len ? "…" : ""), hits: hits };
       });
     }
-    /* the start of the text came with the record: enough when the first hit lies inside it. A hit at folded
-     * position p is shown at p - lag or later. */
+    /* a short record's text came with it; a long one's is read from where its first hit can be shown: a hit
+     * at folded position p is shown at p - lag or later. */
+    if (inline(row)) return attempt(0, len);
     var start = hit.first > 0 ? Math.max(0, hit.first - lag - 60) : 0;
-    if (hit.first < head(row).length - 20 || head(row).length === len) return attempt(0, head(row).length);
     return attempt(start, start + step);
   }
 
@@ -409,9 +464,13 @@
     return facetIndex().then(function () {
       return Promise.all(Object.keys(labels).map(function (kind) {
         if (!(F.facets[kind] || []).length) return [];
-        return load("fc/" + kind).then(function (lists) {
-          return F.facets[kind].map(function (f, k) {
-            var v = decode(lists[k]), id = -1, n = 0;
+        return load("fc/" + kind).then(function (bytes) {
+          var at = 0;
+          return F.facets[kind].map(function (f) {
+            var len = 0, mul = 1, c;  /* each value's list after its length */
+            do { c = bytes[at++]; len += (c & 127) * mul; mul *= 128; } while (c >= 128);
+            var v = decode(bytes, at, at + len), id = -1, n = 0;
+            at += len;
             for (var i = 0; i < v.length; i++) { id += v[i] + 1; if (ids.has(id)) n++; }
             return [kind, String(f[0]), n];
           });
@@ -452,6 +511,98 @@
   }
 
   /* ---- the page ---- */
+  function searchPageUrl(q) {
+    return ROOT + "search/" + (FILE_URLS ? "index.html" : "") + "?q=" + encodeURIComponent(q);
+  }
+  /* Results first: after the status line, a line of tools (sort, export), the facets behind one tap (open on
+   * wide screens), the results; the help after them, folded. Returns the facets' container. */
+  function layout(status, list, params) {
+    var tools = document.createElement("div");
+    tools.id = "fz-tools";
+    tools.className = "fz-tools";
+    tools.hidden = true;
+    var panel = document.createElement("details");
+    panel.className = "fz-facets-panel";
+    panel.id = "fz-facets-panel";
+    panel.innerHTML = '<summary>筛选：年份、地区、主题、文献</summary><div id="fz-facets" class="fz-facets"></div>';
+    var filtered = ["year", "region", "topic", "source"].some(function (k) { return params.get(k); });
+    panel.open = filtered || window.matchMedia("(min-width: 76.25em)").matches;
+    list.parentNode.insertBefore(tools, list);
+    list.parentNode.insertBefore(panel, list);
+    var help = document.querySelector(".fz-search-help");
+    if (help) {
+      var fold = document.createElement("details");
+      fold.className = "fz-search-help-panel";
+      fold.innerHTML = "<summary>检索说明</summary>";
+      list.parentNode.insertBefore(fold, list.nextSibling);
+      fold.appendChild(help);
+    }
+    return panel.querySelector(".fz-facets");
+  }
+  var SORTS = { "": "相关度", date: "日期（早→晚）", "-date": "日期（晚→早）" };
+  /* hits in the order asked for: relevance as found, or by date (records without one last, ties by relevance) */
+  function sortHits(hits, sort) {
+    if (sort !== "date" && sort !== "-date") return Promise.resolve(hits);
+    return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
+      var keyed = hits.map(function (h, k) { return { hit: h, date: rows[k][4] || "", rank: k }; });
+      keyed.sort(function (a, b) {
+        if (!a.date !== !b.date) return a.date ? -1 : 1;
+        var d = a.date < b.date ? -1 : a.date > b.date ? 1 : 0;
+        return (sort === "date" ? d : -d) || a.rank - b.rank;
+      });
+      return keyed.map(function (x) { return x.hit; });
+    });
+  }
+  /* Sort and export of the whole result list (every hit, in the order shown). */
+  function tools(hits, q, params) {
+    var box = document.getElementById("fz-tools");
+    if (!box) return;
+    var sort = params.get("sort") || "";
+    var html = '<label>排序 <select id="fz-sort">';
+    Object.keys(SORTS).forEach(function (k) {
+      html += '<option value="' + k + '"' + (k === sort ? " selected" : "") + ">" + SORTS[k] + "</option>";
+    });
+    html += '</select></label> <span class="fz-export">导出全部结果 <button type="button" data-format="csv">CSV</button> ' +
+      '<button type="button" data-format="json">JSON</button></span>';
+    box.innerHTML = html;
+    box.hidden = !hits.length;
+    box.querySelector("#fz-sort").addEventListener("change", function (ev) {
+      var p = new URLSearchParams(params);
+      if (ev.target.value) p.set("sort", ev.target.value); else p.delete("sort");
+      window.location.search = "?" + p.toString();
+    });
+    box.querySelectorAll("button[data-format]").forEach(function (button) {
+      button.addEventListener("click", function () { exportHits(hits, q, button.getAttribute("data-format")); });
+    });
+  }
+  var CSV_COLUMNS = ["序号", "类型", "标题", "日期", "文献", "命中", "链接"];
+  function csvField(v) {
+    var s = String(v);
+    if (/^[=+\-@\t\r]/.test(s)) s = "'" + s;  /* a spreadsheet must not read a title as a formula */
+    return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+  }
+  function exportHits(hits, q, format) {
+    return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
+      var records = rows.map(function (row, k) {
+        var hash = row[0].indexOf("#"), path = row[0].slice(0, hash);
+        if (FILE_URLS && /\/$/.test(path)) path += "index.html";
+        return { "序号": k + 1, "类型": TYPE_NAMES[row[1]], "标题": row[2], "日期": row[4] || "",
+                 "文献": M.sources[row[3]] || "", "命中": hits[k].hits,
+                 "链接": new URL(ROOT + path + row[0].slice(hash), window.location.href).href };
+      });
+      var text = format === "json" ? JSON.stringify({ query: q, total: hits.length, results: records }, null, 1)
+        : "\ufeff" + [CSV_COLUMNS.join(",")].concat(records.map(function (r) {
+          return CSV_COLUMNS.map(function (c) { return csvField(r[c]); }).join(",");
+        })).join("\r\n") + "\r\n";
+      var a = document.createElement("a");
+      a.href = URL.createObjectURL(new Blob([text], { type: format === "json" ? "application/json" : "text/csv" }));
+      a.download = "方志检索-" + q.replace(/[\\/:*?"<>|\s]+/g, "_").slice(0, 40) + "." + format;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    });
+  }
+
   function run(params) {
     var q = params.get("q") || "";
     var input = document.getElementById("fz-q");
@@ -459,13 +610,12 @@
     var list = document.getElementById("fz-results");
     if (!input || !status || !list) return;
     input.value = q;
-    var facets = document.getElementById("fz-facets");
-    if (!facets) {
-      facets = document.createElement("div");
-      facets.id = "fz-facets";
-      facets.className = "fz-facets";
-      status.parentNode.insertBefore(facets, status);
-    }
+    var form = input.form;
+    if (form) form.addEventListener("submit", function (ev) {  /* on file:// the form's "./" is a folder listing */
+      ev.preventDefault();
+      if (input.value.trim()) window.location.href = searchPageUrl(input.value.trim());
+    });
+    var facets = layout(status, list, params);
     manifest().then(function () {
       var terms = parseQuery(q);
       if (!terms.length) {
@@ -479,7 +629,12 @@
       var filters = { year: params.get("year"), region: params.get("region"), topic: params.get("topic"),
                       source: params.get("source") };
       status.textContent = "检索中…";
-      return search(terms, filters).then(function (hits) { show(hits, terms, filters, q, status, list, facets, params); });
+      return search(terms, filters).then(function (hits) {
+        return sortHits(hits, params.get("sort")).then(function (sorted) {
+          tools(sorted, q, params);
+          show(sorted, terms, filters, q, status, list, facets, params);
+        });
+      });
     }).catch(function (err) {
       status.textContent = String(err && err.message || err);
     });
@@ -557,6 +712,68 @@
     }).catch(function (err) { status.textContent = String(err && err.message || err); });
   }
 
+  /* ---- the header box on every page: answers as you type, Enter opens the full result page ---- */
+  function headerBox() {
+    var inner = document.querySelector(".md-header__inner");
+    if (!inner || document.getElementById("fz-header-q")) return;
+    var form = document.createElement("form");
+    form.className = "fz-header-search";
+    form.setAttribute("role", "search");
+    form.innerHTML = '<input type="search" id="fz-header-q" name="q" placeholder="全文检索" aria-label="全文检索" ' +
+      'autocomplete="off" enterkeyhint="search"><div class="fz-header-results" id="fz-header-results" hidden></div>';
+    var source = inner.querySelector(".md-header__source");
+    inner.insertBefore(form, source);
+    var input = form.querySelector("input"), box = form.querySelector(".fz-header-results"), seq = 0, timer = 0;
+    function close() { box.hidden = true; }
+    function answer() {
+      var q = input.value.trim(), my = ++seq;
+      if (!q) { close(); box.innerHTML = ""; return; }
+      manifest().then(function () {
+        var terms = parseQuery(q);
+        if (!terms.length) return close();
+        return search(terms, {}).then(function (hits) {
+          var first = hits.slice(0, HEADER_FIRST);
+          return Promise.all(first.map(function (h) { return meta(h.id); })).then(function (rows) {
+            var items = rows.map(function (row, k) { return resultItem(row, first[k], terms); });
+            return Promise.all(items.map(function (li, k) { return fillSnippet(li, rows[k], first[k], terms); }))
+              .then(function () {
+                if (my !== seq) return;  /* typed on since */
+                var ol = document.createElement("ol");
+                ol.className = "fz-results";
+                items.forEach(function (li) { ol.appendChild(li); });
+                box.innerHTML = '<div class="fz-header-status" data-total="' + hits.length + '">' +
+                  (hits.length ? "共 " + hits.length + " 条结果" : "没有找到“" + escapeHtml(q) + "”") + "</div>";
+                box.appendChild(ol);
+                if (hits.length > first.length) {
+                  box.insertAdjacentHTML("beforeend", '<a class="fz-header-all" href="' +
+                    escapeHtml(searchPageUrl(q)) + '">查看全部 ' + hits.length + " 条结果 →</a>");
+                }
+                box.setAttribute("data-q", q);
+                box.hidden = false;
+              });
+          });
+        });
+      }).catch(function (err) {
+        box.textContent = String(err && err.message || err);
+        box.hidden = false;
+      });
+    }
+    input.addEventListener("input", function (ev) {
+      if (ev.isComposing) return;  /* an input method is still composing: answer when it is done */
+      clearTimeout(timer);
+      timer = setTimeout(answer, 150);
+    });
+    input.addEventListener("compositionend", function () { clearTimeout(timer); timer = setTimeout(answer, 0); });
+    input.addEventListener("focus", function () { if (box.childNodes.length) box.hidden = false; });
+    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") close(); });
+    document.addEventListener("click", function (ev) { if (!form.contains(ev.target)) close(); });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = input.value.trim();
+      if (q) window.location.href = searchPageUrl(q);
+    });
+  }
+
   /* For tests and tools: every result of a query, as URLs in rank order. */
   window.FangzhiSearch = {
     query: function (q, filters) {
@@ -570,21 +787,28 @@
         });
       });
     },
+    /* the first n results of q (20 if not given) with their snippets, and the exact total: what the search
+     * page shows first (the bench times it) */
+    first: function (q, n) {
+      return manifest().then(function () {
+        var terms = parseQuery(q);
+        if (!terms.length) return { total: 0, results: [] };
+        return search(terms, {}).then(function (hits) {
+          var first = hits.slice(0, n || FIRST);
+          return Promise.all(first.map(function (h) { return meta(h.id); })).then(function (rows) {
+            return Promise.all(rows.map(function (row, k) { return snippet(row, first[k], terms); }))
+              .then(function (snippets) {
+                return { total: hits.length, results: rows.map(function (row, k) {
+                  return { url: row[0], title: row[2], snippet: snippets[k].html };
+                }) };
+              });
+          });
+        });
+      });
+    },
     fold: function (s) { return manifest().then(function () { return fold(s); }); }
   };
 
-  /* Material's header search opens its own overlay when the page URL has ?q=
-   * and deletes q from the URL when the overlay closes. This page owns q: hide
-   * it from Material while Material starts, then put it back. */
-  var initialSearch = window.location.search;
-  if (/[?&]q=/.test(initialSearch) && window.history && window.history.replaceState) {
-    var hidden = new URLSearchParams(initialSearch);
-    hidden.delete("q");
-    var rest = hidden.toString();
-    window.history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
-    window.addEventListener("load", function () {
-      window.history.replaceState(null, "", window.location.pathname + initialSearch + window.location.hash);
-    });
-  }
-  if (document.getElementById("fz-results")) run(new URLSearchParams(initialSearch));
+  headerBox();
+  if (document.getElementById("fz-results")) run(new URLSearchParams(window.location.search));
 })();

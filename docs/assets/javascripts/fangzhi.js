@@ -1,27 +1,10 @@
-/* 方志 site behaviour on every page:
- * - Enter in the header search box opens the full result list (search/?q=…);
+/* 方志 site behaviour on every page (the header search box is fangzhi-search.js):
  * - ?h=TERM in a page URL highlights the term inside the record the anchor
  *   points at (or the whole page) and scrolls to it, matching as the search
  *   does (whitespace, zero-width characters, NFKC, case ignored).
  */
 (function () {
   "use strict";
-
-  function base() {
-    var cfg = document.getElementById("__config");
-    try { return JSON.parse(cfg.textContent).base.replace(/\/?$/, "/"); } catch (e) { return "./"; }
-  }
-
-  document.addEventListener("keydown", function (ev) {
-    var t = ev.target;
-    if (ev.key !== "Enter" || !t || !t.classList || !t.classList.contains("md-search__input")) return;
-    var q = t.value.trim();
-    if (!q) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    window.location.href = base() + "search/" + (window.location.protocol === "file:" ? "index.html" : "") +
-      "?q=" + encodeURIComponent(q);
-  }, true);
 
   /* Folding as in the search (builder/search/index.py): segments (a code point and the combining marks
    * after it), each NFKC, lower case, whitespace and invisible characters removed (fangzhi-fold.js).
