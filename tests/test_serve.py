@@ -141,9 +141,9 @@ def test_a_correction_shows_on_the_open_page_by_itself(live, browser):
     saved = time.monotonic()
     # no goto, no reload here: MkDocs' livereload reloads the page once the rebuild is done (the load event
     # is awaited, not only the new text: on a loaded machine the text can show before the event is delivered)
-    with page.expect_event("load", timeout=VISIBLE_TIMEOUT * 1000):
-        with (project / "site_config" / "corrections.yml").open("a", encoding="utf-8") as f:
-            f.write(CORRECTION)
+    with page.expect_event("load", timeout=VISIBLE_TIMEOUT * 1000), \
+            (project / "site_config" / "corrections.yml").open("a", encoding="utf-8") as f:
+        f.write(CORRECTION)
     page.wait_for_function("!!document.body && document.body.innerText.includes('大程度解决')", timeout=VISIBLE_TIMEOUT * 1000)
     seconds = time.monotonic() - saved
     assert loads and loads[-1].endswith(PAGE)  # reloaded in place, by the page itself
