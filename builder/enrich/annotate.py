@@ -367,9 +367,14 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
     """The classifier's topic (and the taxonomy's cue-word one after it) for each pending record."""
     if not pending or classifier is None:
         return
-    predicted = classifier.predict([t for _, t in pending], top=1)
-    for (node, text), topics in zip(pending, predicted):
-        node.topics = _unique([*topics, *taxonomy.from_text(text)[:1]])
+    for (node, _), topics in zip(pending, event_topics([t for _, t in pending], taxonomy, classifier)):
+        node.topics = topics
+
+
+def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier) -> list[list[str]]:
+    """Topics of records that carry no yearbook heading (events, report sections)."""
+    predicted = classifier.predict(texts, top=1)
+    return [_unique([*topics, *taxonomy.from_text(text)[:1]]) for text, topics in zip(texts, predicted)]
 
 
 def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
