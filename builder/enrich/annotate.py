@@ -251,6 +251,28 @@ class Gazetteer:
 # ---------------------------------------------------------------------------
 
 
+# Words that, right after a body's name, make it a person's office: ``市人大常委会主任主持…`` is
+# a person chairing a meeting, not the 人大 acting; ``市委书记…`` is not the 市委.
+OFFICES = ("主任", "副主任", "主席", "副主席", "书记", "副书记", "第一书记", "部长", "副部长", "局长", "副局长",
+           "院长", "副院长", "检察长", "副检察长", "庭长", "理事长", "副理事长", "会长", "副会长", "委员", "常委",
+           "党组", "秘书长", "司令", "副司令", "政委", "巡视员", "厅长", "副厅长", "处长", "所长", "站长", "组长",
+           "总指挥", "副总指挥", "指挥长", "负责人", "领导", "一行", "干部", "监察专员", "行长", "署长")
+ACTOR_WITHIN = 16  # a body acts when its name starts this close to the record's beginning (its subject)
+CUE_LEAD = 1.5  # category words decide when their topic outscores the next by this factor
+CLASSIFIER_MARGIN = 0.3  # the classifier is confident when its best topic leads the next by this much
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+
+
+def _t2s() -> object | None:
+    """OpenCC's traditional→simplified converter (the taxonomy's words are simplified)."""
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a dependency of Fangzhi
+        return None
+    return opencc.OpenCC("t2s")
+
+
 @dataclass
 class Taxonomy:
     topics: list[Topic]
@@ -260,6 +282,10 @@ class Taxonomy:
     _firsts: frozenset[str] = field(init=False, repr=False)
     _empty_cues: list[tuple[str, str]] = field(init=False, repr=False)  # an empty word is "in" every text
     _title_topic: dict[str, str | None] = field(init=False, repr=False, default_factory=dict)  # from_path, memoised
+    _body_topic: dict[str, str] = field(init=False, repr=False)
+    _bodies: re.Pattern[str] | None = field(init=False, repr=False)
+    _offices: re.Pattern[str] = field(init=False, repr=False)
+    _fold: object | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         self.by_category = {}
@@ -274,6 +300,14 @@ class Taxonomy:
                 else:
                     self._empty_cues.append((t.id, kw))
         self._firsts = frozenset(self._cues)
+        self._body_topic = {}
+        for t in self.topics:
+            for body in t.bodies:
+                if compact(body):
+                    self._body_topic.setdefault(compact(body), t.id)
+        names = sorted(self._body_topic, key=lambda b: (-len(b), b))  # the longest name at each position
+        self._bodies = re.compile("|".join(map(re.escape, names))) if names else None
+        self._offices = re.compile("|".join(map(re.escape, sorted(OFFICES, key=len, reverse=True))))
 
     def from_path(self, path: tuple[str, ...]) -> list[str]:
         """Topics from the yearbook's own labels, innermost first."""
@@ -286,8 +320,8 @@ class Taxonomy:
                 out.append(tid)
         return out[:2]
 
-    def from_text(self, text: str, limit: int = 3) -> list[str]:
-        """Topics by their cue words: each occurrence scores the word's length."""
+    def cue_scores(self, text: str) -> dict[str, int]:
+        """Each topic's cue-word score in ``text``: each occurrence scores the word's length."""
         scores: dict[str, int] = {}
         for first in self._firsts.intersection(text):  # only words whose first character is in the text
             for tid, kw in self._cues[first]:
@@ -296,7 +330,47 @@ class Taxonomy:
                     scores[tid] = scores.get(tid, 0) + n * len(kw)
         for tid, _ in self._empty_cues:
             scores[tid] = scores.get(tid, 0)
+        return scores
+
+    def from_text(self, text: str, limit: int = 3) -> list[str]:
+        """Topics by their cue words, the highest score first."""
+        scores = self.cue_scores(text)
         return [tid for tid, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    def fold(self, text: str) -> str:
+        """``text`` compacted and in simplified characters, as the taxonomy's words are written."""
+        if self._fold is None:
+            self._fold = _t2s() or False
+        text = compact(text)
+        return self._fold.convert(text) if self._fold else text  # type: ignore[attr-defined]
+
+    def from_actor(self, text: str) -> str | None:
+        """The topic of the body that opens ``text`` (folded) as its subject: a body named in the first
+        clause, starting within ``ACTOR_WITHIN`` characters, and not followed by an office (a person)."""
+        if self._bodies is None:
+            return None
+        clause = _CLAUSE_END.split(text, 1)[0][: ACTOR_WITHIN + 12]
+        for m in self._bodies.finditer(clause):
+            if m.start() >= ACTOR_WITHIN:
+                break
+            if self._offices.match(clause, m.end()):
+                continue
+            return self._body_topic[m.group()]
+        return None
+
+    def from_words(self, text: str) -> tuple[str | None, dict[str, float]]:
+        """The topic the category words of ``text`` (folded) point to, if one leads clearly, and every
+        topic's score (the first sentence counts twice: it says what the record is about)."""
+        first = _SENTENCE_END.split(text, 1)[0]
+        scores: dict[str, float] = dict(self.cue_scores(text))
+        for tid, v in self.cue_scores(first).items():
+            scores[tid] = scores.get(tid, 0) + v
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][1] <= 0:
+            return None, scores
+        if len(ranked) == 1 or ranked[0][1] >= CUE_LEAD * ranked[1][1]:
+            return ranked[0][0], scores
+        return None, scores
 
 
 Pending = list[tuple[Event | Entry | Section, str]]  # records waiting for the classifier, with its input
@@ -347,7 +421,7 @@ def _label_topics(labelled: Labelled, taxonomy: Taxonomy, classifier: TopicClass
         elif classifier is not None and classifier.trained and (text or title):
             pending.append((node, example_text(title, text)))
         else:
-            node.topics = taxonomy.from_text(f"{title} {text}")[:2]
+            node.topics = event_topics([example_text(title, text)], taxonomy, None)[0]
     return pending
 
 
@@ -371,10 +445,34 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
         node.topics = topics
 
 
-def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier) -> list[list[str]]:
-    """Topics of records that carry no yearbook heading (events, report sections)."""
-    predicted = classifier.predict(texts, top=1)
-    return [_unique([*topics, *taxonomy.from_text(text)[:1]]) for text, topics in zip(texts, predicted)]
+def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[list[str]]:
+    """Topics of records that carry no yearbook heading (events, report sections), from what the
+    text says first: the body that opens it (``Taxonomy.from_actor``), else its category words when
+    they point clearly to one topic (``Taxonomy.from_words``), else the classifier when it is
+    confident (its best topic leads the next by ``CLASSIFIER_MARGIN``). When none of them decides,
+    the record gets no topic rather than a guess."""
+    folded = [taxonomy.fold(t) for t in texts]
+    out: list[list[str]] = [[] for _ in texts]
+    ask: list[int] = []
+    words: list[dict[str, float]] = [{} for _ in texts]
+    for i, text in enumerate(folded):
+        actor = taxonomy.from_actor(text)
+        if actor:
+            out[i] = [actor]
+            continue
+        cue, words[i] = taxonomy.from_words(text)
+        if cue:
+            out[i] = [cue]
+        else:
+            ask.append(i)
+    if classifier is not None and classifier.trained and ask:
+        predicted = classifier.predict([folded[i] for i in ask], top=2, margin=CLASSIFIER_MARGIN)
+        for i, best in zip(ask, predicted):
+            if len(best) == 1:
+                out[i] = best
+            elif best and words[i].get(best[0], 0) >= words[i].get(best[1], 0) and words[i].get(best[0]):
+                out[i] = best[:1]  # the classifier hesitates, the text's words side with its first choice
+    return out
 
 
 def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[str], list[str]]:
