@@ -261,6 +261,13 @@ ACTOR_WITHIN = 16  # a body acts when its name starts this close to the record's
 CUE_LEAD = 1.5  # category words decide when their topic outscores the next by this factor
 CLASSIFIER_MARGIN = 0.3  # the classifier is confident when its best topic leads the next by this much
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
+# before a body, these make it an object, a partner or a place, not the subject of the record
+_NOT_SUBJECT = re.compile(r"与|向|对|和|同|给|将|把|被|由|在|到|赴|召开|举行|举办|会见|参加|出席|获|联合|率|带领")
+# a leading clause of purpose or circumstance: the subject follows it
+_LEADING = re.compile(r"为|在.*之际|根据|按照|围绕|面对|结合|由.*(?:主办|承办|举办|组织)")
+_MEETING = re.compile(r"(?:召开|举行)(?:了)?(.{2,32}?)(?:会议|大会|座谈会|推进会|动员会|全会|讲用会)")
+_HONOUR = re.compile(r"荣誉称号|(?:评为|授予|命名为|荣获|获评|表彰).{0,24}(?:先进|模范|标兵|劳动模范)|"
+                     r"(?:先进|模范|劳动模范).{0,12}(?:表彰|记功)|记功|表彰(?:了|大会)")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 
 
@@ -285,6 +292,7 @@ class Taxonomy:
     _body_topic: dict[str, str] = field(init=False, repr=False)
     _bodies: re.Pattern[str] | None = field(init=False, repr=False)
     _offices: re.Pattern[str] = field(init=False, repr=False)
+    _titles: re.Pattern[str] = field(init=False, repr=False)
     _fold: object | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -308,6 +316,7 @@ class Taxonomy:
         names = sorted(self._body_topic, key=lambda b: (-len(b), b))  # the longest name at each position
         self._bodies = re.compile("|".join(map(re.escape, names))) if names else None
         self._offices = re.compile("|".join(map(re.escape, sorted(OFFICES, key=len, reverse=True))))
+        self._titles = re.compile(f"(?:(?:{self._bodies.pattern if self._bodies else '(?!)'})+)(?:{self._offices.pattern})")
 
     def from_path(self, path: tuple[str, ...]) -> list[str]:
         """Topics from the yearbook's own labels, innermost first."""
@@ -344,19 +353,58 @@ class Taxonomy:
         text = compact(text)
         return self._fold.convert(text) if self._fold else text  # type: ignore[attr-defined]
 
-    def from_actor(self, text: str) -> str | None:
-        """The topic of the body that opens ``text`` (folded) as its subject: a body named in the first
-        clause, starting within ``ACTOR_WITHIN`` characters, and not followed by an office (a person)."""
+    def _subject(self, clause: str, *, anywhere: bool = False) -> str | None:
+        """The topic of the body that is the subject of ``clause``: named within ``ACTOR_WITHIN``
+        characters (``anywhere``: at any place) after nothing but a place name, and not followed by
+        an office (then it names a person). Of bodies named one after the other (区委政法委员会,
+        市委统战部) the last, the most particular, is the one."""
         if self._bodies is None:
             return None
-        clause = _CLAUSE_END.split(text, 1)[0][: ACTOR_WITHIN + 12]
+        found = None
+        end = -1
         for m in self._bodies.finditer(clause):
-            if m.start() >= ACTOR_WITHIN:
+            if not anywhere and m.start() >= ACTOR_WITHIN:
                 break
-            if self._offices.match(clause, m.end()):
-                continue
-            return self._body_topic[m.group()]
-        return None
+            if m.start() == end and found is not None:  # the next body of a chain
+                found = m
+            elif found is not None:
+                break
+            elif not anywhere and _NOT_SUBJECT.search(clause, 0, m.start()):
+                break
+            else:
+                found = m
+            end = m.end()
+            if self._offices.match(clause, end):  # a person's office: the chain names a person
+                found = None
+                end = -1
+        if found is None or (not anywhere and clause[end:end + 1] in ("与", "和", "同", "、")):
+            return None  # several bodies act together (县委、县政府…, 市政府与…大学…): the words decide
+        return self._body_topic[found.group()]
+
+    def untitled(self, text: str) -> str:
+        """``text`` without the offices of the people it names (市人大常委会主任, 市委书记): their
+        words say who was there, not what the record is about."""
+        if self._bodies is None:
+            return text
+        return self._titles.sub("", text)
+
+    def from_actor(self, text: str) -> str | None:
+        """What the opening of ``text`` (folded) says the record is: an honour (荣誉称号, 被评为…先进),
+        a meeting named after a body or a field (召开市委常委会会议, 召开全县农村工作会议), or the act
+        of the body that is its subject (市人大常委会召开…, 区妇联组织…, 县人民政府公安局成立)."""
+        sentence = _SENTENCE_END.split(text, 1)[0]
+        if _HONOUR.search(sentence):
+            return "rongyu"
+        meeting = _MEETING.search(sentence)
+        if meeting:  # its name: the field it is about (区委经济工作会议) first, else the body that holds it
+            name = meeting.group(0)[2:]
+            topic = self.from_words(self.untitled(name))[0] or self._subject(name, anywhere=True)
+            if topic:
+                return topic
+        clauses = _CLAUSE_END.split(sentence)
+        while len(clauses) > 1 and _LEADING.match(clauses[0]):  # 为进一步…，在…之际，由…主办的…
+            clauses = clauses[1:]
+        return self._subject(clauses[0][: ACTOR_WITHIN + 16])
 
     def from_words(self, text: str) -> tuple[str | None, dict[str, float]]:
         """The topic the category words of ``text`` (folded) point to, if one leads clearly, and every
@@ -460,7 +508,7 @@ def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifi
         if actor:
             out[i] = [actor]
             continue
-        cue, words[i] = taxonomy.from_words(text)
+        cue, words[i] = taxonomy.from_words(taxonomy.untitled(text))
         if cue:
             out[i] = [cue]
         else:
