@@ -135,7 +135,7 @@ def entry_accuracy(archive: Archive) -> None:
         for entry in doc.entries():
             gold = taxonomy.from_path(entry.path)
             if gold:
-                text = example_text(entry.title, entry.full_text)
+                text = taxonomy.for_classifier(example_text(entry.title, entry.full_text))
                 rows.append((text, gold, doc.source.id))
     folds = [int(hashlib.sha1(r[0].encode("utf-8")).hexdigest(), 16) % 5 for r in rows]
     hits = hits_any = kw_hits = kw_any = 0

