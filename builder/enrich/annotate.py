@@ -266,7 +266,10 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 _NOT_SUBJECT = re.compile(r"与|向|对|和|同|给|将|把|被|由|在|到|赴|召开|举行|举办|会见|参加|出席|获|联合|率|带领")
 # a leading clause of purpose or circumstance: the subject follows it
 _LEADING = re.compile(r"为|在.*之际|根据|按照|围绕|面对|结合|由.*(?:主办|承办|举办|组织)")
-_MEETING = re.compile(r"(?:召开|举行)(?:了)?(.{2,32}?)(?:会议|大会|座谈会|推进会|动员会|全会|讲用会)")
+_MEETING = re.compile(r"(?:召开|举行)(?:了)?(.{2,32}?)(?:会议|大会|座谈会|推进会|动员会|全会|讲用会)"
+                      r"|^(.{2,32}?(?:会议|大会|座谈会|推进会|全会))(?:在.{1,16})?(?:召开|举行|开幕)")
+# a change of name or of rank of a unit (改郪县为新城县, 洵阳县属之): 建置沿革
+_DIVISION = re.compile(r"改\w{1,6}?(?:县|州|郡|府|乡|镇|区|市)为|属之|析置|始置|置\w{1,4}县")
 _HONOUR = re.compile(r"荣誉称号|(?:评为|授予|命名为|荣获|获评|表彰).{0,24}(?:先进|模范|标兵|劳动模范)|"
                      r"(?:先进|模范|劳动模范).{0,12}(?:表彰|记功)|记功|表彰(?:了|大会)")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
@@ -370,9 +373,7 @@ class Taxonomy:
                 break
             if m.start() == end and found is not None:  # the next body of a chain
                 found = m
-            elif found is not None:
-                break
-            elif not anywhere and _NOT_SUBJECT.search(clause, 0, m.start()):
+            elif found is not None or not anywhere and _NOT_SUBJECT.search(clause, 0, m.start()):
                 break
             else:
                 found = m
@@ -410,15 +411,17 @@ class Taxonomy:
         sentence = _SENTENCE_END.split(text, 1)[0]
         if _HONOUR.search(sentence):
             return "rongyu"
+        if _DIVISION.search(sentence) and "gaimao" in self._index:
+            return "gaimao"
         meeting = _MEETING.search(sentence)
         if meeting:  # its name: the field it is about (区委经济工作会议) first, else the body that holds it
-            name = meeting.group(0)[2:]
-            topic = self.from_words(self.untitled(name))[0] or self._subject(name, anywhere=True)
+            name = meeting.group(0)[2:] if meeting.group(1) else meeting.group(2)
+            topic = self.from_words(name)[0] or self._subject(name, anywhere=True)
             if topic:
                 return topic
         clauses = _CLAUSE_END.split(sentence)
-        while len(clauses) > 1 and _LEADING.match(clauses[0]):  # 为进一步…，在…之际，由…主办的…
-            clauses = clauses[1:]
+        if _LEADING.match(clauses[0]):  # 为进一步…，…，区科协联合…: the subject follows
+            return next(filter(None, (self._subject(c[: ACTOR_WITHIN + 16]) for c in clauses[1:6])), None)
         return self._subject(clauses[0][: ACTOR_WITHIN + 16])
 
     def from_words(self, text: str) -> tuple[str | None, dict[str, float]]:
@@ -520,11 +523,10 @@ def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifi
     words: list[dict[str, float]] = [{} for _ in texts]
     for i, text in enumerate(folded):
         actor = taxonomy.from_actor(text)
+        cue, words[i] = taxonomy.from_words(taxonomy.untitled(text))
         if actor:
             out[i] = [actor]
-            continue
-        cue, words[i] = taxonomy.from_words(taxonomy.untitled(text))
-        if cue:
+        elif cue:
             out[i] = [cue]
         else:
             ask.append(i)
