@@ -297,7 +297,7 @@ class Taxonomy:
     _index: dict[str, int] = field(init=False, repr=False)
     _bodies: re.Pattern[str] | None = field(init=False, repr=False)
     _offices: re.Pattern[str] = field(init=False, repr=False)
-    _titles: re.Pattern[str] = field(init=False, repr=False)
+    _body_lengths: list[int] = field(init=False, repr=False)
     _fold: object | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
@@ -322,7 +322,7 @@ class Taxonomy:
         names = sorted(self._body_topic, key=lambda b: (-len(b), b))  # the longest name at each position
         self._bodies = re.compile("|".join(map(re.escape, names))) if names else None
         self._offices = re.compile("|".join(map(re.escape, sorted(OFFICES, key=len, reverse=True))))
-        self._titles = re.compile(f"(?:(?:{self._bodies.pattern if self._bodies else '(?!)'})+)(?:{self._offices.pattern})")
+        self._body_lengths = sorted({len(b) for b in self._body_topic}, reverse=True)
 
     def from_path(self, path: tuple[str, ...]) -> list[str]:
         """Topics from the yearbook's own labels, innermost first."""
@@ -387,10 +387,24 @@ class Taxonomy:
 
     def untitled(self, text: str) -> str:
         """``text`` without the offices of the people it names (市人大常委会主任, 市委书记): their
-        words say who was there, not what the record is about."""
-        if self._bodies is None:
+        words say who was there, not what the record is about. Each office found is taken out with
+        the chain of bodies just before it (read backwards: offices are few, bodies many)."""
+        if not self._body_lengths:
             return text
-        return self._titles.sub("", text)
+        out: list[str] = []
+        last = 0
+        for m in self._offices.finditer(text):
+            start = m.start()
+            while start > last:
+                n = next((n for n in self._body_lengths if text[max(start - n, 0):start] in self._body_topic), 0)
+                if not n or start - n < last:
+                    break
+                start -= n
+            if start < m.start():
+                out.append(text[last:start])
+                last = m.end()
+        out.append(text[last:])
+        return "".join(out)
 
     def for_classifier(self, text: str, folded: str | None = None) -> str:
         """What the classifier reads of a record's ``text``: folded (``fold``), after one mark for
