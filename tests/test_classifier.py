@@ -22,7 +22,8 @@ def test_held_out_accuracy_one_fold():
     rows = []
     for doc in archive.documents:
         assign_ids(doc)
-        rows += [(example_text(e.title, e.full_text), taxonomy.from_path(e.path)) for e in doc.entries()]
+        rows += [(taxonomy.for_classifier(example_text(e.title, e.full_text)), taxonomy.from_path(e.path))
+                 for e in doc.entries()]
     rows = [r for r in rows if r[1]]
     held_out = [int(hashlib.sha1(r[0].encode("utf-8")).hexdigest(), 16) % 5 == 0 for r in rows]
     train = [r for r, h in zip(rows, held_out) if not h]

@@ -21,7 +21,7 @@ GENRES = ("chronicle", "yearbook", "report")
 SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "content_year", "content_month",
                  "era", "publisher", "editor", "edition", "date", "speaker", "complete", "description", "inferred", "encoding")
 REGION_FIELDS = ("id", "name", "level", "parent", "aliases", "code", "valid_from", "valid_to", "history", "successor")
-TOPIC_FIELDS = ("id", "name", "keywords", "categories", "description")
+TOPIC_FIELDS = ("id", "name", "keywords", "categories", "bodies", "description")
 CORRECTION_FIELDS = ("source", "line", "context", "wrong", "right", "note")
 LICENCE_FIELDS = ("name", "url", "note")
 
@@ -150,6 +150,7 @@ def load_topics(path: Path) -> list[Topic]:
             name=r.str("name"),
             keywords=r.strs("keywords"),
             categories=r.strs("categories"),
+            bodies=r.strs("bodies"),
             description=r.str("description", required=False),
         )
         for r in readers

@@ -4,8 +4,9 @@ Yearbooks file every 条目 under a 部类/类目 and 分目; ``site_config/topi
 maps those headings onto the archive's taxonomy, which turns each 条目 into a
 labelled example (the innermost heading that maps wins). A linear SVM over
 character 1–3-grams learns from them and labels what carries no heading of its
-own: chronicle events and report sections. ``bench/classifier.py`` measures it
-on held-out 条目.
+own (chronicle events and report sections) when what the text says does not
+decide and the SVM is confident (builder/enrich/annotate.py, ``event_topics``).
+``bench/classifier.py`` measures it on held-out 条目 and on hand-labelled events.
 
 The features are TF-IDF weights (sublinear term frequency, smoothed IDF, rows
 scaled to unit length) of the 50,000 most frequent character 1–3-grams. They

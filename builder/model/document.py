@@ -76,6 +76,7 @@ class Topic:
     name: str
     keywords: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # yearbook 类目/部类 names that map onto this topic
+    bodies: tuple[str, ...] = ()  # bodies whose own acts (a record that opens with one) belong to this topic
     description: str = ""
 
 
