@@ -24,7 +24,8 @@ def test_chinese_numbers():
 def test_officials_with_titles_are_people(rules):
     text = "区委书记宋晓东、区委副书记、区长刘占禄、区人大常委会主任徐国庆、区政协主席齐杰出席。"
     people = {m.name: dict(m.attrs)["office"] for m in find_people(text, rules)}
-    assert people == {"宋晓东": "区委书记", "刘占禄": "区长", "徐国庆": "区人大常委会主任", "齐杰": "区政协主席"}
+    # offices joined by 、 before one name are all his (issue 13: 党委书记、局长×××)
+    assert people == {"宋晓东": "区委书记", "刘占禄": "区委副书记、区长", "徐国庆": "区人大常委会主任", "齐杰": "区政协主席"}
 
 
 def test_past_office_and_split_names(rules):

@@ -1,0 +1,279 @@
+"""Officials named with their office: ``区委书记张晓明``, ``党委书记、局长李明同志``,
+``副市长王东方、李强出席``, ``杨春芳任分区司令员``, ``选举王选文为县长``, ``市长 刘凤海``.
+
+A name counts only where the text gives an office with it; private persons (困难户,
+offenders) never are, so they get no page. What is an office is data
+(``site_config/entities.yml`` ``offices``); where a name ends is read from jieba's
+part-of-speech tagger (``jieba.posseg``, already the search's segmenter): its ``nr``
+tag marks a personal name, and its segmentation tells ``市长王家瑞会见`` (王家瑞 + 会见)
+from ``县长王强调研`` (王强 + 调研), which no list of "words that follow a name" can.
+Surnames are the first characters of the personal names in jieba's own dictionary
+(``surnames_from_jieba``), plus any the editors add in entities.yml: no hand-typed list
+of people. Text in traditional characters is read through OpenCC's t2s (same length,
+so positions and the printed name stay those of the text).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.config.entities import NAME_END
+from builder.sources.normalise import compact
+
+if TYPE_CHECKING:
+    from builder.config.entities import EntityRules
+    from builder.enrich.entities import Mention
+
+SURNAME_MIN_NAMES = 3  # a character begins at least this many personal names in jieba's dictionary
+OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
+WINDOW = 10  # characters after an office that jieba reads to find where the name ends
+
+# where an office's qualifier starts: punctuation, a date, a bullet, or a word that is not part of an office
+_OFFICE_STOP = re.compile(
+    r"[，,。；;：:、“”‘’\"'（）()《》〈〉「」【】\[\]\s\d△▲•·●■◆□○—\-]|[年月日号]|(?<!中)共"
+    r"|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|同|时任|以|据|会见|陪同|带领|率领|率|邀请|召开|出席"
+    r"|主持|听取|视察|看望|慰问|接见|宴请|会同|受|到|赴|给|电|致|等|后|前|并|即|又|再|也|均|就|从|免去|选举|当选"
+)
+# jieba tags that never stand for a name's second half (prepositions, conjunctions, particles, adverbs …)
+_NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f")
+_APPOINT_BEFORE = ("选举", "任命", "推选", "补选", "提名", "决定", "同意", "聘任", "聘请", "批准", "委任", "派遣")
+_APPOINT_VERB = r"当选为|当选|兼任|担任|出任|接任|升任|调任|改任|代理|任|为"
+
+
+@dataclass(frozen=True)
+class _Tok:
+    word: str
+    flag: str
+    start: int
+
+
+@lru_cache(maxsize=1)
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+@lru_cache(maxsize=1)
+def surnames_from_jieba() -> frozenset[str]:
+    """The characters that begin at least ``SURNAME_MIN_NAMES`` two- or three-character personal
+    names (tag ``nr``) in jieba's dictionary: a surname list from a maintained dataset."""
+    import jieba
+
+    counts: Counter[str] = Counter()
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) in (2, 3):
+                counts[parts[0][0]] += 1
+    return frozenset(c for c, n in counts.items() if n >= SURNAME_MIN_NAMES)
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's dictionary words with their tags (a word of the dictionary that is not a name is no name)."""
+    return _jieba().dt.word_tag_tab
+
+
+@lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified characters, character for character (unchanged where t2s would change its length)."""
+    out = _t2s().convert(text)
+    return out if len(out) == len(text) else text
+
+
+def _tokens(text: str, start: int, end: int) -> list[_Tok]:
+    """jieba's words and tags of ``text[start:end]``, with where each starts in ``text``."""
+    out, pos = [], start
+    for word, flag in _cut(text[start:end]):
+        out.append(_Tok(word, flag, pos))
+        pos += len(word)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _cut(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((pair.word, pair.flag) for pair in _jieba().lcut(text))
+
+
+@dataclass(frozen=True)
+class _Names:
+    """What the finder needs from the rules, compiled once per rules object."""
+
+    office: re.Pattern[str]  # any office title
+    office_end: re.Pattern[str]  # a text ending in an office title
+    appointment: re.Pattern[str]  # NAME 任/为/当选 OFFICE
+    surnames: frozenset[str]
+    name_end: re.Pattern[str]
+
+
+_COMPILED: dict[int, tuple[EntityRules, _Names]] = {}
+
+
+def _compiled(rules: EntityRules) -> _Names | None:
+    hit = _COMPILED.get(id(rules))
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    if not rules.offices:
+        return None
+    titles = "|".join(sorted(map(re.escape, rules.offices), key=len, reverse=True))
+    names = _Names(
+        office=re.compile(rf"(?:{titles})"),
+        office_end=re.compile(rf"(?:{titles})$"),
+        appointment=re.compile(
+            rf"(?:(?<=[，,。；;：:、\s])|^|(?<={'|'.join(_APPOINT_BEFORE)}))"
+            rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<verb>{_APPOINT_VERB})"
+            rf"(?P<office>[\u4e00-\u9fff（）()]{{0,24}}?(?:{titles}))(?=[，,。；;、：:\s（(]|职务|$)"
+        ),
+        surnames=surnames_from_jieba() | frozenset(rules.surnames),
+        name_end=re.compile(NAME_END),
+    )
+    _COMPILED.clear()  # one archive's rules at a time
+    _COMPILED[id(rules)] = (rules, names)
+    return names
+
+
+def _qualifier_start(s: str, start: int) -> int:
+    """Where the office that ends its title at ``start`` begins: back to the nearest stop."""
+    lo = max(0, start - OFFICE_PREFIX)
+    cut = lo
+    for m in _OFFICE_STOP.finditer(s, lo, start):
+        cut = m.end()
+    return cut
+
+
+def _office_back(s: str, qstart: int, names: _Names) -> int:
+    """Extend an office back over offices joined to it by 、 (``党委书记、局长``, ``市委常委、常务副市长``)."""
+    for _ in range(4):
+        if qstart < 2 or s[qstart - 1] != "、":
+            break
+        prev = _qualifier_start(s, qstart - 1)
+        segment = s[prev : qstart - 1]
+        if not segment or not names.office_end.search(segment):
+            break
+        qstart = prev
+    return qstart
+
+
+def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) -> int:
+    """The length of the personal name that starts at ``at`` (0: none); ``toks``: jieba's
+    tokens of the text from ``at`` on, if the caller has them."""
+    if toks is None:
+        toks = _tokens(s, at, min(len(s), at + WINDOW))
+    if not toks:
+        return 0
+    t1 = toks[0]
+    t2 = toks[1] if len(toks) > 1 else None
+    if t1.flag.startswith("nr") and 2 <= len(t1.word) <= 4 and t1.word[0] in names.surnames:
+        return len(t1.word)
+    if (len(t1.word) == 1 and t1.word in names.surnames and t2 is not None and 1 <= len(t2.word) <= 2
+            and not t2.flag.startswith(_NOT_GIVEN_NAME) and _name_ends(s, at + 1 + len(t2.word), names, toks[2:])):
+        return 1 + len(t2.word)
+    if (2 <= len(t1.word) <= 3 and t1.word[0] in names.surnames and t1.word not in _word_tags()
+            and _name_ends(s, at + len(t1.word), names, toks[1:])):
+        return len(t1.word)
+    return 0
+
+
+def _name_ends(s: str, at: int, names: _Names, rest: list[_Tok]) -> bool:
+    """A name may end at ``at``: punctuation, the end, a word that follows names, or a word of
+    two or more characters or a verb (``rest``: jieba's tokens from ``at`` on, possibly cut short)."""
+    if at >= len(s) or names.name_end.match(s, at):
+        return True
+    if not rest or rest[0].start != at or at + len(rest[0].word) >= min(len(s), rest[-1].start + len(rest[-1].word)):
+        rest = _tokens(s, at, min(len(s), at + 4))
+    return bool(rest) and (len(rest[0].word) >= 2 or rest[0].flag.startswith(("v", "p")))
+
+
+def _more_names(s: str, at: int, names: _Names) -> list[tuple[int, int]]:
+    """Names listed after the first under one office: ``副市长王东方、李强出席`` → 李强."""
+    out = []
+    while at < len(s) and s[at] == "、":
+        toks = _tokens(s, at + 1, min(len(s), at + 1 + WINDOW))
+        if not toks or not toks[0].flag.startswith("nr") or not 2 <= len(toks[0].word) <= 3:
+            break
+        if toks[0].word[0] not in names.surnames:
+            break
+        end = at + 1 + len(toks[0].word)
+        if end < len(s) and not (s[end] in "、，,。；;" or names.name_end.match(s, end)):
+            break
+        out.append((at + 1, end))
+        at = end
+    return out
+
+
+def _bad_name(name: str, rules: EntityRules, names: _Names) -> bool:
+    return name in rules.not_names or bool(names.office_end.search(name)) or not re.fullmatch(r"[\u4e00-\u9fff]+", name)
+
+
+def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list[tuple[int, Mention]]:
+    """Every official named with an office in ``text``, with where the name starts (in the
+    compacted text), in text order: an office right before the name (and the names listed
+    after it with 、), or a name appointed to an office (``X任Y``, ``选举X为Y``)."""
+    from builder.enrich.entities import Mention
+
+    names = _compiled(rules)
+    if names is None:
+        return []
+    original = text if compacted else compact(text)
+    s = simplified(original)
+    found: dict[int, tuple[int, str, bool]] = {}  # name start -> (end, office, past)
+
+    for m in names.office.finditer(s):
+        at = m.end()
+        if at >= len(s) or at in found or s[at] not in names.surnames:  # the quick test first: no jieba
+            continue
+        toks = _tokens(s, max(0, m.start() - 4), min(len(s), at + WINDOW))
+        after = [t for t in toks if t.start >= at]
+        if not after or after[0].start != at:  # the title is part of a longer word (委员会, 书记处, 主任委员)
+            continue
+        length = _name_after(s, at, names, after)
+        if not length:
+            continue
+        qstart = _office_back(s, _qualifier_start(s, m.start()), names)
+        office = original[qstart:at]
+        past = "时任" in s[max(0, qstart - 4) : qstart]
+        found[at] = (at + length, office, past)
+        for start, end in _more_names(s, at + length, names):
+            found.setdefault(start, (end, office, past))
+
+    for m in names.appointment.finditer(s):
+        start = m.start("name")
+        if s[start] not in names.surnames or start in found or any(a < start < e for a, (e, _, _) in found.items()):
+            continue
+        length = _name_after(s, start, names)
+        if length != len(m.group("name")):
+            continue
+        office = original[m.start("office") : m.end("office")]
+        end = m.end("office")
+        while end < len(s) and s[end] == "、":  # 任保定市委委员、书记
+            nxt = re.match(r"[\u4e00-\u9fff]{1,16}", s[end + 1 :])
+            if not nxt or not names.office_end.search(nxt.group()):
+                break
+            office += "、" + original[end + 1 : end + 1 + nxt.end()]
+            end += 1 + nxt.end()
+        found[start] = (start + length, office, False)
+
+    out = []
+    for start in sorted(found):
+        end, office, past = found[start]
+        name = original[start:end]
+        if _bad_name(name, rules, names):
+            continue
+        attrs = (("office", office),) + ((("past", "时任"),) if past else ())
+        out.append((start, Mention("person", name, name, original[start:end], attrs)))
+    return out
