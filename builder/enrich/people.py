@@ -31,13 +31,14 @@ if TYPE_CHECKING:
     from builder.enrich.entities import Mention
 
 SURNAME_MIN_NAMES = 3  # a character begins at least this many personal names in jieba's dictionary
+SURNAME_TOP = 800  # … and is among this many likeliest first characters of a name in jieba's tagger
 OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
 WINDOW = 10  # characters after an office that jieba reads to find where the name ends
 
 # where an office's qualifier starts: punctuation, a date, a bullet, or a word that is not part of an office
 _OFFICE_STOP = re.compile(
     r"[，,。；;：:、“”‘’\"'（）()《》〈〉「」【】\[\]\s\d△▲•·●■◆□○—\-]|[年月日号]|(?<!中)共"
-    r"|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|同|时任|以|据|会见|陪同|带领|率领|率|邀请|召开|出席"
+    r"|由|了|和|与|及|在|对|向|为|把|将|是|任|的|来访|请|被|同|时任|以|据|会见|陪同|带领|率领|率|邀请|召开|出席"
     r"|主持|听取|视察|看望|慰问|接见|宴请|会同|受|到|赴|给|电|致|等|后|前|并|即|又|再|也|均|就|从|免去|选举|当选"
 )
 # jieba tags that never stand for a name's second half (prepositions, conjunctions, particles, adverbs …)
@@ -64,9 +65,12 @@ def _jieba():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1)
 def surnames_from_jieba() -> frozenset[str]:
-    """The characters that begin at least ``SURNAME_MIN_NAMES`` two- or three-character personal
-    names (tag ``nr``) in jieba's dictionary: a surname list from a maintained dataset."""
+    """Surnames as jieba knows them: the characters that begin at least ``SURNAME_MIN_NAMES`` two- or
+    three-character personal names (tag ``nr``) in its dictionary *and* are among the
+    ``SURNAME_TOP`` likeliest first characters of a name in its tagger's model (the emission
+    probabilities of the state B-nr): the first alone lets in 之 or 度, the second 的 or 萨."""
     import jieba
+    from jieba.posseg.prob_emit import P as emit
 
     counts: Counter[str] = Counter()
     with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
@@ -74,7 +78,9 @@ def surnames_from_jieba() -> frozenset[str]:
             parts = line.split()
             if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) in (2, 3):
                 counts[parts[0][0]] += 1
-    return frozenset(c for c, n in counts.items() if n >= SURNAME_MIN_NAMES)
+    first = emit[("B", "nr")]
+    likely = sorted(first, key=lambda c: (-first[c], c))[:SURNAME_TOP]
+    return frozenset(c for c in likely if counts[c] >= SURNAME_MIN_NAMES)
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +125,8 @@ class _Names:
     appointment: re.Pattern[str]  # NAME 任/为/当选 OFFICE
     surnames: frozenset[str]
     name_end: re.Pattern[str]
+    dismissal: re.Pattern[str]  # 免去X…职务, X辞去…职务
+    title_after: re.Pattern[str]  # where a name may stand before its title
 
 
 _COMPILED: dict[int, tuple[EntityRules, _Names]] = {}
@@ -135,12 +143,18 @@ def _compiled(rules: EntityRules) -> _Names | None:
         office=re.compile(rf"(?:{titles})"),
         office_end=re.compile(rf"(?:{titles})$"),
         appointment=re.compile(
-            rf"(?:(?<=[，,。；;：:、\s])|^|(?<={'|'.join(_APPOINT_BEFORE)}))"
-            rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?P<verb>{_APPOINT_VERB})"
+            rf"(?:(?<=[，,。；;：:、\s•·▲△])|^|(?<={'|'.join(_APPOINT_BEFORE)}))"
+            rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志|等)?(?P<verb>{_APPOINT_VERB})"
             rf"(?P<office>[\u4e00-\u9fff（）()]{{0,24}}?(?:{titles}))(?=[，,。；;、：:\s（(]|职务|$)"
         ),
         surnames=surnames_from_jieba() | frozenset(rules.surnames),
         name_end=re.compile(NAME_END),
+        dismissal=re.compile(
+            rf"(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
+            rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
+            rf"(?P<office2>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
+        ),
+        title_after=re.compile(rf"(?:(?<=[，,。；;：:、\s])|^)[\u4e00-\u9fff]{{2,3}}(?={titles})"),
     )
     _COMPILED.clear()  # one archive's rules at a time
     _COMPILED[id(rules)] = (rules, names)
@@ -216,6 +230,44 @@ def _more_names(s: str, at: int, names: _Names) -> list[tuple[int, int]]:
     return out
 
 
+def _appointed_name(s: str, start: int, length: int, names: _Names) -> bool:
+    """``s[start:start+length]`` is a name where a verb of appointment follows it: no word of
+    jieba's dictionary, and jieba reads a name there (its first word is tagged ``nr`` and ends
+    inside it, as in ``毛迎/时任``; or it is read as a name by ``_name_after``)."""
+    name = s[start : start + length]
+    if name[0] not in names.surnames or name in _word_tags() and not _word_tags()[name].startswith("nr"):
+        return False
+    toks = _tokens(s, start, min(len(s), start + length + 2))
+    if toks and toks[0].flag.startswith("nr") and 2 <= len(toks[0].word) <= length:
+        return True
+    return _name_after(s, start, names, toks) == length
+
+
+def _names_before(s: str, start: int, names: _Names) -> list[tuple[int, int]]:
+    """Names listed with 、 before an appointed one: ``乔生瑞、吴岳、陈光任…`` → 陈光, 吴岳, 乔生瑞."""
+    out = []
+    at = start
+    while at >= 3 and s[at - 1] == "、":
+        m = re.search(r"(?:^|(?<=[，,。；;：:、\s•·▲△]))([\u4e00-\u9fff]{2,3})$", s[max(0, at - 5) : at - 1])
+        if not m:
+            break
+        begin = at - 1 - len(m.group(1))
+        item = m.group(1)  # between two stops: a surname and no word of the dictionary is enough
+        if item[0] not in names.surnames or (item in _word_tags() and not _word_tags()[item].startswith("nr")):
+            break
+        out.append((begin, at - 1))
+        at = begin
+    return out
+
+
+def _after_title(s: str, at: int, toks: list[_Tok], names: _Names) -> bool:
+    """What follows a title after a name (毛泽东主席在会上): a stop, a word that follows names, or a verb."""
+    if at >= len(s) or s[at] in "，,。；;、：:" or names.name_end.match(s, at):
+        return True
+    rest = [t for t in toks if t.start >= at] or _tokens(s, at, min(len(s), at + 4))
+    return bool(rest) and rest[0].start == at and rest[0].flag.startswith(("v", "p"))
+
+
 def _bad_name(name: str, rules: EntityRules, names: _Names) -> bool:
     return name in rules.not_names or bool(names.office_end.search(name)) or not re.fullmatch(r"[\u4e00-\u9fff]+", name)
 
@@ -255,9 +307,9 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
         start = m.start("name")
         if s[start] not in names.surnames or start in found or any(a < start < e for a, (e, _, _) in found.items()):
             continue
-        length = _name_after(s, start, names)
-        if length != len(m.group("name")):
+        if not _appointed_name(s, start, len(m.group("name")), names):
             continue
+        length = len(m.group("name"))
         office = original[m.start("office") : m.end("office")]
         end = m.end("office")
         while end < len(s) and s[end] == "、":  # 任保定市委委员、书记
@@ -267,6 +319,30 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
             office += "、" + original[end + 1 : end + 1 + nxt.end()]
             end += 1 + nxt.end()
         found[start] = (start + length, office, False)
+        for before in _names_before(s, start, names):  # 乔生瑞、吴岳、陈光任地委常务委员
+            found.setdefault(before[0], (before[1], office, False))
+
+    for m in names.dismissal.finditer(s):  # 免去宋太平保定市委书记职务, 陈昌旭辞去市长职务
+        name, office_group = ("name", "office") if m.group("name") else ("name2", "office2")
+        start = m.start(name)
+        if s[start] not in names.surnames or start in found or not _appointed_name(s, start, len(m.group(name)), names):
+            continue
+        found[start] = (m.end(name), original[m.start(office_group) : m.end(office_group)], False)
+
+    for m in names.title_after.finditer(s):  # 毛泽东主席在会上, 张晓明书记指出
+        start = m.start()
+        if s[start] not in names.surnames or start in found:
+            continue
+        toks = _tokens(s, max(0, start - 2), min(len(s), m.end() + 4))
+        name = next((t for t in toks if t.start == start), None)
+        title_end = start + len(name.word) if name else -1
+        if (name is None or not name.flag.startswith("nr") or not 2 <= len(name.word) <= 3
+                or not names.office.match(s, title_end)):
+            continue
+        title = names.office.match(s, title_end)
+        if title is None or not _after_title(s, title.end(), toks, names):
+            continue
+        found[start] = (title_end, original[title.start() : title.end()], False)
 
     out = []
     for start in sorted(found):
@@ -276,4 +352,31 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
             continue
         attrs = (("office", office),) + ((("past", "时任"),) if past else ())
         out.append((start, Mention("person", name, name, original[start:end], attrs)))
+    return out
+
+
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.、]\s|[|>])")
+
+
+def people_by_line(text: str, rules: EntityRules, first: int = 1, last: int | None = None) -> list[tuple[int, Mention]]:
+    """The officials named in lines ``first``…``last`` (1-based) of a text as received, each with the
+    line its name starts on: lines are read as paragraphs (a blank line, a heading or a list item
+    starts a new one), so a name an OCR line break cuts in two is still read whole."""
+    lines = text.splitlines()[first - 1 : last]
+    paragraphs: list[list[tuple[int, str]]] = [[]]
+    for no, line in enumerate(lines, first):
+        if not line.strip() or _BLOCK_START.match(line):
+            paragraphs.append([])
+        if line.strip():
+            paragraphs[-1].append((no, line))
+    out: list[tuple[int, Mention]] = []
+    for paragraph in paragraphs:
+        where: list[int] = []  # the line of each character of the compacted paragraph
+        parts = []
+        for no, line in paragraph:
+            part = compact(line)
+            parts.append(part)
+            where.extend([no] * len(part))
+        joined = "".join(parts)
+        out.extend((where[start], mention) for start, mention in people_at(joined, rules, compacted=True))
     return out
