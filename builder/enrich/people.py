@@ -42,7 +42,13 @@ _OFFICE_STOP = re.compile(
     r"|主持|听取|视察|看望|慰问|接见|宴请|会同|受|到|赴|给|电|致|等|后|前|并|即|又|再|也|均|就|从|免去|选举|当选"
 )
 # jieba tags that never stand for a name's second half (prepositions, conjunctions, particles, adverbs …)
-_NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f")
+_NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f", "v")
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_PUNCT = frozenset("，,。；;：:、“”‘’\"'（）()《》〈〉「」【】[]!！?？…")
+_NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # no name's second or third character (县长李和平等: 李和 is none)
+# words that come right after an official's name (besides NAME_END's): what officials do, and 一行
+_FOLLOW = (r"率|率领|率队|会见|会晤|考察|视察|调研|慰问|看望|接见|宣布|致辞|讲话|指出|强调|要求|表示|介绍|主持|出席"
+           r"|参加|陪同|带领|检查|听取|来|到|赴|一行|和|与|及|作|代表|分别|先后")
 _APPOINT_BEFORE = ("选举", "任命", "推选", "补选", "提名", "决定", "同意", "聘任", "聘请", "批准", "委任", "派遣")
 _APPOINT_VERB = r"当选为|当选|兼任|担任|出任|接任|升任|调任|改任|代理|任|为"
 
@@ -125,6 +131,7 @@ class _Names:
     appointment: re.Pattern[str]  # NAME 任/为/当选 OFFICE
     surnames: frozenset[str]
     name_end: re.Pattern[str]
+    follow: re.Pattern[str]  # what may come right after a name
     dismissal: re.Pattern[str]  # 免去X…职务, X辞去…职务
     title_after: re.Pattern[str]  # where a name may stand before its title
 
@@ -149,6 +156,7 @@ def _compiled(rules: EntityRules) -> _Names | None:
         ),
         surnames=surnames_from_jieba() | frozenset(rules.surnames),
         name_end=re.compile(NAME_END),
+        follow=re.compile(rf"(?:{_FOLLOW})|{NAME_END}"),
         dismissal=re.compile(
             rf"(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
             rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
@@ -185,7 +193,32 @@ def _office_back(s: str, qstart: int, names: _Names) -> int:
 
 def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) -> int:
     """The length of the personal name that starts at ``at`` (0: none); ``toks``: jieba's
-    tokens of the text from ``at`` on, if the caller has them."""
+    tokens of the text from ``at`` on, if the caller has them.
+
+    A surname and one or two more characters make a name where punctuation or a word that
+    follows names (主持, 率, 一行, 会见 …) comes next (``黄永平，`` ``王家扬一行``); where both
+    lengths could end so, or neither, jieba's reading decides."""
+    if at >= len(s) or s[at] not in names.surnames:
+        return 0
+    fits = []
+    for length in (2, 3):
+        name = s[at : at + length]
+        if (len(name) < length or not _CJK.fullmatch(name) or any(c in _NOT_IN_NAME for c in name[1:])
+                or (name in _word_tags() and not _word_tags()[name].startswith("nr"))):
+            continue
+        end = at + length
+        if end == len(s) or s[end] in _PUNCT or names.follow.match(s, end):
+            fits.append(length)
+    if len(fits) == 1:
+        return fits[0]
+    read = _jieba_name(s, at, names, toks)
+    if len(fits) == 2:
+        return read if read in fits else 3
+    return read
+
+
+def _jieba_name(s: str, at: int, names: _Names, toks: list[_Tok] | None) -> int:
+    """The length of the name jieba reads at ``at`` (0: none)."""
     if toks is None:
         toks = _tokens(s, at, min(len(s), at + WINDOW))
     if not toks:
@@ -194,7 +227,7 @@ def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) 
     t2 = toks[1] if len(toks) > 1 else None
     if t1.flag.startswith("nr") and 2 <= len(t1.word) <= 4 and t1.word[0] in names.surnames:
         return len(t1.word)
-    if (len(t1.word) == 1 and t1.word in names.surnames and t2 is not None and 1 <= len(t2.word) <= 2
+    if (len(t1.word) == 1 and t1.word in names.surnames and not t1.flag.startswith(_NOT_GIVEN_NAME) and t2 is not None and 1 <= len(t2.word) <= 2
             and not t2.flag.startswith(_NOT_GIVEN_NAME) and _name_ends(s, at + 1 + len(t2.word), names, toks[2:])):
         return 1 + len(t2.word)
     if (2 <= len(t1.word) <= 3 and t1.word[0] in names.surnames and t1.word not in _word_tags()
