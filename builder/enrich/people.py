@@ -133,7 +133,6 @@ class _Names:
     name_end: re.Pattern[str]
     follow: re.Pattern[str]  # what may come right after a name
     dismissal: re.Pattern[str]  # 免去X…职务, X辞去…职务
-    title_after: re.Pattern[str]  # where a name may stand before its title
 
 
 _COMPILED: dict[int, tuple[EntityRules, _Names]] = {}
@@ -162,7 +161,6 @@ def _compiled(rules: EntityRules) -> _Names | None:
             rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
             rf"(?P<office2>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
         ),
-        title_after=re.compile(rf"(?:(?<=[，,。；;：:、\s])|^)[\u4e00-\u9fff]{{2,3}}(?={titles})"),
     )
     _COMPILED.clear()  # one archive's rules at a time
     _COMPILED[id(rules)] = (rules, names)
@@ -293,9 +291,23 @@ def _names_before(s: str, start: int, names: _Names) -> list[tuple[int, int]]:
     return out
 
 
+def _name_before_title(s: str, m: re.Match[str], toks: list[_Tok], names: _Names,
+                       found: dict[int, tuple[int, str, bool]], original: str) -> None:
+    """A name right before a title (``习近平总书记``, ``毛泽东主席在会上``): jieba's word that ends
+    where the title starts is a name (``nr``), and a stop, a verb or a word that follows names comes after."""
+    name = next((t for t in toks if t.start + len(t.word) == m.start()), None)
+    if (name is None or not name.flag.startswith("nr") or not 2 <= len(name.word) <= 3
+            or name.word[0] not in names.surnames or name.start in found):
+        return
+    if any(a <= name.start < e or (e == name.start and name.word[0] in "任为") for a, (e, _, _) in found.items()):
+        return  # 陈勉恕任贵中校长: 任贵中 is no name
+    if _after_title(s, m.end(), toks, names):
+        found[name.start] = (m.start(), original[m.start() : m.end()], False)
+
+
 def _after_title(s: str, at: int, toks: list[_Tok], names: _Names) -> bool:
     """What follows a title after a name (毛泽东主席在会上): a stop, a word that follows names, or a verb."""
-    if at >= len(s) or s[at] in "，,。；;、：:" or names.name_end.match(s, at):
+    if at >= len(s) or s[at] in _PUNCT or names.name_end.match(s, at):
         return True
     rest = [t for t in toks if t.start >= at] or _tokens(s, at, min(len(s), at + 4))
     return bool(rest) and rest[0].start == at and rest[0].flag.startswith(("v", "p"))
@@ -318,27 +330,9 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
     s = simplified(original)
     found: dict[int, tuple[int, str, bool]] = {}  # name start -> (end, office, past)
 
-    for m in names.office.finditer(s):
-        at = m.end()
-        if at >= len(s) or at in found or s[at] not in names.surnames:  # the quick test first: no jieba
-            continue
-        toks = _tokens(s, max(0, m.start() - 4), min(len(s), at + WINDOW))
-        after = [t for t in toks if t.start >= at]
-        if not after or after[0].start != at:  # the title is part of a longer word (委员会, 书记处, 主任委员)
-            continue
-        length = _name_after(s, at, names, after)
-        if not length:
-            continue
-        qstart = _office_back(s, _qualifier_start(s, m.start()), names)
-        office = original[qstart:at]
-        past = "时任" in s[max(0, qstart - 4) : qstart]
-        found[at] = (at + length, office, past)
-        for start, end in _more_names(s, at + length, names):
-            found.setdefault(start, (end, office, past))
-
     for m in names.appointment.finditer(s):
         start = m.start("name")
-        if s[start] not in names.surnames or start in found or any(a < start < e for a, (e, _, _) in found.items()):
+        if s[start] not in names.surnames or start in found:
             continue
         if not _appointed_name(s, start, len(m.group("name")), names):
             continue
@@ -362,20 +356,28 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
             continue
         found[start] = (m.end(name), original[m.start(office_group) : m.end(office_group)], False)
 
-    for m in names.title_after.finditer(s):  # 毛泽东主席在会上, 张晓明书记指出
-        start = m.start()
-        if s[start] not in names.surnames or start in found:
+    for m in names.office.finditer(s):
+        at = m.end()
+        if at >= len(s) or at in found:
             continue
-        toks = _tokens(s, max(0, start - 2), min(len(s), m.end() + 4))
-        name = next((t for t in toks if t.start == start), None)
-        title_end = start + len(name.word) if name else -1
-        if (name is None or not name.flag.startswith("nr") or not 2 <= len(name.word) <= 3
-                or not names.office.match(s, title_end)):
+        if s[at] not in names.surnames:  # the quick test first: no jieba
+            if m.start() >= 2 and s[m.start() - 2] in names.surnames or m.start() >= 3 and s[m.start() - 3] in names.surnames:
+                _name_before_title(s, m, _tokens(s, max(0, m.start() - 4), min(len(s), at + 4)), names, found, original)
             continue
-        title = names.office.match(s, title_end)
-        if title is None or not _after_title(s, title.end(), toks, names):
+        toks = _tokens(s, max(0, m.start() - 4), min(len(s), at + WINDOW))
+        _name_before_title(s, m, toks, names, found, original)
+        after = [t for t in toks if t.start >= at]
+        if not after or after[0].start != at:  # the title is part of a longer word (委员会, 书记处, 主任委员)
             continue
-        found[start] = (title_end, original[title.start() : title.end()], False)
+        length = _name_after(s, at, names, after)
+        if not length:
+            continue
+        qstart = _office_back(s, _qualifier_start(s, m.start()), names)
+        office = original[qstart:at]
+        past = "时任" in s[max(0, qstart - 4) : qstart]
+        found[at] = (at + length, office, past)
+        for start, end in _more_names(s, at + length, names):
+            found.setdefault(start, (end, office, past))
 
     out = []
     for start in sorted(found):
@@ -388,6 +390,8 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
     return out
 
 
+_PARAGRAPH_END = re.compile(r"[。！？!?；;：:”」）)]\s*$|^.{0,12}$")  # a blank line after this ends a paragraph (not in
+# double-spaced OCR, where a blank line follows every line, even one that breaks a name: 区委书记宋晓 / 东)
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-*+]\s|\d+[.、]\s|[|>])")
 
 
@@ -398,7 +402,8 @@ def people_by_line(text: str, rules: EntityRules, first: int = 1, last: int | No
     lines = text.splitlines()[first - 1 : last]
     paragraphs: list[list[tuple[int, str]]] = [[]]
     for no, line in enumerate(lines, first):
-        if not line.strip() or _BLOCK_START.match(line):
+        ended = not paragraphs[-1] or _PARAGRAPH_END.search(paragraphs[-1][-1][1])
+        if (not line.strip() and ended) or _BLOCK_START.match(line):
             paragraphs.append([])
         if line.strip():
             paragraphs[-1].append((no, line))
