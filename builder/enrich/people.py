@@ -39,7 +39,7 @@ WINDOW = 10  # characters after an office that jieba reads to find where the nam
 _OFFICE_STOP = re.compile(
     r"[，,。；;：:、“”‘’\"'（）()《》〈〉「」【】\[\]\s\d△▲•·●■◆□○—\-]|[年月日号]|(?<!中)共"
     r"|由|了|和|与|及|在|对|向|为|把|将|是|任|的|来访|请|被|同|时任|以|据|会见|陪同|带领|率领|率|邀请|召开|出席"
-    r"|主持|听取|视察|看望|慰问|接见|宴请|会同|受|到|赴|给|电|致|等|后|前|并|即|又|再|也|均|就|从|免去|选举|当选"
+    r"|主持|听取|视察|看望|慰问|接见|宴请|会同|受|到|赴|给|电|致|会议上|等|后|前|并|即|又|再|也|均|就|从|免去|选举|当选"
 )
 # jieba tags that never stand for a name's second half (prepositions, conjunctions, particles, adverbs …)
 _NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f", "v")
@@ -49,6 +49,7 @@ _NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # 
 # words that come right after an official's name (besides NAME_END's): what officials do, and 一行
 _FOLLOW = (r"率|率领|率队|会见|会晤|考察|视察|调研|慰问|看望|接见|宣布|致辞|讲话|指出|强调|要求|表示|介绍|主持|出席"
            r"|参加|陪同|带领|检查|听取|来|到|赴|一行|和|与|及|作|代表|分别|先后")
+_FOREIGN_REST = re.compile(r"[·•][\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,6})*")  # the rest of a transcribed name
 _APPOINT_BEFORE = ("选举", "任命", "推选", "补选", "提名", "决定", "同意", "聘任", "聘请", "批准", "委任", "派遣")
 _APPOINT_VERB = r"当选为|当选|兼任|担任|出任|接任|升任|调任|改任|代理|任|为"
 
@@ -132,7 +133,7 @@ class _Names:
     surnames: frozenset[str]
     name_end: re.Pattern[str]
     follow: re.Pattern[str]  # what may come right after a name
-    dismissal: re.Pattern[str]  # 免去X…职务, X辞去…职务
+    dismissal: re.Pattern[str]  # 免去X…职务, X辞去…职务, (免去：) X的…职务
 
 
 _COMPILED: dict[int, tuple[EntityRules, _Names]] = {}
@@ -159,7 +160,9 @@ def _compiled(rules: EntityRules) -> _Names | None:
         dismissal=re.compile(
             rf"(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
             rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
-            rf"(?P<office2>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
+            rf"(?P<office2>[\u4e00-\u9fff、]{{0,30}}?(?:{titles}))(?:职务|的请求)"
+            rf"|(?:(?<=[，,。；;：:\s])|^)(?P<name3>[\u4e00-\u9fff]{{2,3}})的"
+            rf"(?P<office3>[\u4e00-\u9fff、]{{0,40}}?(?:{titles})(?:、[\u4e00-\u9fff]{{1,4}})?)职务"
         ),
     )
     _COMPILED.clear()  # one archive's rules at a time
@@ -314,7 +317,8 @@ def _after_title(s: str, at: int, toks: list[_Tok], names: _Names) -> bool:
 
 
 def _bad_name(name: str, rules: EntityRules, names: _Names) -> bool:
-    return name in rules.not_names or bool(names.office_end.search(name)) or not re.fullmatch(r"[\u4e00-\u9fff]+", name)
+    return (name in rules.not_names or bool(names.office_end.search(name))
+            or not re.fullmatch(r"[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*", name))
 
 
 def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list[tuple[int, Mention]]:
@@ -349,8 +353,8 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
         for before in _names_before(s, start, names):  # 乔生瑞、吴岳、陈光任地委常务委员
             found.setdefault(before[0], (before[1], office, False))
 
-    for m in names.dismissal.finditer(s):  # 免去宋太平保定市委书记职务, 陈昌旭辞去市长职务
-        name, office_group = ("name", "office") if m.group("name") else ("name2", "office2")
+    for m in names.dismissal.finditer(s):  # 免去宋太平保定市委书记职务, 陈昌旭辞去市长职务, 白素萍的…庭长职务
+        name, office_group = next((f"name{i}", f"office{i}") for i in ("", "2", "3") if m.group(f"name{i}"))
         start = m.start(name)
         if s[start] not in names.surnames or start in found or not _appointed_name(s, start, len(m.group(name)), names):
             continue
@@ -382,6 +386,8 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
     out = []
     for start in sorted(found):
         end, office, past = found[start]
+        foreign = _FOREIGN_REST.match(original, end)  # 皮尔·罗琪
+        end = foreign.end() if foreign else end
         name = original[start:end]
         if _bad_name(name, rules, names):
             continue
