@@ -49,7 +49,6 @@ _NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # 
 # words that come right after an official's name (besides NAME_END's): what officials do, and 一行
 _FOLLOW = (r"率|率领|率队|会见|会晤|考察|视察|调研|慰问|看望|接见|宣布|致辞|讲话|指出|强调|要求|表示|介绍|主持|出席"
            r"|参加|陪同|带领|检查|听取|来|到|赴|一行|和|与|及|作|代表|分别|先后")
-_FOREIGN_REST = re.compile(r"[·•][\u4e00-\u9fff]{1,6}(?:[·•][\u4e00-\u9fff]{1,6})*")  # the rest of a transcribed name
 _APPOINT_BEFORE = ("选举", "任命", "推选", "补选", "提名", "决定", "同意", "聘任", "聘请", "批准", "委任", "派遣")
 _APPOINT_VERB = r"当选为|当选|兼任|担任|出任|接任|升任|调任|改任|代理|任|为"
 
@@ -386,8 +385,13 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
     out = []
     for start in sorted(found):
         end, office, past = found[start]
-        foreign = _FOREIGN_REST.match(original, end)  # 皮尔·罗琪
-        end = foreign.end() if foreign else end
+        while end < len(s) - 1 and s[end] in "·•":  # 皮尔·罗琪: the rest of a transcribed name, up to what follows names
+            rest = end + 1
+            while rest < min(len(s), end + 7) and _CJK.match(s[rest]) and not names.follow.match(s, rest):
+                rest += 1
+            if rest == end + 1:
+                break
+            end = rest
         name = original[start:end]
         if _bad_name(name, rules, names):
             continue
