@@ -48,7 +48,7 @@ _PUNCT = frozenset("，,。；;：:、“”‘’\"'（）()《》〈〉「」�
 _NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # no name's second or third character (县长李和平等: 李和 is none)
 # words that come right after an official's name (besides NAME_END's): what officials do, and 一行
 _FOLLOW = (r"率|率领|率队|会见|会晤|考察|视察|调研|慰问|看望|接见|宣布|致辞|讲话|指出|强调|要求|表示|介绍|主持|出席"
-           r"|参加|陪同|带领|检查|听取|来|到|赴|一行|和|与|及|作|代表|分别|先后")
+           r"|参加|陪同|带领|检查|听取|来|到|赴|一行|和|与|及|作|代表|分别|先后|兼")
 _APPOINT_BEFORE = ("选举", "任命", "推选", "补选", "提名", "决定", "同意", "聘任", "聘请", "批准", "委任", "派遣")
 _APPOINT_VERB = r"当选为|当选|兼任|担任|出任|接任|升任|调任|改任|代理|任|为"
 
@@ -103,9 +103,13 @@ def _t2s():  # type: ignore[no-untyped-def]
 
 
 def simplified(text: str) -> str:
-    """``text`` in simplified characters, character for character (unchanged where t2s would change its length)."""
+    """``text`` in simplified characters, character for character: a sentence that t2s would make
+    longer or shorter is left as it is."""
     out = _t2s().convert(text)
-    return out if len(out) == len(text) else text
+    if len(out) == len(text):
+        return out
+    parts = re.split(r"(?<=[。；;！!？?\n])", text)
+    return "".join(c if len(c) == len(p) else p for p in parts for c in (_t2s().convert(p),))
 
 
 def _tokens(text: str, start: int, end: int) -> list[_Tok]:
@@ -148,25 +152,29 @@ def _compiled(rules: EntityRules) -> _Names | None:
     names = _Names(
         office=re.compile(rf"(?:{titles})"),
         office_end=re.compile(rf"(?:{titles})$"),
-        appointment=re.compile(
-            rf"(?:(?<=[，,。；;：:、\s•·▲△])|^|(?<={'|'.join(_APPOINT_BEFORE)}))"
+        appointment=re.compile(  # in a lookahead: every position is tried (决定任命朱忠明为…: not 决定 + 任)
+            rf"(?=(?:(?<=[，,。；;：:、\s•·▲△])|^|(?<={'|'.join(_APPOINT_BEFORE)}))"
             rf"(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?:同志|等)?(?P<verb>{_APPOINT_VERB})"
-            rf"(?P<office>[\u4e00-\u9fff（）()]{{0,24}}?(?:{titles}))(?=[，,。；;、：:\s（(]|职务|$)"
+            rf"(?P<office>[\u4e00-\u9fff（）()]{{0,24}}?(?:{titles}))(?=[，,。；;、：:\s（(]|职务|$))"
         ),
         surnames=surnames_from_jieba() | frozenset(rules.surnames),
         name_end=re.compile(NAME_END),
         follow=re.compile(rf"(?:{_FOLLOW})|{NAME_END}"),
         dismissal=re.compile(
-            rf"(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
+            rf"(?=(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
             rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
             rf"(?P<office2>[\u4e00-\u9fff、]{{0,30}}?(?:{titles}))(?:职务|的请求)"
             rf"|(?:(?<=[，,。；;：:\s])|^)(?P<name3>[\u4e00-\u9fff]{{2,3}})的"
-            rf"(?P<office3>[\u4e00-\u9fff、]{{0,40}}?(?:{titles})(?:、[\u4e00-\u9fff]{{1,4}})?)职务"
+            rf"(?P<office3>[\u4e00-\u9fff、]{{0,40}}?(?:{titles})(?:、[\u4e00-\u9fff]{{1,4}})?)职务)"
         ),
     )
     _COMPILED.clear()  # one archive's rules at a time
     _COMPILED[id(rules)] = (rules, names)
     return names
+
+
+def _known_name_at(s: str, at: int) -> bool:
+    return any(_word_tags().get(s[at : at + n], "").startswith("nr") for n in (2, 3))
 
 
 def _qualifier_start(s: str, start: int) -> int:
@@ -198,13 +206,18 @@ def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) 
     A surname and one or two more characters make a name where punctuation or a word that
     follows names (主持, 率, 一行, 会见 …) comes next (``黄永平，`` ``王家扬一行``); where both
     lengths could end so, or neither, jieba's reading decides."""
-    if at >= len(s) or s[at] not in names.surnames:
+    if at >= len(s):
+        return 0
+    known = next((n for n in (3, 2) if _word_tags().get(s[at : at + n], "").startswith("nr")), 0)
+    if known and (at + known == len(s) or s[at + known] in _PUNCT or names.follow.match(s, at + known)):
+        return known  # a name of jieba's dictionary (竺可桢), whatever its surname
+    if s[at] not in names.surnames:
         return 0
     fits = []
     for length in (2, 3):
         name = s[at : at + length]
         if (len(name) < length or not _CJK.fullmatch(name) or any(c in _NOT_IN_NAME for c in name[1:])
-                or (name in _word_tags() and not _word_tags()[name].startswith("nr"))):
+                or (name in _word_tags() and not _word_tags()[name].startswith(("nr", "ns")))):
             continue
         end = at + length
         if end == len(s) or s[end] in _PUNCT or names.follow.match(s, end):
@@ -363,16 +376,17 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
         at = m.end()
         if at >= len(s) or at in found:
             continue
-        if s[at] not in names.surnames:  # the quick test first: no jieba
+        if s[at] not in names.surnames and not _known_name_at(s, at):  # the quick test first: no jieba
             if m.start() >= 2 and s[m.start() - 2] in names.surnames or m.start() >= 3 and s[m.start() - 3] in names.surnames:
                 _name_before_title(s, m, _tokens(s, max(0, m.start() - 4), min(len(s), at + 4)), names, found, original)
             continue
         toks = _tokens(s, max(0, m.start() - 4), min(len(s), at + WINDOW))
         _name_before_title(s, m, toks, names, found, original)
-        after = [t for t in toks if t.start >= at]
-        if not after or after[0].start != at:  # the title is part of a longer word (委员会, 书记处, 主任委员)
+        spanning = next((t for t in toks if t.start < at < t.start + len(t.word)), None)
+        if spanning is not None and spanning.start <= m.start():  # the title begins a longer word (委员会, 书记处)
             continue
-        length = _name_after(s, at, names, after)
+        after = [t for t in toks if t.start >= at]
+        length = _name_after(s, at, names, after if after and after[0].start == at else None)
         if not length:
             continue
         qstart = _office_back(s, _qualifier_start(s, m.start()), names)
