@@ -244,7 +244,18 @@ class Tenure:
     end: str = ""
 
     def label(self) -> str:
-        return f"{self.body}{self.office}（{self.start}—{self.end}）"
+        """``望花区人民法院 党组书记、院长（2021.12—）``: the body (the table's heading without
+        领导名单, 领导名录 or a head count) apart from the office, and left out where the office names
+        its own body (区直党政机关领导名单: 区民政局党组书记、局长)."""
+        body = _LIST_HEADING.sub("", self.body)
+        if not body or _NAMES_BODY.search(self.office):
+            return f"{self.office}（{self.start}—{self.end}）"
+        return f"{body} {self.office}（{self.start}—{self.end}）"
+
+
+_LIST_HEADING = re.compile(r"(?:领导(?:班子)?(?:名单|名录|成员)|名单|名录)?(?:[（(]\d+人[）)])?$|^[\d.、\s]+")
+# an office that names its own body (区民政局党组书记、局长, 中共望花区委员会常委); not 党组/党委 alone
+_NAMES_BODY = re.compile(r"^(?!党组|党委)[\u4e00-\u9fff]*?(?:局|委员会|委|办公室|办|部|院|街道|镇|乡|中心|所|会|社|队|庭)(?!员)(?=[\u4e00-\u9fff])")
 
 
 def parse_directory(body: str, text: str) -> list[Tenure]:

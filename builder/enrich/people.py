@@ -29,6 +29,7 @@ from builder.sources.normalise import compact
 if TYPE_CHECKING:
     from builder.config.entities import EntityRules
     from builder.enrich.entities import Mention
+    from builder.model.document import Document
 
 SURNAME_MIN_NAMES = 3  # a character begins at least this many personal names in jieba's dictionary
 SURNAME_TOP = 800  # … and is among this many likeliest first characters of a name in jieba's tagger
@@ -442,3 +443,57 @@ def people_by_line(text: str, rules: EntityRules, first: int = 1, last: int | No
         joined = "".join(parts)
         out.extend((where[start], mention) for start, mention in people_at(joined, rules, compacted=True))
     return out
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who delivered a report, as its byline or sources.yml ``speaker`` says: ``市长 刘凤海``."""
+
+    source_id: str
+    name: str
+    office: str
+    date: str  # ISO date of the report, or ""
+    title: str  # the report's title
+
+
+_BYLINE = re.compile(r"(?:^|\s)(?P<office>[\u4e00-\u9fff、]{1,20}?)\s+(?P<name>[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3})\s*$")
+
+
+def report_speakers(docs: list[Document]) -> list[Speaker]:
+    """The speaker of every report: sources.yml ``speaker`` first (``市长 刘凤海``), else the byline the
+    parser read (``meta["speaker"]``/``["speaker_title"]``), else a byline at the end of the subtitle
+    (``——2012年1月6日在…上 市长 刘凤海``); the date is the source's, else the subtitle's."""
+    out = []
+    for doc in docs:
+        source, meta = doc.source, doc.meta
+        if source.genre != "report":
+            continue
+        name, office = "", ""
+        if source.speaker.strip():
+            *title, last = source.speaker.split()
+            name, office = last, "".join(title)
+        elif meta.get("speaker"):
+            name, office = meta["speaker"], meta.get("speaker_title", "")
+        else:
+            byline = _BYLINE.search(meta.get("subtitle", "").rsplit("上", 1)[-1])
+            if byline:
+                name, office = compact(byline.group("name")), byline.group("office")
+        if name:
+            out.append(Speaker(source.id, name, office, source.date or meta.get("date", ""), source.title))
+    return out
+
+
+def offices_over_time(held: list[str]) -> list[str]:
+    """A person's offices in the order they are first seen, each with the dates of the records that
+    name it: ``date\\toffice\\trecord`` → ``市长\\t2012-01-06\\t2014-05-01\\t3`` (first, last, how many
+    records; dates may be empty where a record has none)."""
+    seen: dict[str, list[str]] = {}
+    for item in held:
+        date, office, _ = (item.split("\t") + ["", ""])[:3]
+        seen.setdefault(compact(office), []).append(date)
+    rows = []
+    for office, dates in seen.items():
+        dated = sorted(d for d in dates if d)
+        rows.append((dated[0] if dated else "9999", office, dated[-1] if dated else "", len(dates)))
+    rows.sort()
+    return [f"{office}\t{'' if first == '9999' else first}\t{last}\t{n}" for first, office, last, n in rows]
