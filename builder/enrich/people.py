@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 SURNAME_MIN_NAMES = 3  # a character begins at least this many personal names in jieba's dictionary
 SURNAME_TOP = 800  # … and is among this many likeliest first characters of a name in jieba's tagger
 OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
+COMMON_WORD = 1000  # a two-character word jieba's dictionary counts this often is no name, whatever its tag
 WINDOW = 10  # characters after an office that jieba reads to find where the name ends
 
 # where an office's qualifier starts: punctuation, a date, a bullet, or a word that is not part of an office
@@ -46,6 +47,8 @@ _OFFICE_STOP = re.compile(
 _NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f", "v")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCT = frozenset("，,。；;：:、“”‘’\"'（）()《》〈〉「」【】[]!！?？…")
+_NEVER_FIRST = frozenset("和与及一二三四五六七八九十")  # 委员和社区…, 副部长一行来到: no name starts here
+_BODY_END = re.compile(r"[村镇乡区县市省州盟旗街路部局委办院厂所站队处科股]$")  # 唐马镇长林子村: a place or body, no name
 _NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # no name's second or third character (县长李和平等: 李和 is none)
 # words that come right after an official's name (besides NAME_END's): what officials do, and 一行
 _FOLLOW = (r"率|率领|率队|会见|会晤|考察|视察|调研|慰问|看望|接见|宣布|致辞|讲话|指出|强调|要求|表示|介绍|主持|出席"
@@ -94,6 +97,16 @@ def surnames_from_jieba() -> frozenset[str]:
 def _word_tags() -> dict[str, str]:
     """jieba's dictionary words with their tags (a word of the dictionary that is not a name is no name)."""
     return _jieba().dt.word_tag_tab
+
+
+def _common(word: str) -> bool:
+    """A two-character word of jieba's dictionary used too often to be a name (智慧 is tagged ``nr``
+    there, 1581 times; 李鹏 675, 吴仪 327); its three-character ``nr`` words are names (毛泽东)."""
+    if len(word) != 2:
+        return False
+    tokenizer = _jieba().dt.tokenizer
+    tokenizer.check_initialized()
+    return tokenizer.FREQ.get(word, 0) >= COMMON_WORD
 
 
 @lru_cache(maxsize=1)
@@ -163,7 +176,7 @@ def _compiled(rules: EntityRules) -> _Names | None:
         follow=re.compile(rf"(?:{_FOLLOW})|{NAME_END}"),
         dismissal=re.compile(
             rf"(?=(?:免去|撤销)(?P<name>[\u4e00-\u9fff]{{2,3}})(?:同志)?的?(?P<office>[\u4e00-\u9fff、]{{0,24}}?(?:{titles}))职务"
-            rf"|(?:(?<=[，,。；;：:、\s])|^)(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
+            rf"|(?:(?<=[，,。；;：:、\s])|^|(?<=接受|同意|批准))(?P<name2>[\u4e00-\u9fff]{{2,3}}?)(?:同志)?(?:因[^，。；]{{0,12}})?辞去"
             rf"(?P<office2>[\u4e00-\u9fff、]{{0,30}}?(?:{titles}))(?:职务|的请求)"
             rf"|(?:(?<=[，,。；;：:\s])|^)(?P<name3>[\u4e00-\u9fff]{{2,3}})的"
             rf"(?P<office3>[\u4e00-\u9fff、]{{0,40}}?(?:{titles})(?:、[\u4e00-\u9fff]{{1,4}})?)职务)"
@@ -207,9 +220,9 @@ def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) 
     A surname and one or two more characters make a name where punctuation or a word that
     follows names (主持, 率, 一行, 会见 …) comes next (``黄永平，`` ``王家扬一行``); where both
     lengths could end so, or neither, jieba's reading decides."""
-    if at >= len(s):
+    if at >= len(s) or s[at] in _NEVER_FIRST:
         return 0
-    known = next((n for n in (3, 2) if _word_tags().get(s[at : at + n], "").startswith("nr")), 0)
+    known = 3 if _word_tags().get(s[at : at + 3], "").startswith("nr") and not _common(s[at : at + 3]) else 0
     if known and (at + known == len(s) or s[at + known] in _PUNCT or names.follow.match(s, at + known)):
         return known  # a name of jieba's dictionary (竺可桢), whatever its surname
     if s[at] not in names.surnames:
@@ -218,7 +231,7 @@ def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) 
     for length in (2, 3):
         name = s[at : at + length]
         if (len(name) < length or not _CJK.fullmatch(name) or any(c in _NOT_IN_NAME for c in name[1:])
-                or (name in _word_tags() and not _word_tags()[name].startswith(("nr", "ns")))):
+                or (name in _word_tags() and not _word_tags()[name].startswith(("nr", "ns"))) or _common(name)):
             continue
         end = at + length
         if end == len(s) or s[end] in _PUNCT or names.follow.match(s, end):
@@ -239,8 +252,10 @@ def _jieba_name(s: str, at: int, names: _Names, toks: list[_Tok] | None) -> int:
         return 0
     t1 = toks[0]
     t2 = toks[1] if len(toks) > 1 else None
-    if t1.flag.startswith("nr") and 2 <= len(t1.word) <= 4 and t1.word[0] in names.surnames:
+    if t1.flag.startswith("nr") and 2 <= len(t1.word) <= 4 and t1.word[0] in names.surnames and not _common(t1.word):
         return len(t1.word)
+    if t2 is not None and not _word_tags().get(t1.word + t2.word, "nr").startswith("nr"):
+        return 0  # 新/时代: one word of the dictionary
     if (len(t1.word) == 1 and t1.word in names.surnames and not t1.flag.startswith(_NOT_GIVEN_NAME) and t2 is not None and 1 <= len(t2.word) <= 2
             and not t2.flag.startswith(_NOT_GIVEN_NAME) and _name_ends(s, at + 1 + len(t2.word), names, toks[2:])):
         return 1 + len(t2.word)
@@ -330,7 +345,7 @@ def _after_title(s: str, at: int, toks: list[_Tok], names: _Names) -> bool:
 
 
 def _bad_name(name: str, rules: EntityRules, names: _Names) -> bool:
-    return (name in rules.not_names or bool(names.office_end.search(name))
+    return (name in rules.not_names or bool(names.office_end.search(name)) or bool(_BODY_END.search(name))
             or not re.fullmatch(r"[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)*", name))
 
 
@@ -400,6 +415,8 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
     out = []
     for start in sorted(found):
         end, office, past = found[start]
+        if s[end - 1 : end + 1] == "同志":  # 免去许刚同志…: the name ends before 同志
+            end -= 1
         while end < len(s) - 1 and s[end] in "·•":  # 皮尔·罗琪: the rest of a transcribed name, up to what follows names
             rest = end + 1
             while rest < min(len(s), end + 7) and _CJK.match(s[rest]) and not names.follow.match(s, rest):
