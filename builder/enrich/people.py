@@ -386,7 +386,10 @@ def people_at(text: str, rules: EntityRules, *, compacted: bool = False) -> list
         start = m.start(name)
         if s[start] not in names.surnames or start in found or not _appointed_name(s, start, len(m.group(name)), names):
             continue
-        found[start] = (m.end(name), original[m.start(office_group) : m.end(office_group)], False)
+        end, office_start = m.end(name), m.start(office_group)
+        if s[end - 1 : end + 1] == "同志":  # 免去许刚同志和平街道…: 许刚 + 同志, not 许刚同 + 志和平街道…
+            end, office_start = end - 1, office_start + 1
+        found[start] = (end, original[office_start : m.end(office_group)], False)
 
     for m in names.office.finditer(s):
         at = m.end()
@@ -473,7 +476,8 @@ class Speaker:
     title: str  # the report's title
 
 
-_BYLINE = re.compile(r"(?:^|\s)(?P<office>[\u4e00-\u9fff、]{1,20}?)\s+(?P<name>[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,3})\s*$")
+# the byline after the meeting in a subtitle (the parser keeps it without spaces): 县长王东方, 市委副书记、市长张三
+_BYLINE = re.compile(r"^(?P<office>[\u4e00-\u9fff、]{0,20}?(?:长|书记|主任|主席))(?P<name>[\u4e00-\u9fff]{2,4})$")
 
 
 def report_speakers(docs: list[Document]) -> list[Speaker]:
@@ -492,7 +496,7 @@ def report_speakers(docs: list[Document]) -> list[Speaker]:
         elif meta.get("speaker"):
             name, office = meta["speaker"], meta.get("speaker_title", "")
         else:
-            byline = _BYLINE.search(meta.get("subtitle", "").rsplit("上", 1)[-1])
+            byline = _BYLINE.match(compact(meta.get("subtitle", "")).rsplit("上", 1)[-1])
             if byline:
                 name, office = compact(byline.group("name")), byline.group("office")
         if name:
