@@ -34,7 +34,7 @@ from builder.sources.normalise import split_lines
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.people import GOAL, measure, total  # noqa: E402
+from bench.people import GOAL, measure, total
 
 
 @pytest.fixture(scope="module")
