@@ -103,6 +103,9 @@ def test_name_before_title_traditional_and_line_breaks(rules) -> None:
     "应急管理部副部长一行来到辽阳",
     "区委组织部组织各镇街组织委员和社区（村）书记代表",
     "唐马镇长林子村与鞍山交界处",
+    "贯彻落实习近平总书记新时代中国特色社会主义思想"[8:],  # 总书记新时代…: a word, no name
+    "区政协主席、副主席包案督办",
+    "局机关党委专职副书记向学校捐赠图书",
     "由区长任组长，主管副区长任副组长",
 ])
 def test_no_person(rules, text: str) -> None:

@@ -47,6 +47,7 @@ _OFFICE_STOP = re.compile(
 _NOT_GIVEN_NAME = ("p", "c", "u", "d", "x", "w", "y", "e", "o", "r", "m", "q", "f", "v")
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCT = frozenset("，,。；;：:、“”‘’\"'（）()《》〈〉「」【】[]!！?？…")
+_PREPOSITION_FIRST = frozenset("向在对为把被从将以")  # 于 is too common a surname
 _NEVER_FIRST = frozenset("和与及一二三四五六七八九十")  # 委员和社区…, 副部长一行来到: no name starts here
 _BODY_END = re.compile(r"[村镇乡区县市省州盟旗街路部局委办院厂所站队处科股]$")  # 唐马镇长林子村: a place or body, no name
 _NOT_IN_NAME = frozenset("的了和与及在等是为对向把将被从于")  # no name's second or third character (县长李和平等: 李和 is none)
@@ -236,9 +237,11 @@ def _name_after(s: str, at: int, names: _Names, toks: list[_Tok] | None = None) 
         end = at + length
         if end == len(s) or s[end] in _PUNCT or names.follow.match(s, end):
             fits.append(length)
+    read = _jieba_name(s, at, names, toks)
+    if s[at] in _PREPOSITION_FIRST:  # 副书记向学校捐赠: 向 is a surname only where jieba reads a name
+        return read
     if len(fits) == 1:
         return fits[0]
-    read = _jieba_name(s, at, names, toks)
     if len(fits) == 2:
         return read if read in fits else 3
     return read
@@ -256,10 +259,11 @@ def _jieba_name(s: str, at: int, names: _Names, toks: list[_Tok] | None) -> int:
         return len(t1.word)
     if t2 is not None and not _word_tags().get(t1.word + t2.word, "nr").startswith("nr"):
         return 0  # 新/时代: one word of the dictionary
-    if (len(t1.word) == 1 and t1.word in names.surnames and not t1.flag.startswith(_NOT_GIVEN_NAME) and t2 is not None and 1 <= len(t2.word) <= 2
+    if (len(t1.word) == 1 and t1.word in names.surnames and t1.flag.startswith("nr") and t2 is not None and 1 <= len(t2.word) <= 2
             and not t2.flag.startswith(_NOT_GIVEN_NAME) and _name_ends(s, at + 1 + len(t2.word), names, toks[2:])):
         return 1 + len(t2.word)
     if (2 <= len(t1.word) <= 3 and t1.word[0] in names.surnames and t1.word not in _word_tags()
+            and not t1.flag.startswith(_NOT_GIVEN_NAME)
             and _name_ends(s, at + len(t1.word), names, toks[1:])):
         return len(t1.word)
     return 0
