@@ -38,6 +38,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from builder.config import ConfigError, SiteConfig, load_config
 from builder.enrich.annotate import Gazetteer, enrich_documents
 from builder.enrich.links import Links, build_links
+from builder.enrich.people import report_speakers
 from builder.enrich.records import Page, Record, build_records, source_pages
 from builder.files import LockError, fault_point, project_lock, remove_temporaries, warn
 from builder.model.document import Correction, Document
@@ -171,6 +172,7 @@ def enrich_archive(archive: Archive, cache_dir: Path | None = None) -> None:
         Gazetteer(archive.cfg.regions),
         {s.id: s.region for s in archive.cfg.sources},
         {s.id: s.content_year or (s.years[0] if s.years else None) for s in archive.cfg.sources},
+        speakers=report_speakers(archive.documents),
     )
 
 

@@ -24,7 +24,8 @@ def test_chinese_numbers():
 def test_officials_with_titles_are_people(rules):
     text = "区委书记宋晓东、区委副书记、区长刘占禄、区人大常委会主任徐国庆、区政协主席齐杰出席。"
     people = {m.name: dict(m.attrs)["office"] for m in find_people(text, rules)}
-    assert people == {"宋晓东": "区委书记", "刘占禄": "区长", "徐国庆": "区人大常委会主任", "齐杰": "区政协主席"}
+    # offices joined by 、 before one name are all his (issue 13: 党委书记、局长×××)
+    assert people == {"宋晓东": "区委书记", "刘占禄": "区委副书记、区长", "徐国庆": "区人大常委会主任", "齐杰": "区政协主席"}
 
 
 def test_past_office_and_split_names(rules):
@@ -80,7 +81,7 @@ def test_leader_directory_is_an_authority_list(rules):
                               "书记：陈万松（2021.06—）副书记：张泰（2021.07—）王长军（2021.06—）常委：刘铁（2021.07—2022.07）")
     assert [(t.name, t.office, t.end) for t in tenures] == [
         ("陈万松", "书记", ""), ("张泰", "副书记", ""), ("王长军", "副书记", ""), ("刘铁", "常委", "2022.07")]
-    assert tenures[0].label() == "中共望花区委员会书记（2021.06—）"
+    assert tenures[0].label() == "中共望花区委员会 书记（2021.06—）"  # the body apart from the office
     names = frozenset(t.name for t in tenures)
     # a directory name is found without an office, but not inside a longer name
     assert [m.name for m in find_known_people("会议由张泰主持，王长军、刘铁出席。", names)] == ["刘铁", "张泰", "王长军"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from builder.config.entities import NAME_END, EntityRules
+from builder.enrich.people import people_at
 from builder.model.document import short_hash
 from builder.sources.normalise import compact
 
@@ -54,19 +55,6 @@ class Mention:
     name: str  # display name
     surface: str  # as written
     attrs: tuple[tuple[str, str], ...] = ()
-
-
-_OFFICE_STOP = re.compile(r"[，。；：、“”（）()《》\s]|由|了|和|与|及|在|对|向|为|把|将|是|经|任|请|被|共|同|时任")
-OFFICE_PREFIX = 16  # how far back an office title's qualifier may reach (区人民代表大会常务委员会主任)
-
-
-def _office_before(text: str, start: int, title: str) -> str:
-    """The office as printed: the title plus its qualifier back to the nearest stop."""
-    window = text[max(0, start - OFFICE_PREFIX) : start]
-    cut = 0
-    for m in _OFFICE_STOP.finditer(window):
-        cut = m.end()
-    return window[cut:] + title
 
 
 # ---------------------------------------------------------------------------
@@ -196,19 +184,11 @@ def _cn(n: int) -> str:
 
 
 def find_people(text: str, rules: EntityRules, *, compacted: bool = False) -> list[Mention]:
-    if not compacted:
-        text = compact(text)
+    """Officials named with an office (see ``people_at``), each name once, in text order."""
     out: list[Mention] = []
-    for m in rules.people_pattern.finditer(text):
-        name = m.group("name")
-        if name in rules.not_names or any(name.endswith(o) for o in rules.offices):
-            continue
-        office = _office_before(text, m.start(), m.group("office"))
-        before = re.split(r"[，。；：]", text[max(0, m.start() - 16) : m.start()])[-1]
-        past = "时任" in before  # 时任市委常委、常务副市长杨晓光
-        attrs = (("office", office),) + ((("past", "时任"),) if past else ())
-        if not any(x.key == name for x in out):
-            out.append(Mention("person", name, name, m.group(0), attrs))
+    for _, mention in people_at(text, rules, compacted=compacted):
+        if not any(x.key == mention.key for x in out):
+            out.append(mention)
     return out
 
 
@@ -264,7 +244,18 @@ class Tenure:
     end: str = ""
 
     def label(self) -> str:
-        return f"{self.body}{self.office}（{self.start}—{self.end}）"
+        """``望花区人民法院 党组书记、院长（2021.12—）``: the body (the table's heading without
+        领导名单, 领导名录 or a head count) apart from the office, and left out where the office names
+        its own body (区直党政机关领导名单: 区民政局党组书记、局长)."""
+        body = _LIST_HEADING.sub("", self.body)
+        if not body or _NAMES_BODY.search(self.office):
+            return f"{self.office}（{self.start}—{self.end}）"
+        return f"{body} {self.office}（{self.start}—{self.end}）"
+
+
+_LIST_HEADING = re.compile(r"(?:领导(?:班子)?(?:名单|名录|成员)|名单|名录)?(?:[（(]\d+人[）)])?$|^[\d.、\s]+")
+# an office that names its own body (区民政局党组书记、局长, 中共望花区委员会常委); not 党组/党委 alone
+_NAMES_BODY = re.compile(r"^(?!党组|党委)[\u4e00-\u9fff]*?(?:局|委员会|委|办公室|办|部|院|街道|镇|乡|中心|所|会|社|队|庭)(?!员)(?=[\u4e00-\u9fff])")
 
 
 def parse_directory(body: str, text: str) -> list[Tenure]:

@@ -31,6 +31,7 @@ from builder.enrich.entities import (
     find_series,
     parse_directory,
 )
+from builder.enrich.people import Speaker, offices_over_time
 from builder.enrich.records import Record
 from builder.parse.dates import find_dates
 from builder.sources.normalise import compact
@@ -162,10 +163,24 @@ class _Linker:
         self.attach(entity or self._new_session(mention, date), record, mention)
 
     def other(self, record: Record, mention: Mention) -> None:
-        """A person, series or organisation: one entity per key."""
+        """A person, series or organisation: one entity per key; a person's office with the record's date."""
         eid = entity_id(mention.kind, mention.key)
         entity = self.entities.setdefault(eid, Entity(eid, mention.kind, mention.name, mention.key))
         self.attach(entity, record, mention)
+        office = dict(mention.attrs).get("office")
+        if mention.kind == "person" and office:
+            date = _date_of(record, self.source_years.get(record.source_id))
+            entity.attrs.setdefault("held", []).append(f"{date}\t{office}\t{record.id}")
+
+    def speaker(self, speaker: Speaker, record: Record) -> None:
+        """The speaker of a report: a person with the office of the byline on the report's date."""
+        attrs = (("office", speaker.office),) if speaker.office else ()
+        self.other(record, Mention("person", speaker.name, speaker.name, speaker.name, attrs))
+        entity = self.entities[entity_id("person", speaker.name)]
+        held = entity.attrs.get("held", [])
+        if held and held[-1].endswith(f"\t{record.id}"):
+            held[-1] = f"{speaker.date}\t{speaker.office}\t{record.id}"  # the report's date, not its first section's
+        entity.attrs.setdefault("report", []).append(f"{speaker.date}\t{speaker.office}\t{speaker.title}\t{speaker.source_id}")
 
     def meetings_in_passing(self) -> None:
         """A meeting mentioned in passing joins the session it must mean: the only one, or the
@@ -267,9 +282,11 @@ def _related(by_record: dict[str, list[str]], entities: dict[str, Entity], by_id
 
 
 def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
-                source_regions: dict[str, str], source_years: dict[str, int | None]) -> Links:
+                source_regions: dict[str, str], source_years: dict[str, int | None],
+                speakers: list[Speaker] | tuple[Speaker, ...] = ()) -> Links:
     """People, meetings, series and organisations of the events and 条目, the same day in other
-    sources, and related records."""
+    sources, and related records; ``speakers``: who delivered the reports (a person whose page
+    lists the report under the first record of its text)."""
     cited = [r for r in records if r.type in ("event", "entry")]
     known = frozenset(gazetteer.names)
     order = {r.id: i for i, r in enumerate(sorted(cited, key=lambda r: (r.date or "9999", r.source_id, r.line)))}
@@ -291,12 +308,27 @@ def build_links(records: list[Record], rules: EntityRules, gazetteer: Gazetteer,
         for mention in others:
             linker.other(record, mention)
     linker.meetings_in_passing()
+    first_record: dict[str, Record] = {}
+    for record in records:  # a report's text is in its sections' records: the first one stands for it
+        if record.type in ("section", "event", "entry"):
+            best = first_record.get(record.source_id)
+            if best is None or record.line < best.line:
+                first_record[record.source_id] = record
+    for speaker in speakers:
+        if speaker.source_id in first_record:
+            record = first_record[speaker.source_id]
+            if record.id not in order:
+                order[record.id] = -1 - len(order)  # before the dated records
+                cited.append(record)
+            linker.speaker(speaker, record)
     for entity in linker.entities.values():
         entity.records.sort(key=order.__getitem__)
         if entity.kind == "person":
             for by_name in directory.values():
                 for tenure in by_name.get(entity.name, ()):
                     entity.attrs.setdefault("tenure", []).append(tenure.label())
+            if entity.attrs.get("held"):
+                entity.attrs["offices"] = offices_over_time(entity.attrs.pop("held"))
     same_day, same_day_total = _same_day(cited)
     chains = {sid: set(gazetteer.ancestors(region)) for sid, region in source_regions.items()}
 
