@@ -88,6 +88,17 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(built, serv
         bad = [v for v in found if v["impact"] in BLOCKING]
         if bad:
             blocking[name] = bad
+    # the search page with its results, facets and tools drawn (typed into, as a reader does)
+    page.goto(served + "search/")
+    page.locator("#fz-search-input, input[name=q]").first.fill("低保")
+    page.locator("#fz-search-input, input[name=q]").first.press("Enter")
+    page.wait_for_selector(".fz-year-range", timeout=20_000)
+    page.evaluate(script)
+    found = page.evaluate(RUN)
+    figures["search results"] = {impact: sum(1 for v in found if v["impact"] == impact)
+                                 for impact in ("critical", "serious", "moderate", "minor")}
+    if [v for v in found if v["impact"] in BLOCKING]:
+        blocking["search results"] = [v for v in found if v["impact"] in BLOCKING]
     # and a record's 引用 opened, with the buttons the script adds
     page.goto(served + "sources/guta-dsj/")
     page.locator("details.fz-cite > summary").first.click()

@@ -496,8 +496,8 @@
       var y = params.get("year"), box = ' size="5" inputmode="numeric" style="width:4.5em;padding:0 .3em;' +
         'border:1px solid var(--md-default-fg-color--lighter);border-radius:.2em"';
       html += '<form class="fz-facet fz-year-range" data-facet="year-range"><span class="fz-facet-label">年份范围</span>' +
-        '<input name="from"' + box + ' value="' + escapeHtml(y ? y.split("-")[0] : "") + '"> – ' +
-        '<input name="to"' + box + ' value="' + escapeHtml(y ? (y.split("-")[1] || y) : "") + '"> ' +
+        '<input name="from" aria-label="起始年份"' + box + ' value="' + escapeHtml(y ? y.split("-")[0] : "") + '"> – ' +
+        '<input name="to" aria-label="截止年份"' + box + ' value="' + escapeHtml(y ? (y.split("-")[1] || y) : "") + '"> ' +
         "<button type=\"submit\">筛选</button></form>";
       container.innerHTML = html;
       var form = container.querySelector(".fz-year-range");
