@@ -78,9 +78,9 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(built, serv
     page = context.new_page()
     figures: dict[str, dict[str, int]] = {}
     blocking: dict[str, list] = {}
-    for name, rel in _page_types(site).items():
-        page.goto(served + rel)
-        page.wait_for_load_state("load")
+
+    def audit(name: str) -> None:
+        """axe on the page as it is now: its figures, and the blocking findings."""
         page.evaluate(script)
         found = page.evaluate(RUN)
         figures[name] = {impact: sum(1 for v in found if v["impact"] == impact)
@@ -88,26 +88,21 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page_type(built, serv
         bad = [v for v in found if v["impact"] in BLOCKING]
         if bad:
             blocking[name] = bad
+
+    for name, rel in _page_types(site).items():
+        page.goto(served + rel)
+        page.wait_for_load_state("load")
+        audit(name)
     # the search page with its results, facets and tools drawn (typed into, as a reader does)
     page.goto(served + "search/")
     page.locator("#fz-search-input, input[name=q]").first.fill("低保")
     page.locator("#fz-search-input, input[name=q]").first.press("Enter")
     page.wait_for_selector(".fz-year-range", timeout=20_000)
-    page.evaluate(script)
-    found = page.evaluate(RUN)
-    figures["search results"] = {impact: sum(1 for v in found if v["impact"] == impact)
-                                 for impact in ("critical", "serious", "moderate", "minor")}
-    if [v for v in found if v["impact"] in BLOCKING]:
-        blocking["search results"] = [v for v in found if v["impact"] in BLOCKING]
+    audit("search results")
     # and a record's 引用 opened, with the buttons the script adds
     page.goto(served + "sources/guta-dsj/")
     page.locator("details.fz-cite > summary").first.click()
-    page.evaluate(script)
-    found = page.evaluate(RUN)
-    figures["reading page, 引用 open"] = {impact: sum(1 for v in found if v["impact"] == impact)
-                                        for impact in ("critical", "serious", "moderate", "minor")}
-    if [v for v in found if v["impact"] in BLOCKING]:
-        blocking["reading page, 引用 open"] = [v for v in found if v["impact"] in BLOCKING]
+    audit("reading page, 引用 open")
     context.close()
     for name, counts in figures.items():
         print(f"axe {name}: " + ", ".join(f"{k} {n}" for k, n in counts.items()))
