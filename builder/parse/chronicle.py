@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date as calendar_day
 from datetime import timedelta
+from functools import lru_cache
 
 from builder.model.document import (
     Block,
@@ -352,15 +353,12 @@ def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpe
         flags.append("unknown-month")
         return spec, flags
     if not _day_only(hit):
-        if spec.end is None and not spec.others and spec.calendar == "gregorian":
+        # a Gregorian point, or a range that names its month, sets the context (a year range does not)
+        if spec.calendar == "gregorian" and not spec.others and (spec.end is None or spec.start.month is not None):
             b.year = spec.start.year
             if spec.start.month is not None:
                 b.month, b.month_stated = spec.start.month, True
-                b.prev_day = _end_day(spec) or None
-                b.prev_start = spec.start.day or 0
-        elif spec.end is not None and spec.start.month is not None and spec.calendar == "gregorian":
-            b.year, b.month, b.month_stated = spec.start.year, spec.start.month, True
-            b.prev_day, b.prev_start = _end_day(spec) or None, spec.start.day or 0
+                b.prev_day, b.prev_start = _end_day(spec) or None, spec.start.day or 0
         return spec, flags
     day = _end_day(spec)
     if b.prev_day is not None and not b.month_stated and day < b.prev_day - 3 and b.month and b.month < 12:
@@ -391,7 +389,7 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
         b.drop(line, raw.strip(), "comment")
     elif _EMPTY.match(text) or _PAGE_NO.match(text) or _TIMESTAMP.match(text):
         b.drop(line, raw.strip(), "page-furniture")
-    elif len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
+    elif _boilerplate(squeezed):
         b.drop(line, raw.strip(), "boilerplate")
     elif _RUNNING_HEAD.match(squeezed):
         b.drop(line, raw.strip(), "running-head")
@@ -410,10 +408,15 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
 def _furniture_line(raw: str) -> bool:
     """Page furniture that fills a whole line (boilerplate with a timestamp must not be cut into items)."""
     squeezed = _SPACES.sub(" ", raw.strip())
-    return len(squeezed) <= 120 and bool(_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)
-                                         or _TIMESTAMP.match(squeezed) or _COMMENT.match(raw))
+    return _boilerplate(squeezed) or bool(_TIMESTAMP.match(squeezed) or _COMMENT.match(raw))
 
 
+def _boilerplate(squeezed: str) -> bool:
+    """Web page chrome (当前位置, 来源:, 发布时间 …): a short line (spaces squeezed) that names it."""
+    return len(squeezed) <= 120 and bool(_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed))
+
+
+@lru_cache(maxsize=256)
 def _plain(text: str) -> bool:
     """A line of plain text: no date, marker, bullet or heading starts it."""
     t = _clean(text)
@@ -422,7 +425,7 @@ def _plain(text: str) -> bool:
     squeezed = _SPACES.sub(" ", t)
     if _RULE.match(t) or _EMPTY.match(t) or _PAGE_NO.match(t) or _RUNNING_HEAD.match(squeezed) or _COMMENT.match(t):
         return False
-    if len(squeezed) <= 120 and (_BOILER_ANY.search(squeezed) or _BOILER_START.match(squeezed)):
+    if _boilerplate(squeezed):
         return False
     if match_date(t, year=2000, month=1, bare=True, unknown_month=True, short=True) is not None \
             or _OCR_MONTH_DAY.match(t):
@@ -604,9 +607,9 @@ def _dynasty_dated(b: _Builder, text: str, line: int) -> bool:
     """``南梁,改始平僚郡…``, ``唐宋,郪縣…``, ``北朝,西魏改…``: an item dated by its dynasty alone (the
     dynasty's span); with an era date after the label (``西漢,高祖六年(前201)…``) the era date counts."""
     label = _DYNASTY_LABEL.match(text)
-    if label is None or len(text[: label.end()].rstrip(" ,，、:：")) < 2:
+    printed = text[: label.end()].rstrip(" ,，、:：") if label else ""
+    if label is None or len(printed) < 2:
         return False
-    printed = text[: label.end()].rstrip(" ,，、:：")
     if (span := dynasty_span(label[1])) is None and printed not in ("南朝", "北朝", "南北朝"):
         return False
     rest = text[label.end():]
