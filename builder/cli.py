@@ -22,8 +22,9 @@ from builder.model.document import Block, Document, Entry, Event, Section, Sourc
 from builder.parse.detect import detect_genre
 from builder.pipeline import CACHE_DIR, CACHE_ROOT, BuildError, enrich_archive, load_archive
 from builder.pipeline import build as run_build
-from builder.publish.engine import ENGINES
+from builder.publish.engine import ENGINES, site_settings
 from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
+from builder.search.opensearch import INDEX_NAME, write_export
 from builder.serve import serve as run_serve
 from builder.sources.load import decode
 from builder.sources.normalise import split_lines
@@ -105,6 +106,24 @@ def permalinks(sources: str | None, config: str | None) -> None:
     path = save_permalinks(config_dir, {**published, **current})
     gone = [i for i in published if i not in current]
     click.echo(f"{path}: {len(added)} added, {len(gone)} no longer built (they keep a notice)")
+
+
+@main.command(help="Export every record for a search server: bulk NDJSON and an index template for OpenSearch.")
+@click.option("--search", "fmt", type=click.Choice(["ndjson"]), required=True,
+              help="ndjson: the body of a `POST _bulk` request, and FILE.template.json beside it.")
+@click.option("--sources", type=click.Path(file_okay=False))
+@click.option("--config", type=click.Path(file_okay=False))
+@click.option("--out", default="fangzhi-search.ndjson", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--index", default=INDEX_NAME, show_default=True, help="The index name in the bulk actions.")
+def export(fmt: str, sources: str | None, config: str | None, out: str, index: str) -> None:
+    """Records folded as the static index folds them; see builder/search/opensearch.py and docs/data.md."""
+    project, sources_dir, config_dir = _paths(sources, config)
+    with _stop_on_errors():
+        archive = load_archive(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
+        archive.site_name, archive.site_url = site_settings(project / "mkdocs.yml")
+        enrich_archive(archive)
+        stats = write_export(archive.records, archive.cfg, Path(out), index)
+    click.echo(f"wrote {stats.ndjson} ({stats.records} records, {stats.bytes / 1e6:.1f} MB) and {stats.template}")
 
 
 @main.command(help="Parse one text and print its records as JSON Lines.")

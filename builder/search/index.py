@@ -348,7 +348,8 @@ def _deflated_size(data: bytes) -> int:
     return len(c.compress(data) + c.flush())
 
 
-def _display_text(text: str) -> str:
+def display_text(text: str) -> str:
+    """A record's text as the search shows it: every run of whitespace one space, trimmed."""
     return _SPACE.sub(" ", text).strip()
 
 
@@ -411,7 +412,7 @@ def write_search_index(
         chars.update(r.title)
         chars.update(r.text)
     folding.add(chars)
-    shown = [_display_text(r.text) for r in records]  # folds as r.text does: whitespace is removed
+    shown = [display_text(r.text) for r in records]  # folds as r.text does: whitespace is removed
     prefolded = [(folding.prefold(r.title), folding.prefold(text)) for r, text in zip(records, shown, strict=True)]
     chars = set().union(*(set(title) | set(text) for title, text in prefolded))
     cmap = fold_map(chars)
@@ -560,6 +561,7 @@ def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> di
     }
 
 
-__all__ = ["IGNORED_RANGES", "Folding", "IndexSettings", "IndexStats", "attaches", "decode_varints", "fold",
+__all__ = ["IGNORED_RANGES", "Folding", "IndexSettings", "IndexStats", "attaches", "decode_varints", "display_text",
+           "fold",
            "fold_map", "fold_segment", "pack", "query_terms", "read_index_file", "segments", "unpack", "varints",
            "write_search_index"]
