@@ -69,6 +69,27 @@ def test_offices_and_partners_are_not_the_subject(taxonomy, text, want):
     assert topic(taxonomy, text) == [want]
 
 
+@pytest.mark.parametrize(("text", "want"), [
+    # a body that governs every field (政府, 党委) acting on a field: the field's words decide
+    ("省政府为发展实业,决定发行省建设公债1800万元,年息6厘。", "caishui"),
+    ("县人民政府组织全县农民兴修水利,修建水库3座。", "nongye"),
+    ("市委召开全市领导干部大会,宣布市领导班子调整方案。", "dangjian"),  # its own session
+    ("县人民政府在泗溪白粉墙村成立。", "zhengfu"),  # its own founding (and 民政 in 人民政府 is no word)
+    ("县委增设财贸部、生产合作部、工业部。", "dangjian"),  # its own departments
+    ("县政府成立游击队支队,县长兼司令。", "junshi"),  # founding something else
+    ("县人民政府迁往莒江办公。", "zhengfu"),  # with no field named: its own topic
+])
+def test_governing_bodies_let_the_words_decide_unless_the_act_is_their_own(taxonomy, text, want):
+    assert topic(taxonomy, text) == [want]
+
+
+def test_a_body_named_anywhere_counts_as_a_word_of_its_topic(taxonomy):
+    scores = taxonomy.cue_scores("市政府与浙江某文旅集团有限公司签订合作协议。")
+    assert scores.get("lvyou", 0) >= len("文旅集团") and scores.get("wenhua", 0) == 0  # 文旅 inside the body
+    assert taxonomy.cue_scores("县人民政府成立。").get("minsheng", 0) == 0  # 民政 inside 人民政府
+    assert taxonomy.cue_scores("县人民政府成立。").get("zhengfu", 0) == 0  # a governing body is no word
+
+
 def test_a_recipient_is_not_the_subject(taxonomy):
     assert taxonomy.from_actor("辽宁银盛水泥集团有限公司向辽阳市红十字会捐款100万元，支持抗击新冠肺炎疫情工作。") is None
     assert taxonomy.from_actor("辽阳市红十字会向受灾群众捐赠物资。") == "quntuan"
