@@ -4,6 +4,10 @@ Classes of input covered:
 - a record opened by a body acting in its own name (人大, 政协, 纪委, 统战部, 检察院, a 群团) takes its topic;
 - a body followed by an office names a person (市人大常委会主任主持…, 市委书记…): not the body acting;
 - a body named as a partner, an object or a place (…与…大学签订, 向红十字会捐款) is not the subject;
+- a body that governs every field (县政府, 市委) acting on a field: the field's words decide, unless the act
+  is its own (a session, its founding, its move, its own departments);
+- a body named anywhere counts as a word of its topic; a word inside another topic's body (民政 in 人民政府) does not;
+- no topic leading clearly: the first named decides, and the decision says it was a close call;
 - chains of bodies (区委政法委员会, 市委统战部): the last, most particular one;
 - a meeting named after a field (区委经济工作会议) or after a body (市委常委会会议, 政府常务会议);
 - honours (荣誉称号, 评为…先进) and changes of territory (改…县为…县, …属之);
@@ -27,7 +31,7 @@ import pytest
 from bench.classifier import entry_accuracy, event_accuracy, load_cases
 from builder.config import ConfigError
 from builder.config.site import load_topics
-from builder.enrich.annotate import Taxonomy, event_topics
+from builder.enrich.annotate import Taxonomy, TopicDecision, event_decisions, event_topics
 from builder.pipeline import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,6 +92,15 @@ def test_a_body_named_anywhere_counts_as_a_word_of_its_topic(taxonomy):
     assert scores.get("lvyou", 0) >= len("文旅集团") and scores.get("wenhua", 0) == 0  # 文旅 inside the body
     assert taxonomy.cue_scores("县人民政府成立。").get("minsheng", 0) == 0  # 民政 inside 人民政府
     assert taxonomy.cue_scores("县人民政府成立。").get("zhengfu", 0) == 0  # a governing body is no word
+
+
+def test_where_no_topic_leads_the_first_named_decides_and_says_so(taxonomy):
+    # rule 12 of tests/corpus/topics/README.md: 疫情 (卫生健康) is named before 复工复产 (经济)
+    assert event_decisions(["市长检查疫情防控和复工复产情况。"], taxonomy, None) == [
+        TopicDecision(["weisheng"], "first named")]
+    assert event_decisions(["县政府组织抗旱救灾，发放救济粮。"], taxonomy, None) == [TopicDecision(["zaihai"], "words")]
+    assert event_decisions(["区妇联组织开展活动。"], taxonomy, None) == [TopicDecision(["quntuan"], "body")]
+    assert event_decisions(["是日，晴。"], taxonomy, None) == [TopicDecision([], "none")]
 
 
 def test_a_recipient_is_not_the_subject(taxonomy):
@@ -178,16 +191,16 @@ def seed_archive():
 
 
 def test_event_accuracy_on_the_hand_labelled_events(seed_archive):
-    """The goal is 0.85 top-1 on events. Reached on all 475 and on the half the rules were tuned on;
-    the held-apart half is at 0.83 (tests/corpus/topics/README.md): asserted as measured, so that a
+    """The goal is 0.85 top-1 on events, an event without a topic counted wrong. Measured (tests/corpus/
+    topics/README.md): 0.897 on all 475, 0.856 on the held-apart half; asserted as measured, so that a
     change for the worse fails here."""
     cases = load_cases(seed_archive)
     assert len(cases) >= 300 and len({c.source for c in cases}) >= 20
     scores = event_accuracy(seed_archive, cases)
-    assert scores["all"]["accuracy"] >= 0.85, scores
-    assert scores["test"]["accuracy"] >= 0.82, scores
+    assert scores["all"]["accuracy"] >= 0.89, scores
+    assert scores["test"]["accuracy"] >= 0.85, scores
     assert scores["test"]["precision"] >= 0.85, scores  # the topics it does give are right
-    assert scores["all"]["coverage"] >= 0.9, scores  # and it gives one to most events
+    assert scores["all"]["coverage"] >= 0.95, scores  # and it gives one to most events
 
 
 def test_entry_accuracy_five_fold(seed_archive):

@@ -633,18 +633,40 @@ class Taxonomy:
         return Actor(self._body_topic[body], governs=body in self._governing and not own)
 
     def from_words(self, text: str) -> tuple[str | None, dict[str, float]]:
-        """The topic the category words of ``text`` (folded) point to, if one leads clearly, and every
-        topic's score (the first sentence counts twice: it says what the record is about)."""
+        """The topic the category words of ``text`` (folded) point to (``words``), and every topic's score."""
+        topic, scores, _ = self.words(text)
+        return topic, scores
+
+    def words(self, text: str) -> tuple[str | None, dict[str, float], bool]:
+        """The topic the category words (and the bodies named) of ``text`` (folded) point to, every
+        topic's score (the first sentence counts twice: it says what the record is about), and whether
+        that topic leads the next by ``CUE_LEAD``. When none leads so, of the topics close to the best
+        the one the text names first (where two subjects are named, the first decides)."""
         first = _SENTENCE_END.split(text, 1)[0]
         scores: dict[str, float] = dict(self.cue_scores(text))
         for tid, v in self.cue_scores(first).items():
             scores[tid] = scores.get(tid, 0) + v
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if not ranked or ranked[0][1] <= 0:
-            return None, scores
+            return None, scores, False
         if len(ranked) == 1 or ranked[0][1] >= CUE_LEAD * ranked[1][1]:
-            return ranked[0][0], scores
-        return None, scores
+            return ranked[0][0], scores, True
+        close = [tid for tid, v in ranked if v * CUE_LEAD > ranked[0][1]]
+        named = self._first_named(text, set(close))
+        return min(close, key=lambda tid: (named.get(tid, len(text)), close.index(tid))), scores, False
+
+    def _first_named(self, text: str, topics: set[str]) -> dict[str, int]:
+        """Where ``text`` first names a cue word or a (not governing) body of each of ``topics``."""
+        at: dict[str, int] = {}
+        for tid in topics:
+            found = [i for i in (text.find(kw) for kw in self.topics[self._index[tid]].keywords if kw) if i >= 0]
+            if found:
+                at[tid] = min(found)
+        for m in self._bodies.finditer(text) if self._bodies is not None else ():
+            tid = self._body_topic[m.group()]
+            if tid in topics and m.group() not in self._governing and m.start() < at.get(tid, len(text)):
+                at[tid] = m.start()
+        return at
 
 
 Pending = list[tuple[Event | Entry | Section, str]]  # records waiting for the classifier, with its input
@@ -724,23 +746,39 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
         node.topics = topics
 
 
+@dataclass(frozen=True)
+class TopicDecision:
+    """The topics of a record without a yearbook heading, and what decided them (``event_decisions``)."""
+
+    topics: list[str]
+    how: str  # one of DECIDED_BY
+
+
+DECIDED_BY = ("body", "words", "first named", "classifier", "none")
+
+
 def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[list[str]]:
-    """Topics of records that carry no yearbook heading (events, report sections), from what the
-    text says first: the body that opens it (``Taxonomy.from_actor``), else its category words when
-    they point clearly to one topic (``Taxonomy.from_words``), else the classifier when it is
-    confident (its best topic leads the next by ``CLASSIFIER_MARGIN``). When none of them decides,
-    the record gets no topic rather than a guess."""
+    """Topics of records that carry no yearbook heading (events, report sections): ``event_decisions``."""
+    return [d.topics for d in event_decisions(texts, taxonomy, classifier)]
+
+
+def event_decisions(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[TopicDecision]:
+    """Topics of records that carry no yearbook heading, from what the text says first: the body that
+    opens it, or what that says it is (``Taxonomy.actor``: ``body``); else its category words and the
+    bodies it names (``Taxonomy.words``: ``words`` when one topic leads clearly, ``first named`` when
+    the first named of topics close in score decides); a governing body (市委, 县政府) acting on a
+    field yields to those words. Only a text that names nothing asks the classifier, which decides when
+    its best topic leads the next by ``CLASSIFIER_MARGIN``; else the record gets no topic, not a guess."""
     folded = [taxonomy.fold(t) for t in texts]
-    out: list[list[str]] = [[] for _ in texts]
+    out = [TopicDecision([], "none") for _ in texts]
     ask: list[int] = []
-    words: list[dict[str, float]] = [{} for _ in texts]
     for i, text in enumerate(folded):
         actor = taxonomy.actor(text)
-        cue, words[i] = taxonomy.from_words(taxonomy.untitled(text))
+        cue, _, clear = taxonomy.words(taxonomy.untitled(text))
         if actor and not (actor.governs and cue):
-            out[i] = [actor.topic]
+            out[i] = TopicDecision([actor.topic], "body")
         elif cue:
-            out[i] = [cue]
+            out[i] = TopicDecision([cue], "words" if clear else "first named")
         else:
             ask.append(i)
     if classifier is not None and classifier.trained and ask:
@@ -748,9 +786,7 @@ def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifi
                                        margin=CLASSIFIER_MARGIN)
         for i, best in zip(ask, predicted):
             if len(best) == 1:
-                out[i] = best
-            elif best and words[i].get(best[0], 0) >= words[i].get(best[1], 0) and words[i].get(best[0]):
-                out[i] = best[:1]  # the classifier hesitates, the text's words side with its first choice
+                out[i] = TopicDecision(best, "classifier")
     return out
 
 
