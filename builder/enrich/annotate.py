@@ -491,14 +491,22 @@ class Taxonomy:
     def cue_scores(self, text: str) -> dict[str, int]:
         """Each topic's cue-word score in ``text``: each occurrence scores the word's length, except
         inside the name of a body of another topic (民政 in 人民政府, 工业 in 工业和信息化局 of 工业 stays)."""
-        scores = self._word_scores(text)
+        return self._scores(text, 0)[0]
+
+    def _scores(self, text: str, head: int) -> tuple[dict[str, int], dict[str, int]]:
+        """``cue_scores`` of ``text`` and of its first ``head`` characters (which end a sentence), with
+        one pass for the bodies named."""
+        scores, first = self._word_scores(text), self._word_scores(text[:head]) if head else {}
         if self._bodies is not None:
             for m in self._bodies.finditer(text):
                 for tid, v in self._body_words(m.group()).items():
                     scores[tid] = scores.get(tid, 0) + v
+                    if m.end() <= head:
+                        first[tid] = first.get(tid, 0) + v
         for tid, _ in self._empty_cues:
             scores[tid] = scores.get(tid, 0)
-        return scores
+            first[tid] = first.get(tid, 0)
+        return scores, first
 
     def _word_scores(self, text: str) -> dict[str, int]:
         scores: dict[str, int] = {}
@@ -642,9 +650,9 @@ class Taxonomy:
         topic's score (the first sentence counts twice: it says what the record is about), and whether
         that topic leads the next by ``CUE_LEAD``. When none leads so, of the topics close to the best
         the one the text names first (where two subjects are named, the first decides)."""
-        first = _SENTENCE_END.split(text, 1)[0]
-        scores: dict[str, float] = dict(self.cue_scores(text))
-        for tid, v in self.cue_scores(first).items():
+        whole, first = self._scores(text, len(_SENTENCE_END.split(text, 1)[0]))
+        scores: dict[str, float] = dict(whole)
+        for tid, v in first.items():
             scores[tid] = scores.get(tid, 0) + v
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if not ranked or ranked[0][1] <= 0:
