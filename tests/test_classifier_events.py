@@ -178,7 +178,12 @@ def test_the_issues_cases(taxonomy):
 def test_bodies_in_topics_yml_are_read_and_checked(tmp_path):
     good = tmp_path / "topics.yml"
     good.write_text("topics:\n  - id: renda\n    name: 人大\n    bodies: [人大常委会, 人民代表大会]\n", "utf-8")
-    assert load_topics(good)[0].bodies == ("人大常委会", "人民代表大会")
+    assert load_topics(good)[0].bodies == ("人大常委会", "人民代表大会") and load_topics(good)[0].governing == ()
+    gov = tmp_path / "gov.yml"
+    gov.write_text("topics:\n  - id: zhengfu\n    name: 政府\n    governing: [县政府]\n", "utf-8")
+    assert load_topics(gov)[0].governing == ("县政府",)
+    assert Taxonomy(load_topics(gov)).actor("县政府成立。").governs is False  # its own founding
+    assert Taxonomy(load_topics(gov)).actor("县政府组织抗旱。").governs is True
     bad = tmp_path / "bad.yml"
     bad.write_text("topics:\n  - id: renda\n    name: 人大\n    bodies: {a: 1}\n", "utf-8")
     with pytest.raises(ConfigError, match=r"bad\.yml:4: 'bodies' must be a list of text"):
