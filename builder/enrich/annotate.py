@@ -407,8 +407,6 @@ _MEETING = re.compile(r"(?:召开|举行)(?:了)?(.{2,32}?)(?:会议|大会|座�
 _DIVISION = re.compile(r"改\w{1,6}?(?:县|州|郡|府|乡|镇|区|市)为|属之|析置|始置|置\w{1,4}县")
 _HONOUR = re.compile(r"荣誉称号|(?:评为|授予|命名为|荣获|获评|表彰).{0,24}(?:先进|模范|标兵|劳动模范)|"
                      r"(?:先进|模范|劳动模范).{0,12}(?:表彰|记功)|记功|表彰(?:了|大会)")
-# a status given (not an honour of merit, _HONOUR): what follows names its field
-_STATUS = re.compile(r"(?:获评|评为|命名为|认定为|确定为|列为|入选)(.{2,40})")
 # right after a body: an act on itself (it is set up, reshaped, renamed, moved or renewed, or adds
 # departments of its own), not on a field (县政府成立游击队 is the 游击队's)
 _OWN_ACT = re.compile(r"(?:第.{1,4}届)?(?:在.{1,12}?)?(?:正式)?(?:(?:成立|建立|组建|撤销|撤消|改组|改称|更名|换届)(?:$|[，,。])"
@@ -619,11 +617,6 @@ class Taxonomy:
             return Actor("rongyu")
         if _DIVISION.search(sentence) and "gaimao" in self._index:
             return Actor("gaimao")
-        status = _STATUS.search(sentence)
-        if status:  # a status inside a field (体育传统项目学校, 文物保护单位): the field's
-            field_topic, _, clear = self.words(status.group(1))
-            if field_topic and clear:
-                return Actor(field_topic)
         meeting = _MEETING.search(sentence)
         if meeting:  # its name: the field it is about (区委经济工作会议) first, else the body that holds it
             name = meeting.group(0)[2:] if meeting.group(1) else meeting.group(2)
