@@ -5,11 +5,13 @@ chronicle events of the three seed documents and of the chronicle corpus
 (tests/corpus/chronicles/). No event is ever a training example: the classifier
 learns from yearbook 条目 only. The set is cut in two by a hash of source and
 line: ``dev`` (rules were tuned looking at its errors) and ``test`` (only its
-score was looked at). Each event is labelled as the build labels it
-(``builder.enrich.annotate.event_topics``): the text's own words first, then the
-classifier, or nothing when it is not confident. Printed: accuracy of the first
-topic over all events (an event left without a topic counts as wrong), coverage,
-and precision over the events given a topic.
+score and the counts of its confusions were looked at). Each event is labelled as
+the build labels it (``builder.enrich.annotate.event_decisions``): the body that
+opens it, its words and the bodies it names, then the classifier, or nothing when
+it is not confident. Printed: accuracy of the first topic over all events (an
+event left without a topic counts as wrong), coverage, and precision over the
+events given a topic; the same by what decided; and the errors of each half counted
+by gold topic, by topic given and by source (``--events`` lists the misses of ``dev``).
 
 条目: every 条目 whose yearbook heading maps to a topic is a labelled example. Five
 folds by a hash of the text (deterministic); each fold is predicted by a
@@ -30,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.enrich.annotate import Taxonomy, assign_ids, labelled_examples
+from builder.enrich.annotate import DECIDED_BY, Taxonomy, TopicDecision, assign_ids, event_decisions, labelled_examples
 from builder.enrich.classify import TopicClassifier, example_text
 from builder.model.document import Event, Source
 from builder.parse import parse_document
@@ -103,28 +105,63 @@ def load_cases(archive: Archive) -> list[Case]:
     return cases
 
 
-def event_accuracy(archive: Archive, cases: list[Case], *, show: bool = False) -> dict[str, dict[str, float]]:
-    """Accuracy, coverage and precision of the build's event topics on each half of the set."""
-    from builder.enrich.annotate import event_topics
-
+def decide(archive: Archive, cases: list[Case]) -> list[TopicDecision]:
+    """The build's topic decision for each case (the classifier trained on the archive's 条目)."""
     taxonomy = Taxonomy(archive.cfg.topics)
     for doc in archive.documents:
         assign_ids(doc)
     texts, labels = labelled_examples(archive.documents, taxonomy)
     clf = TopicClassifier().fit(texts, labels)
-    got = event_topics([example_text("", c.text) for c in cases], taxonomy, clf)
-    out: dict[str, dict[str, float]] = {}
-    for part in ("dev", "test", "all"):
-        rows = [(c, g) for c, g in zip(cases, got) if part in ("all", c.part)]
-        given = [(c, g) for c, g in rows if g]
-        hits = sum(bool(g) and g[0] == c.topic for c, g in rows)
-        out[part] = {"n": len(rows), "accuracy": hits / len(rows), "coverage": len(given) / len(rows),
-                     "precision": hits / max(len(given), 1)}
+    return event_decisions([example_text("", c.text) for c in cases], taxonomy, clf)
+
+
+def _scores(rows: list[tuple[Case, TopicDecision]]) -> dict[str, float]:
+    given = [(c, d) for c, d in rows if d.topics]
+    hits = sum(d.topics[0] == c.topic for c, d in given)
+    return {"n": len(rows), "accuracy": hits / max(len(rows), 1), "coverage": len(given) / max(len(rows), 1),
+            "precision": hits / max(len(given), 1)}
+
+
+def event_accuracy(archive: Archive, cases: list[Case], *, show: bool = False,
+                   decisions: list[TopicDecision] | None = None) -> dict[str, dict[str, float]]:
+    """Accuracy, coverage and precision of the build's event topics on each half of the set."""
+    got = decide(archive, cases) if decisions is None else decisions
+    out = {part: _scores([(c, d) for c, d in zip(cases, got) if part in ("all", c.part)])
+           for part in ("dev", "test", "all")}
     if show:
-        for c, g in zip(cases, got):
-            if c.part == "dev" and (not g or g[0] != c.topic):
-                print(f"  {c.source[:22]:22} {c.line:5} gold {c.topic:9} got {(g or ['-'])[0]:9} {compact(c.text)[:50]}")
+        for c, d in zip(cases, got):
+            if c.part == "dev" and (not d.topics or d.topics[0] != c.topic):
+                print(f"  {c.source[:22]:22} {c.line:5} gold {c.topic:9} got {(d.topics or ['-'])[0]:9} "
+                      f"{d.how:11} {compact(c.text)[:46]}")
     return out
+
+
+SURE = ("body", "words")  # what decides with confidence; "first named" is a close call of the words
+
+
+def print_breakdown(cases: list[Case], got: list[TopicDecision]) -> None:
+    """Accuracy by what decided, and the errors of each half by gold topic, topic given and source."""
+    print(f"{'decided by':14}" + "".join(f"{p + ' n/prec':>16}" for p in ("dev", "test")))
+    for how in DECIDED_BY:
+        cells = []
+        for part in ("dev", "test"):
+            rows = [(c, d) for c, d in zip(cases, got) if c.part == part and d.how == how]
+            s = _scores(rows)
+            cells.append(f"{len(rows):>8} {s['precision'] if how != 'none' else 0:>7.3f}")
+        print(f"{how:14}" + "".join(cells))
+    print("confident (body or words, a close call counted as no topic):")
+    for part in ("dev", "test", "all"):
+        rows = [(c, d if d.how in SURE else TopicDecision([], "none")) for c, d in zip(cases, got) if part in ("all", c.part)]
+        s = _scores(rows)
+        print(f"  {part:5} accuracy {s['accuracy']:.3f}  coverage {s['coverage']:.3f}  precision {s['precision']:.3f}")
+    for part in ("dev", "test"):
+        wrong = [(c, d) for c, d in zip(cases, got) if c.part == part and (not d.topics or d.topics[0] != c.topic)]
+        print(f"errors of {part} ({len(wrong)}):")
+        for name, key in (("gold", lambda c, d: c.topic), ("given", lambda c, d: (d.topics or ["-"])[0]),
+                          ("pair", lambda c, d: f"{c.topic}→{(d.topics or ['-'])[0]}"),
+                          ("source", lambda c, d: c.source.split("-")[0])):
+            counts = Counter(key(c, d) for c, d in wrong)
+            print(f"  by {name:7}" + ", ".join(f"{k} {n}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))))
 
 
 def entry_accuracy(archive: Archive, *, show: bool = True) -> dict[str, float]:
@@ -171,12 +208,14 @@ def main() -> None:
     args = ap.parse_args()
     archive = load_archive(ROOT / "site_config", ROOT / "source_texts")
     cases = load_cases(archive)
-    scores = event_accuracy(archive, cases, show=args.events)
+    decisions = decide(archive, cases)
+    scores = event_accuracy(archive, cases, show=args.events, decisions=decisions)
     print(f"labelled events: {len(cases)} ({Counter(c.part for c in cases)['test']} in the test half)")
     print(f"{'':10}{'accuracy':>10}{'coverage':>10}{'precision':>11}")
     for part, s in scores.items():
         label = f"{part} ({s['n']:.0f})"
         print(f"{label:10}{s['accuracy']:>10.3f}{s['coverage']:>10.3f}{s['precision']:>11.3f}")
+    print_breakdown(cases, decisions)
     if not args.events:
         entry_accuracy(archive)
 

@@ -4,6 +4,10 @@ Classes of input covered:
 - a record opened by a body acting in its own name (人大, 政协, 纪委, 统战部, 检察院, a 群团) takes its topic;
 - a body followed by an office names a person (市人大常委会主任主持…, 市委书记…): not the body acting;
 - a body named as a partner, an object or a place (…与…大学签订, 向红十字会捐款) is not the subject;
+- a body that governs every field (县政府, 市委) acting on a field: the field's words decide, unless the act
+  is its own (a session, its founding, its move, its own departments);
+- a body named anywhere counts as a word of its topic; a word inside another topic's body (民政 in 人民政府) does not;
+- no topic leading clearly: the first named decides, and the decision says it was a close call;
 - chains of bodies (区委政法委员会, 市委统战部): the last, most particular one;
 - a meeting named after a field (区委经济工作会议) or after a body (市委常委会会议, 政府常务会议);
 - honours (荣誉称号, 评为…先进) and changes of territory (改…县为…县, …属之);
@@ -27,7 +31,7 @@ import pytest
 from bench.classifier import entry_accuracy, event_accuracy, load_cases
 from builder.config import ConfigError
 from builder.config.site import load_topics
-from builder.enrich.annotate import Taxonomy, event_topics
+from builder.enrich.annotate import Taxonomy, TopicDecision, event_decisions, event_topics
 from builder.pipeline import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +71,36 @@ def test_a_body_acting_in_its_own_name_gives_its_topic(taxonomy, text, want):
 ])
 def test_offices_and_partners_are_not_the_subject(taxonomy, text, want):
     assert topic(taxonomy, text) == [want]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a body that governs every field (政府, 党委) acting on a field: the field's words decide
+    ("省政府为发展实业,决定发行省建设公债1800万元,年息6厘。", "caishui"),
+    ("县人民政府组织全县农民兴修水利,修建水库3座。", "nongye"),
+    ("市委召开全市领导干部大会,宣布市领导班子调整方案。", "dangjian"),  # its own session
+    ("县人民政府在泗溪白粉墙村成立。", "zhengfu"),  # its own founding (and 民政 in 人民政府 is no word)
+    ("县委增设财贸部、生产合作部、工业部。", "dangjian"),  # its own departments
+    ("县政府成立游击队支队,县长兼司令。", "junshi"),  # founding something else
+    ("县人民政府迁往莒江办公。", "zhengfu"),  # with no field named: its own topic
+])
+def test_governing_bodies_let_the_words_decide_unless_the_act_is_their_own(taxonomy, text, want):
+    assert topic(taxonomy, text) == [want]
+
+
+def test_a_body_named_anywhere_counts_as_a_word_of_its_topic(taxonomy):
+    scores = taxonomy.cue_scores("市政府与浙江某文旅集团有限公司签订合作协议。")
+    assert scores.get("lvyou", 0) >= len("文旅集团") and scores.get("wenhua", 0) == 0  # 文旅 inside the body
+    assert taxonomy.cue_scores("县人民政府成立。").get("minsheng", 0) == 0  # 民政 inside 人民政府
+    assert taxonomy.cue_scores("县人民政府成立。").get("zhengfu", 0) == 0  # a governing body is no word
+
+
+def test_where_no_topic_leads_the_first_named_decides_and_says_so(taxonomy):
+    # rule 12 of tests/corpus/topics/README.md: 疫情 (卫生健康) is named before 复工复产 (经济)
+    assert event_decisions(["市长检查疫情防控和复工复产情况。"], taxonomy, None) == [
+        TopicDecision(["weisheng"], "first named")]
+    assert event_decisions(["县政府组织抗旱救灾，发放救济粮。"], taxonomy, None) == [TopicDecision(["zaihai"], "words")]
+    assert event_decisions(["区妇联组织开展活动。"], taxonomy, None) == [TopicDecision(["quntuan"], "body")]
+    assert event_decisions(["是日，晴。"], taxonomy, None) == [TopicDecision([], "none")]
 
 
 def test_a_recipient_is_not_the_subject(taxonomy):
@@ -144,7 +178,12 @@ def test_the_issues_cases(taxonomy):
 def test_bodies_in_topics_yml_are_read_and_checked(tmp_path):
     good = tmp_path / "topics.yml"
     good.write_text("topics:\n  - id: renda\n    name: 人大\n    bodies: [人大常委会, 人民代表大会]\n", "utf-8")
-    assert load_topics(good)[0].bodies == ("人大常委会", "人民代表大会")
+    assert load_topics(good)[0].bodies == ("人大常委会", "人民代表大会") and load_topics(good)[0].governing == ()
+    gov = tmp_path / "gov.yml"
+    gov.write_text("topics:\n  - id: zhengfu\n    name: 政府\n    governing: [县政府]\n", "utf-8")
+    assert load_topics(gov)[0].governing == ("县政府",)
+    assert Taxonomy(load_topics(gov)).actor("县政府成立。").governs is False  # its own founding
+    assert Taxonomy(load_topics(gov)).actor("县政府组织抗旱。").governs is True
     bad = tmp_path / "bad.yml"
     bad.write_text("topics:\n  - id: renda\n    name: 人大\n    bodies: {a: 1}\n", "utf-8")
     with pytest.raises(ConfigError, match=r"bad\.yml:4: 'bodies' must be a list of text"):
@@ -157,16 +196,16 @@ def seed_archive():
 
 
 def test_event_accuracy_on_the_hand_labelled_events(seed_archive):
-    """The goal is 0.85 top-1 on events. Reached on all 475 and on the half the rules were tuned on;
-    the held-apart half is at 0.83 (tests/corpus/topics/README.md): asserted as measured, so that a
+    """The goal is 0.85 top-1 on events, an event without a topic counted wrong. Measured (tests/corpus/
+    topics/README.md): 0.897 on all 475, 0.856 on the held-apart half; asserted as measured, so that a
     change for the worse fails here."""
     cases = load_cases(seed_archive)
     assert len(cases) >= 300 and len({c.source for c in cases}) >= 20
     scores = event_accuracy(seed_archive, cases)
-    assert scores["all"]["accuracy"] >= 0.85, scores
-    assert scores["test"]["accuracy"] >= 0.82, scores
+    assert scores["all"]["accuracy"] >= 0.89, scores
+    assert scores["test"]["accuracy"] >= 0.85, scores
     assert scores["test"]["precision"] >= 0.85, scores  # the topics it does give are right
-    assert scores["all"]["coverage"] >= 0.9, scores  # and it gives one to most events
+    assert scores["all"]["coverage"] >= 0.95, scores  # and it gives one to most events
 
 
 def test_entry_accuracy_five_fold(seed_archive):

@@ -21,7 +21,7 @@ GENRES = ("chronicle", "yearbook", "report")
 SOURCE_FIELDS = ("id", "file", "lines", "title", "genre", "region", "years", "content_year", "content_month",
                  "era", "publisher", "editor", "edition", "date", "speaker", "complete", "description", "inferred", "encoding")
 REGION_FIELDS = ("id", "name", "level", "parent", "aliases", "code", "valid_from", "valid_to", "history", "successor")
-TOPIC_FIELDS = ("id", "name", "keywords", "categories", "bodies", "description")
+TOPIC_FIELDS = ("id", "name", "keywords", "categories", "bodies", "governing", "description")
 CORRECTION_FIELDS = ("source", "line", "context", "wrong", "right", "note")
 LICENCE_FIELDS = ("name", "url", "note")
 
@@ -151,6 +151,7 @@ def load_topics(path: Path) -> list[Topic]:
             keywords=r.strs("keywords"),
             categories=r.strs("categories"),
             bodies=r.strs("bodies"),
+            governing=r.strs("governing"),
             description=r.str("description", required=False),
         )
         for r in readers

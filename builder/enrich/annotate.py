@@ -407,6 +407,10 @@ _MEETING = re.compile(r"(?:召开|举行)(?:了)?(.{2,32}?)(?:会议|大会|座�
 _DIVISION = re.compile(r"改\w{1,6}?(?:县|州|郡|府|乡|镇|区|市)为|属之|析置|始置|置\w{1,4}县")
 _HONOUR = re.compile(r"荣誉称号|(?:评为|授予|命名为|荣获|获评|表彰).{0,24}(?:先进|模范|标兵|劳动模范)|"
                      r"(?:先进|模范|劳动模范).{0,12}(?:表彰|记功)|记功|表彰(?:了|大会)")
+# right after a body: an act on itself (it is set up, reshaped, renamed, moved or renewed, or adds
+# departments of its own), not on a field (县政府成立游击队 is the 游击队's)
+_OWN_ACT = re.compile(r"(?:第.{1,4}届)?(?:在.{1,12}?)?(?:正式)?(?:(?:成立|建立|组建|撤销|撤消|改组|改称|更名|换届)(?:$|[，,。])"
+                      r"|迁(?:往|至|驻|到)|移驻|(?:增设|设立|下设).{1,12}?部(?:$|[、，,。]))")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 
 
@@ -419,6 +423,15 @@ def _t2s() -> object | None:
     return opencc.OpenCC("t2s")
 
 
+@dataclass(frozen=True)
+class Actor:
+    """What the opening of a record says it is: a topic, and whether it comes from a body that
+    governs every field (市委, 市政府: ``Topic.governing``), whose acts the record's words place."""
+
+    topic: str
+    governs: bool = False
+
+
 @dataclass
 class Taxonomy:
     topics: list[Topic]
@@ -429,6 +442,8 @@ class Taxonomy:
     _empty_cues: list[tuple[str, str]] = field(init=False, repr=False)  # an empty word is "in" every text
     _title_topic: dict[str, str | None] = field(init=False, repr=False, default_factory=dict)  # from_path, memoised
     _body_topic: dict[str, str] = field(init=False, repr=False)
+    _governing: set[str] = field(init=False, repr=False)  # bodies that govern every field (Topic.governing)
+    _inner: dict[str, dict[str, int]] = field(init=False, repr=False, default_factory=dict)  # _body_words
     _index: dict[str, int] = field(init=False, repr=False)
     _bodies: re.Pattern[str] | None = field(init=False, repr=False)
     _offices: re.Pattern[str] = field(init=False, repr=False)
@@ -450,10 +465,13 @@ class Taxonomy:
         self._firsts = frozenset(self._cues)
         self._index = {t.id: i for i, t in enumerate(self.topics)}
         self._body_topic = {}
+        self._governing = set()
         for t in self.topics:
-            for body in t.bodies:
-                if compact(body):
-                    self._body_topic.setdefault(compact(body), t.id)
+            for body in (*t.bodies, *t.governing):
+                if compact(body) and compact(body) not in self._body_topic:
+                    self._body_topic[compact(body)] = t.id
+                    if body in t.governing:
+                        self._governing.add(compact(body))
         names = sorted(self._body_topic, key=lambda b: (-len(b), b))  # the longest name at each position
         self._bodies = re.compile("|".join(map(re.escape, names))) if names else None
         self._offices = re.compile("|".join(map(re.escape, sorted(OFFICES, key=len, reverse=True))))
@@ -471,16 +489,46 @@ class Taxonomy:
         return out[:2]
 
     def cue_scores(self, text: str) -> dict[str, int]:
-        """Each topic's cue-word score in ``text``: each occurrence scores the word's length."""
+        """Each topic's cue-word score in ``text``: each occurrence scores the word's length, except
+        inside the name of a body of another topic (民政 in 人民政府, 工业 in 工业和信息化局 of 工业 stays)."""
+        return self._scores(text, 0)[0]
+
+    def _scores(self, text: str, head: int) -> tuple[dict[str, int], dict[str, int]]:
+        """``cue_scores`` of ``text`` and of its first ``head`` characters (which end a sentence), with
+        one pass for the bodies named."""
+        scores, first = self._word_scores(text), self._word_scores(text[:head]) if head else {}
+        if self._bodies is not None:
+            for m in self._bodies.finditer(text):
+                for tid, v in self._body_words(m.group()).items():
+                    scores[tid] = scores.get(tid, 0) + v
+                    if m.end() <= head:
+                        first[tid] = first.get(tid, 0) + v
+        for tid, _ in self._empty_cues:
+            scores[tid] = scores.get(tid, 0)
+            first[tid] = first.get(tid, 0)
+        return scores, first
+
+    def _word_scores(self, text: str) -> dict[str, int]:
         scores: dict[str, int] = {}
         for first in self._firsts.intersection(text):  # only words whose first character is in the text
             for tid, kw in self._cues[first]:
                 n = text.count(kw)
                 if n:
                     scores[tid] = scores.get(tid, 0) + n * len(kw)
-        for tid, _ in self._empty_cues:
-            scores[tid] = scores.get(tid, 0)
         return scores
+
+    def _body_words(self, body: str) -> dict[str, int]:
+        """What naming ``body`` adds to the cue-word scores (memoised): the words inside its name of
+        other topics are taken back, and the name scores its length for its own topic (a governing
+        body, named in any record, nothing)."""
+        if body not in self._inner:
+            own = self._body_topic[body]
+            inner = self._word_scores(body)
+            delta = {t: -v for t, v in inner.items() if t != own}
+            if body not in self._governing and len(body) > inner.get(own, 0):
+                delta[own] = len(body) - inner.get(own, 0)
+            self._inner[body] = delta
+        return self._inner[body]
 
     def from_text(self, text: str, limit: int = 3) -> list[str]:
         """Topics by their cue words, the highest score first."""
@@ -494,8 +542,8 @@ class Taxonomy:
         text = compact(text)
         return self._fold.convert(text) if self._fold else text  # type: ignore[attr-defined]
 
-    def _subject(self, clause: str, *, anywhere: bool = False) -> str | None:
-        """The topic of the body that is the subject of ``clause``: named within ``ACTOR_WITHIN``
+    def _subject(self, clause: str, *, anywhere: bool = False) -> re.Match[str] | None:
+        """Where ``clause`` names the body that is its subject: named within ``ACTOR_WITHIN``
         characters (``anywhere``: at any place) after nothing but a place name, and not followed by
         an office (then it names a person). Of bodies named one after the other (区委政法委员会,
         市委统战部) the last, the most particular, is the one."""
@@ -518,7 +566,7 @@ class Taxonomy:
                 end = -1
         if found is None or (not anywhere and clause[end:end + 1] in ("与", "和", "同", "、")):
             return None  # several bodies act together (县委、县政府…, 市政府与…大学…): the words decide
-        return self._body_topic[found.group()]
+        return found
 
     def untitled(self, text: str) -> str:
         """``text`` without the offices of the people it names (市人大常委会主任, 市委书记): their
@@ -543,49 +591,90 @@ class Taxonomy:
 
     def for_classifier(self, text: str, folded: str | None = None) -> str:
         """What the classifier reads of a record's ``text``: folded (``fold``), after one mark for
-        the topic of the body that opens it and one for the topic its words score highest. The marks
-        are private-use characters, one per topic, that no text holds: the classifier learns how far
+        the topic of the body that opens it and one for the topic its category words score highest
+        (the words alone, not the bodies it names: 0.846 → 0.854 on held-out 条目). The marks are
+        private-use characters, one per topic, that no text holds: the classifier learns how far
         to trust each (bench/classifier.py: 0.845 → 0.850 on held-out 条目)."""
         folded = self.fold(text) if folded is None else folded
         readable = text if text else folded
-        words = self.from_text(self.untitled(folded), 1)
+        scores = self._word_scores(self.untitled(folded))
+        words = sorted(scores, key=lambda t: (-scores[t], t))[:1]
         actor = self.from_actor(folded)
         marks = "".join(chr(base + self._index[t]) for base, t in ((ACTOR_MARK, actor), (WORDS_MARK, words[0] if words else None)) if t)
         return marks + readable
 
     def from_actor(self, text: str) -> str | None:
+        """What the opening of ``text`` (folded) says the record is (``actor``), as a topic."""
+        found = self.actor(text)
+        return found.topic if found else None
+
+    def actor(self, text: str) -> Actor | None:
         """What the opening of ``text`` (folded) says the record is: an honour (荣誉称号, 被评为…先进),
         a meeting named after a body or a field (召开市委常委会会议, 召开全县农村工作会议), or the act
         of the body that is its subject (市人大常委会召开…, 区妇联组织…, 县人民政府公安局成立)."""
         sentence = _SENTENCE_END.split(text, 1)[0]
         if _HONOUR.search(sentence):
-            return "rongyu"
+            return Actor("rongyu")
         if _DIVISION.search(sentence) and "gaimao" in self._index:
-            return "gaimao"
+            return Actor("gaimao")
         meeting = _MEETING.search(sentence)
         if meeting:  # its name: the field it is about (区委经济工作会议) first, else the body that holds it
             name = meeting.group(0)[2:] if meeting.group(1) else meeting.group(2)
-            topic = self.from_words(name)[0] or self._subject(name, anywhere=True)
-            if topic:
-                return topic
+            field_topic = self.from_words(name)[0]
+            if field_topic:
+                return Actor(field_topic)
+            body = self._subject(name, anywhere=True)
+            if body:
+                return self._acting(body.group(), own=True)
         clauses = _CLAUSE_END.split(sentence)
-        if _LEADING.match(clauses[0]):  # 为进一步…，…，区科协联合…: the subject follows
-            return next(filter(None, (self._subject(c[: ACTOR_WITHIN + 16]) for c in clauses[1:6])), None)
-        return self._subject(clauses[0][: ACTOR_WITHIN + 16])
+        # after a leading clause of purpose (为进一步…，…，区科协联合…) the subject follows
+        for clause in clauses[1:6] if _LEADING.match(clauses[0]) else clauses[:1]:
+            body = self._subject(clause[: ACTOR_WITHIN + 16])
+            if body:  # its own session (召开全体会议) or its own founding or reshaping (县人民政府成立)
+                own = bool(meeting) or bool(_OWN_ACT.match(clause, body.end()))
+                return self._acting(body.group(), own=own)
+        return None
+
+    def _acting(self, body: str, *, own: bool) -> Actor:
+        """The topic of ``body`` acting; a governing body (``Topic.governing``) acting on something
+        else than itself lets the record's words decide."""
+        return Actor(self._body_topic[body], governs=body in self._governing and not own)
 
     def from_words(self, text: str) -> tuple[str | None, dict[str, float]]:
-        """The topic the category words of ``text`` (folded) point to, if one leads clearly, and every
-        topic's score (the first sentence counts twice: it says what the record is about)."""
-        first = _SENTENCE_END.split(text, 1)[0]
-        scores: dict[str, float] = dict(self.cue_scores(text))
-        for tid, v in self.cue_scores(first).items():
+        """The topic the category words of ``text`` (folded) point to (``words``), and every topic's score."""
+        topic, scores, _ = self.words(text)
+        return topic, scores
+
+    def words(self, text: str) -> tuple[str | None, dict[str, float], bool]:
+        """The topic the category words (and the bodies named) of ``text`` (folded) point to, every
+        topic's score (the first sentence counts twice: it says what the record is about), and whether
+        that topic leads the next by ``CUE_LEAD``. When none leads so, of the topics close to the best
+        the one the text names first (where two subjects are named, the first decides)."""
+        whole, first = self._scores(text, len(_SENTENCE_END.split(text, 1)[0]))
+        scores: dict[str, float] = dict(whole)
+        for tid, v in first.items():
             scores[tid] = scores.get(tid, 0) + v
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if not ranked or ranked[0][1] <= 0:
-            return None, scores
+            return None, scores, False
         if len(ranked) == 1 or ranked[0][1] >= CUE_LEAD * ranked[1][1]:
-            return ranked[0][0], scores
-        return None, scores
+            return ranked[0][0], scores, True
+        close = [tid for tid, v in ranked if v * CUE_LEAD > ranked[0][1]]
+        named = self._first_named(text, set(close))
+        return min(close, key=lambda tid: (named.get(tid, len(text)), close.index(tid))), scores, False
+
+    def _first_named(self, text: str, topics: set[str]) -> dict[str, int]:
+        """Where ``text`` first names a cue word or a (not governing) body of each of ``topics``."""
+        at: dict[str, int] = {}
+        for tid in topics:
+            found = [i for i in (text.find(kw) for kw in self.topics[self._index[tid]].keywords if kw) if i >= 0]
+            if found:
+                at[tid] = min(found)
+        for m in self._bodies.finditer(text) if self._bodies is not None else ():
+            tid = self._body_topic[m.group()]
+            if tid in topics and m.group() not in self._governing and m.start() < at.get(tid, len(text)):
+                at[tid] = m.start()
+        return at
 
 
 Pending = list[tuple[Event | Entry | Section, str]]  # records waiting for the classifier, with its input
@@ -665,23 +754,39 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
         node.topics = topics
 
 
+@dataclass(frozen=True)
+class TopicDecision:
+    """The topics of a record without a yearbook heading, and what decided them (``event_decisions``)."""
+
+    topics: list[str]
+    how: str  # one of DECIDED_BY
+
+
+DECIDED_BY = ("body", "words", "first named", "classifier", "none")
+
+
 def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[list[str]]:
-    """Topics of records that carry no yearbook heading (events, report sections), from what the
-    text says first: the body that opens it (``Taxonomy.from_actor``), else its category words when
-    they point clearly to one topic (``Taxonomy.from_words``), else the classifier when it is
-    confident (its best topic leads the next by ``CLASSIFIER_MARGIN``). When none of them decides,
-    the record gets no topic rather than a guess."""
+    """Topics of records that carry no yearbook heading (events, report sections): ``event_decisions``."""
+    return [d.topics for d in event_decisions(texts, taxonomy, classifier)]
+
+
+def event_decisions(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[TopicDecision]:
+    """Topics of records that carry no yearbook heading, from what the text says first: the body that
+    opens it, or what that says it is (``Taxonomy.actor``: ``body``); else its category words and the
+    bodies it names (``Taxonomy.words``: ``words`` when one topic leads clearly, ``first named`` when
+    the first named of topics close in score decides); a governing body (市委, 县政府) acting on a
+    field yields to those words. Only a text that names nothing asks the classifier, which decides when
+    its best topic leads the next by ``CLASSIFIER_MARGIN``; else the record gets no topic, not a guess."""
     folded = [taxonomy.fold(t) for t in texts]
-    out: list[list[str]] = [[] for _ in texts]
+    out = [TopicDecision([], "none") for _ in texts]
     ask: list[int] = []
-    words: list[dict[str, float]] = [{} for _ in texts]
     for i, text in enumerate(folded):
-        actor = taxonomy.from_actor(text)
-        cue, words[i] = taxonomy.from_words(taxonomy.untitled(text))
-        if actor:
-            out[i] = [actor]
+        actor = taxonomy.actor(text)
+        cue, _, clear = taxonomy.words(taxonomy.untitled(text))
+        if actor and not (actor.governs and cue):
+            out[i] = TopicDecision([actor.topic], "body")
         elif cue:
-            out[i] = [cue]
+            out[i] = TopicDecision([cue], "words" if clear else "first named")
         else:
             ask.append(i)
     if classifier is not None and classifier.trained and ask:
@@ -689,9 +794,7 @@ def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifi
                                        margin=CLASSIFIER_MARGIN)
         for i, best in zip(ask, predicted):
             if len(best) == 1:
-                out[i] = best
-            elif best and words[i].get(best[0], 0) >= words[i].get(best[1], 0) and words[i].get(best[0]):
-                out[i] = best[:1]  # the classifier hesitates, the text's words side with its first choice
+                out[i] = TopicDecision(best, "classifier")
     return out
 
 

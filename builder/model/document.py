@@ -77,6 +77,9 @@ class Topic:
     keywords: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # yearbook 类目/部类 names that map onto this topic
     bodies: tuple[str, ...] = ()  # bodies whose own acts (a record that opens with one) belong to this topic
+    # bodies that govern every field (市委, 市政府): a record one opens takes the topic its words point to,
+    # and this one only when they point to none
+    governing: tuple[str, ...] = ()
     description: str = ""
 
 
