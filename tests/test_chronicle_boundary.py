@@ -120,3 +120,29 @@ def test_next_day_and_dynasty_headings() -> None:
     assert _dates("1986年\n5月31日 召开会议。\n次日,举行闭幕式。\n翌日 返回。") == ["1986-05-31", "1986-06-01", "1986-06-02"]
     events = _events("西汉（前206年—公元25年）\n高祖六年(前201) 置县。")
     assert [e.date.edtf() for e in events] == ["-0200"]
+
+
+def test_a_date_glued_into_running_text_starts_an_item_only_when_it_reads_as_one() -> None:
+    # OCR lost the sentence end between two entries: the glued date keeps the order and an item's text
+    # (a subject, then its predicate) follows it → two entries, the second dated by the glued date
+    merged = "1990年\n3月1日,县委召开全县农村工作会议部署春耕生产3月5日县人民医院新建门诊大楼落成并投入使用。\n3月9日 县政府召开常务会议。"
+    assert _dates(merged) == ["1990-03-01", "1990-03-05", "1990-03-09"]
+    assert _events(merged)[1].text.startswith("县人民医院")
+    # a day glued to a day-only chronicle's text, in the month in force
+    assert _dates("1990年\n3月\n1日 县委召开全县农村工作会议部署春耕生产5日县人民医院新建门诊大楼落成并投入使用。") \
+        == ["1990-03-01", "1990-03-05"]
+
+
+def test_a_glued_follow_up_date_stays_in_its_entry() -> None:
+    # hebei-daming-dashiji-1967-1969-cn-year-headers-web line 30 (real): the date stands between a short subject
+    # and its verb (二期工程 | 6月20日 | 开工) → a follow-up, one entry
+    real = "1968年\n5月10日,县境内老柴河、洪涯江第一期工程开工,5月31日收工。二期工程6月20日开工,7月10日收工。\n5月20日,召开会议。"
+    assert _dates(real) == ["1968-05-10", "1968-05-20"]
+    # a glued date earlier than the entry, or repeating it, is a back-reference: it stays and does not move
+    # the context
+    back = "1990年\n3月5日,县人民医院新建门诊大楼落成并投入使用该楼工程于去年动工3月1日县委召开的会议已作部署。\n8日 召开常务会议。"
+    assert _dates(back) == ["1990-03-05", "1990-03-08"]
+    same = "1990年\n3月5日,县人民医院新建门诊大楼举行落成典礼大楼工程全部完成3月5日县委领导出席典礼仪式并讲话。"
+    assert _dates(same) == ["1990-03-05"]
+    # a date a governing word introduces (于/至/到/在…) never splits, however long the text around it
+    assert _dates("1990年\n3月1日,县委召开全县农村工作会议部署春耕生产于3月5日县人民医院新建门诊大楼落成。") == ["1990-03-01"]

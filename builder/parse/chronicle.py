@@ -24,7 +24,9 @@ texts are double spaced, and an event ends only where the next one starts):
 5. Anything else continues the current event (joined with ``join_wrapped``).
 
 Two events on one line are split where a full date (month and day) follows a
-sentence end and is not earlier than the current event.
+sentence end and is not earlier than the current event.  A date OCR glued to
+the text before it (no punctuation) splits only when it keeps the order, ends
+a clause of its own and an item's text follows it (``_glued_item``).
 
 Month inference for day-only entries (``13日``) when no month heading is in
 force: start at month 1 and step to the next month when the day falls more
@@ -107,9 +109,14 @@ _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9
 # enumerator (二、 / 丁、)
 _CUT = re.compile(
     r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、)"
-    r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s))"
+    r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s)"
+    r"|" + r"(?<=[\u4e00-\u9fff])(?<![年月日号號于於在至到自从從及与與和或是每约約截止前后後迟遲晚早])(?=(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]))"
     r"(?=\S)"
 )
+# a date glued into running text by OCR (``…来连3月2日赣榆…``): an Arabic month-day or day right after a
+# Chinese character, with no punctuation or space between (``_glued_item`` decides whether it starts an item)
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?<![年月日号號])(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]")
+_CLAUSE_END = re.compile(r"[。！？；;，,：:、（(）)《》“”「」\s]")
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _SINCE = re.compile(r"^[从從自](?=\s*\d{1,4}\s*[年月日])")
@@ -713,6 +720,25 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
     return True
 
 
+def _glued_item(b: _Builder, piece: str, clause: str) -> bool:
+    """A date OCR glued into running text (``…率团来连3月2日赣榆县…``: the sentence end between two entries
+    lost) starts an item when it reads as an entry: a day (with or without its month) that keeps the
+    chronicle's order (later than the entry before, in its year), after a clause of its own (at least 6
+    characters since the last punctuation) and followed by an item's text (at least 6 characters before
+    the next punctuation).  A date between a short subject and its verb is a follow-up and stays:
+    ``…。二期工程6月20日开工,7月10日收工。``."""
+    hit = b.match(piece)
+    if hit is None or hit.style != "units" or hit.spec.start.day is None or hit.unknown or b.last is None:
+        return False
+    words = _CLAUSE_END.search(piece, hit.end)
+    item = piece[hit.end: words.start() if words else len(piece)]
+    if len(item) < 6 or len(clause) < 6:
+        return False
+    last = b.last
+    return last.precision != "unknown" and hit.spec.start.year == last.start.year \
+        and hit.spec.start.sort_key() > (last.end or last.start).sort_key()
+
+
 def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     """A cut piece starts a new event if it is a marker, an enumerated or bulleted item, or a date that
     keeps the chronicle's order (``_near``); a month-level date splits only after ``；`` (``…;9月,…``),
@@ -939,9 +965,14 @@ def parse_events(
                 # ``…之始。11年(922年)`` + next line ``农历四月初七,…``: a date broken across the line end
                 b.carry = (piece.strip(), ln.no)
                 continue
-            if _splits_here(b, piece, gap, semi):
+            glued = _GLUED.match(ln.text, lo) is not None and not gap and not semi
+            if glued:
+                window = ln.text[max(0, lo - 40):lo]  # bounded: linear in the line
+                ends = list(_CLAUSE_END.finditer(window))
+                clause = window[ends[-1].end():] if ends else window
+            if _glued_item(b, piece, clause) if glued else _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
-                b.fresh = gap  # a column gap starts a paragraph of its own
+                b.fresh = gap or glued  # a column gap starts a paragraph of its own; so does an entry OCR glued on
                 try:
                     if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) \
                             or _dated(b, text, ln.no, after):
