@@ -486,6 +486,8 @@ def _period_heading(text: str) -> bool:
         return False
     if t in dynasty_names() or t.endswith(_PERIOD_END) or t in ("中华民国", "中華民國", "中华人民共和国", "中華人民共和國"):
         return True
+    if len(t) >= 2 and t[-1] in "朝代" and t[:-1] in dynasty_names():
+        return True  # ``明 代``, ``清代``, ``唐朝``: a dynasty named with its 代/朝
     return len(t) <= 4 and all(ch in "".join(dynasty_names()) for ch in t) and len(t) >= 2
 
 
@@ -749,8 +751,12 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return True
     if (_COLUMN_MARK if gap else _INLINE_MARK).match(p):
         return True
-    if _YEAR_MARK.match(p) and b.last is not None and b.last.start.month is None:
-        return True  # ``…成立。是年,废道、府…`` after an item of the year: another item of the year
+    own_year = isinstance(b.current, Event) and b.current.date.precision == "year" and not b.current.date.qualifier
+    if _YEAR_MARK.match(p) and b.last is not None and b.last.start.month is None and not own_year:
+        # ``,孙中山…就任临时大总统。是年,废道、府…`` after an item of the year (its day lost): another item of
+        # the year; after an item printed with its year alone (``順治五年(1648),大荒…。是年,疫大作``) 是年
+        # repeats the entry's own date and stays in it
+        return True
     enum = _ENUM.match(p)
     body = p[enum.end():] if enum else p
     hit = b.match(body, bare=b.dense_line or semi)
