@@ -146,3 +146,59 @@ def test_a_glued_follow_up_date_stays_in_its_entry() -> None:
     assert _dates(same) == ["1990-03-05"]
     # a date a governing word introduces (于/至/到/在…) never splits, however long the text around it
     assert _dates("1990年\n3月1日,县委召开全县农村工作会议部署春耕生产于3月5日县人民医院新建门诊大楼落成。") == ["1990-03-01"]
+
+
+def _articles(text: str) -> list[Section]:
+    src = Source(id="t", file="t.txt", title="t", genre="chronicle", region="", years=())
+    nodes, _ = parse_events(split_lines(text.strip("\n")), source=src, year=None)
+    out: list[Section] = []
+    for n in nodes:
+        if isinstance(n, Section):
+            out.extend(s for s in [n, *n.sections()] if s.kind == "article")
+    return out
+
+
+def test_an_embedded_article_is_a_section_not_events() -> None:
+    # the real pages of the corpus that embed an article (tests/corpus/chronicles): the author's essay under
+    # its title before the chronicle (henan-yudong), and an introduction under the title and the author's
+    # name (sichuan-fushun): a section of kind article with its title, text and lines — no event
+    from bench.chronicles import CORPUS
+    from builder.parse import parse_document
+    from builder.sources.load import decode
+
+    def doc(stem: str):  # type: ignore[no-untyped-def]
+        path = CORPUS / f"{stem}.txt"
+        src = Source(id=stem, file=path.name, title=stem, genre="chronicle", region="", years=())
+        return parse_document(src, split_lines(decode(path.read_bytes(), name=path.name)))
+
+    yudong = doc("henan-yudong-xianzhi-minguo-disasters-cn-numerals-trad")
+    (art,) = [s for s in yudong.root.sections() if s.kind == "article"]
+    assert (art.title, art.line, art.end) == ("民國期間一個豫東小縣城的天災記錄", 4, 6)
+    assert art.full_text.startswith("從春節至今") and not list(art.events())
+    assert min(e.line for e in yudong.events()) == 8
+    fushun = doc("sichuan-fushun-yiqing-dashiji-ming-qing-era-ganzhi-trad")
+    (art,) = [s for s in fushun.root.sections() if s.kind == "article"]
+    assert (art.title, art.line, art.end) == ("歷史上富順縣疫情大事記", 3, 11)
+    credit = [b for b in art.children if b.kind == "credit"]  # type: ignore[union-attr]
+    assert [b.text for b in credit] == ["劉 剛"] and "農曆鼠年" in art.full_text
+
+
+def test_an_article_after_the_entries_is_not_glued_to_the_last_one() -> None:
+    text = """
+1986年
+5月31日 县委召开全县农村工作会议。
+6月2日 县人民医院新建门诊大楼落成。
+在全县农村工作会议上的讲话
+同志们:这次会议的主要任务是总结去年的农村工作,部署今年的春耕生产。去年全县农业生产取得了好收成。
+今年的任务更加艰巨,各级干部要深入基层,帮助群众解决生产中的实际困难。
+6月9日 县政府召开常务会议。
+"""
+    assert _dates(text) == ["1986-05-31", "1986-06-02", "1986-06-09"]
+    events = _events(text)
+    assert events[1].text == "县人民医院新建门诊大楼落成。"
+    (art,) = _articles(text)
+    assert art.title == "在全县农村工作会议上的讲话" and (art.line, art.end) == (4, 6)
+    assert "同志们" in art.full_text and "今年的任务" in art.full_text
+    # a short line inside an open sentence is a wrapped line, and a title above dated entries is no article
+    assert not _articles("1986年\n5月31日 县委召开全县农村工作会议讨论\n今年的农业生产计划\n同志们:这次会议的主要任务是总结去年的农村工作,部署今年的春耕生产。去年全县农业生产取得了好收成。")
+    assert not _articles("1986年\n农业\n5月31日 县委召开全县农村工作会议。去年全县农业生产取得了好收成,今年任务更加艰巨。")

@@ -204,10 +204,13 @@ class _Builder:
     alone: int = 0  # dates alone on their line that dated the text below them (the "date, then text" style)
     heads: int = 0  # year headings with dated entries below them
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
+    article: Section | None = None  # an embedded article (title + running prose) being read
 
     # -- tree ---------------------------------------------------------------
 
     def container(self) -> list:
+        if self.article is not None:
+            return self.article.children
         for sec in (self.day_sec, self.month_sec, self.year_sec):
             if sec is not None:
                 return sec.children
@@ -225,7 +228,25 @@ class _Builder:
             self.current.text = text
         self.current, self.parts = None, []
 
+    def open_article(self, title: str, line: int, credit: tuple[str, int] | None) -> None:
+        """An article the page embeds (a title, then running prose with no dated entries): a Section of kind
+        ``article`` whose Blocks are its text; it ends where a dated entry or a heading starts."""
+        self.flush()
+        self.article = None
+        sec = Section(title=title, kind="article", line=line, end=line)
+        self.container().append(sec)
+        self.article = sec
+        if credit is not None:
+            sec.children.append(Block(kind="credit", text=credit[0], line=credit[1]))
+            sec.end = credit[1]
+
+    def close_article(self) -> None:
+        if self.article is not None:
+            self.flush()
+            self.article = None
+
     def open_year(self, title: str, spec: DateSpec, line: int, era: Era | None) -> None:
+        self.close_article()
         self.flush()
         self.year_sec = Section(title=title, kind="year", line=line)
         self.nodes.append(self.year_sec)
@@ -236,6 +257,7 @@ class _Builder:
         self.era = era
 
     def open_month(self, title: str, month: int, line: int, *, present: bool = True) -> None:
+        self.close_article()
         self.flush()
         self.month_sec = self.day_sec = None
         sec = Section(title=title, kind="month", line=line, present=present)
@@ -246,6 +268,7 @@ class _Builder:
 
     def open_period(self, title: str, line: int) -> None:
         """A dynasty or period heading (``西汉``, ``中华民国``): a section, no date."""
+        self.close_article()
         self.flush()
         self.year_sec = Section(title=title, kind="period", line=line)
         self.nodes.append(self.year_sec)
@@ -253,6 +276,7 @@ class _Builder:
         self.month, self.month_stated, self.prev_day, self.item_date = None, False, None, None
 
     def add_event(self, date: DateSpec, text: str, line: int, marker: str, flags: list[str]) -> None:
+        self.close_article()
         self.flush()
         if validate(date):
             flags = [*flags, "impossible-date"]
@@ -504,6 +528,7 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
     md = _MD_HEAD.match(text)
     if md and b.year is not None and 1 <= int(md[1]) <= 12 and 1 <= int(md[2]) <= 31 and not _plain(next_text):
         date = DateSpec(PartialDate(b.year, int(md[1]), int(md[2])), "day", raw=text)
+        b.close_article()
         b.flush()
         b.last, b.item_date, b.item_line = date, date, line
         b.month, b.month_stated = int(md[1]), True
@@ -690,6 +715,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         b.flush()
         b.day_sec = None
     if not rest and not bullet and _BULLET.match(next_text):
+        b.close_article()
         b.flush()
         day = Section(title=hit.spec.raw, kind="day", line=line)
         b.container().append(day)
@@ -854,6 +880,25 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
             return
     finally:
         b.fresh = False
+    if b.article is not None:  # the running prose of an embedded article: its text, one Block a paragraph
+        if b.width == 0 or b.paragraph_break:
+            b.flush()
+        b.add_text(text, line)
+        b.article.end = line
+        b.indent = indent
+        return
+    if _article_title(b, text, next_text):
+        credit = None
+        title, start = text, line
+        last_drop = b.dropped[-1] if b.dropped else None
+        if _BYLINE.fullmatch(_SPACES.sub("", text)) and last_drop is not None and last_drop.reason == "title" \
+                and b.current is None and last_drop.line < line:
+            # ``歷史上富順縣疫情大事記`` / ``劉 剛`` / prose: the title above, the author's name under it
+            title, start, credit = _clean(last_drop.text), last_drop.line, (text, line)
+            b.dropped.pop()  # the title line is on the page now, as the article's title
+        b.open_article(_SPACES.sub(" ", title).strip(), start, credit)
+        b.indent = indent
+        return
     if b.short_before and not b.layout and b.last is not None and isinstance(b.current, Event) and b.parts \
             and _ends_sentence(b.parts[-1]) and len(text) > 4 and not _ATTRIBUTION_START.match(text):
         # the line before ended its paragraph (a short line ending a sentence in a text whose lines are
@@ -866,6 +911,25 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
         b.indent = indent
         return
     b.add_text(text, line)
+
+
+_ARTICLE_TITLE_BAN = re.compile(r"[。，,；;！？!?：:、]")
+_BYLINE = re.compile(r"[\u4e00-\u9fff]{2,4}")  # an author's name alone on its line (``劉 剛``)
+
+
+def _article_title(b: _Builder, text: str, next_text: str) -> bool:
+    """A line that titles an embedded article: short, no sentence punctuation, not a wrapped line of a
+    paragraph, not inside an open sentence, and followed by a paragraph of running prose that no date,
+    marker or heading starts (an article's text: a preface, a speech, a notice)."""
+    t = _SPACES.sub(" ", text).strip()
+    if not 2 <= len(t) <= 30 or _ARTICLE_TITLE_BAN.search(t) or _ATTRIBUTION_START.match(t):
+        return False
+    if b.width and len(t) >= 0.7 * b.width:
+        return False
+    if isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    nxt = next_text.strip()
+    return len(nxt) >= 40 and _plain(nxt) and re.search(r"[。！？]", nxt) is not None and not _BULLET.match(nxt)
 
 
 def _next_nonblank(lines: list[Line]) -> list[int]:
