@@ -16,6 +16,8 @@ Both sides of the rule, on short texts in the forms real chronicles use:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from builder.model.document import Event, Section, Source
 from builder.parse.chronicle import parse_events
 from builder.parse.eras import lookup
@@ -202,3 +204,22 @@ def test_an_article_after_the_entries_is_not_glued_to_the_last_one() -> None:
     # a short line inside an open sentence is a wrapped line, and a title above dated entries is no article
     assert not _articles("1986年\n5月31日 县委召开全县农村工作会议讨论\n今年的农业生产计划\n同志们:这次会议的主要任务是总结去年的农村工作,部署今年的春耕生产。去年全县农业生产取得了好收成。")
     assert not _articles("1986年\n农业\n5月31日 县委召开全县农村工作会议。去年全县农业生产取得了好收成,今年任务更加艰巨。")
+
+
+def test_a_magazine_page_of_one_item_a_paragraph() -> None:
+    # guizhou-qiannan-dashiji-1956-1982-magazine (real lines 5, 10, 12, 14, 22, 30): a posting date alone in a form
+    # no entry uses is page furniture; a paragraph whose full date stands inside its sentence is an item of that
+    # date; a day of a later month after ``；``; a later month after ``。`` in a paragraph that already runs
+    # month items together; a later month after ``；`` following a day entry
+    path = Path(__file__).parent / "corpus" / "chronicles-unseen" / "guizhou-qiannan-dashiji-1956-1982-magazine.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    text = "\n".join(lines[k - 1] for k in (5, 6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 22, 23, 30))
+    assert _dates(text) == ["1956-08-08", "1957-06-17", "1957-08-18/1957-08-24", "1959-01-15", "1960-03-11",
+                            "1961-08-18", "1965-01", "1965-04", "1965-10", "1978-04-28", "1978-07"]
+    assert _events(text)[0].text.startswith("经国务院批准")
+    # the follow-ups stay: a month after 。 where no month item was split off the paragraph, a day of the
+    # entry's month, a date earlier than the entry
+    assert _dates("1950 年\n9 月,华东海军第四舰队进驻定海。10 月,改建为海军舟山基地。") == ["1950-09"]
+    quiet = "\n".join(["1978年4月28日,经国务院批准,黔南师范专科学校改建为黔南民族师范专科学校。"] * 4
+                      + ["经国务院批准,该校于1977年8月8日正式成立。"])
+    assert len(_dates(quiet)) == 4

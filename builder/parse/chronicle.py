@@ -68,6 +68,7 @@ _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _EMPTY = re.compile(r"^[\s|｜:：•·*\-—_=]*$")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—]\s*)?(?:\d{1,3}|\d{5,})(?:\s*[-—])?\s*$|^\s*(?:Page|P\.)\s*\d+\b.{0,40}$|^\s*第\s*\d+\s*[頁页]")
+_ISO_DAY = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s|$)")  # ``2016-11-03``: a web page's posting date
 _TIMESTAMP = re.compile(r"^\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s+\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*$")
 _BOILER_ANY = re.compile(
     r"当前位置|当前的位置|當前的位置|当前所在位置|您现在的位置|您的位置|首[页頁]\s*[>»]|[发發][布表](?:日期|[时時][间間])|"
@@ -76,7 +77,7 @@ _BOILER_ANY = re.compile(
     r"上一篇|下一篇|关闭窗口|評論\(|评论\("
 )
 _BOILER_START = re.compile(
-    r"^\s*(?:作者\s*[:：]|来源\s*[:：]|來源\s*[:：]|分享\s*$|登[陆录陸錄]|欢迎|歡迎|知识类型|知識類型|查看原文|内容出处|"
+    r"^\s*(?:作者\s*[:：]|来源\s*[:：]|(?:发布|發布|更新)?[时時][间間]\s*[:：]\s*\d{4}\s*[-/.年]|來源\s*[:：]|分享\s*$|登[陆录陸錄]|欢迎|歡迎|知识类型|知識類型|查看原文|内容出处|"
     r"唯一号|颗粒名称|分类号|页数|页码|摘要[:：]|关键词[:：]|家乡区县|回[頁页]頂|加入此網頁|轉寄|我的筆記本|"
     r"文章内容由|如果您喜欢|已获得|已有\d+网友|无相关信息|無相關信息)"
 )
@@ -124,6 +125,9 @@ _HALVES = ("上半年", "下半年", "前季", "后季", "後季")
 _ATTRIBUTION_START = re.compile(r"^[（(]|^(?:资料来源|資料來源|来源|來源|摘自)")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
+_LINE_DATE = re.compile(r"^\s*(?:\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日)")
+# a full date (year, month, day) inside an item's first sentence: ``经国务院批准,…自治州于1956年8月8日正式成立。``
+_INNER_DAY = re.compile(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
 # anti-scraping filler of forum pages: runs of 1–3 ASCII characters between spaces (``5 r1 a4 T8 V9 J/ H``)
@@ -205,6 +209,9 @@ class _Builder:
     heads: int = 0  # year headings with dated entries below them
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
     article: Section | None = None  # an embedded article (title + running prose) being read
+    line_items: bool = False  # a paragraph a line, nearly every one starting with its date (web and magazine pages)
+    line_splits: int = 0  # items split off the line being read so far
+    iso_entries: bool = False  # the text dates its entries ``2016-11-03`` (else such a date alone is a posting date)
 
     # -- tree ---------------------------------------------------------------
 
@@ -420,6 +427,8 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
         b.drop(line, raw.strip(), "comment")
     elif _EMPTY.match(text) or _PAGE_NO.match(text) or _TIMESTAMP.match(text):
         b.drop(line, raw.strip(), "page-furniture")
+    elif not b.iso_entries and (iso := _ISO_DAY.match(text)) is not None and not text[iso.end():].strip():
+        b.drop(line, raw.strip(), "timestamp")  # a posting date alone, in a form no entry of the text uses
     elif _boilerplate(squeezed):
         b.drop(line, raw.strip(), "boilerplate")
     elif _RUNNING_HEAD.match(squeezed):
@@ -744,7 +753,9 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
     if last.start.month is not None and spec.start.sort_key() <= last.start.sort_key():
         return False
     if last.start.day is not None:
-        return spec.start.day is not None and (spec.start.month == last.start.month or b.dense_line)
+        if spec.start.day is None:  # ``1978年4月28日,…;7月,…``: a later month after ``；`` starts its item
+            return spec.start.month is not None and spec.start.month > last.start.month
+        return spec.start.month == last.start.month or b.dense_line
     return True
 
 
@@ -821,6 +832,13 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     if entry is not None and entry.start.day is None and entry.end is None and hit.spec.start.day \
             and hit.spec.start.month == entry.start.month and hit.spec.start.year == entry.start.year:
         return True  # ``3月,…合并为酒泉中学。3月18日,…``: a day of the month a month entry sums up
+    later_month = last is not None and last.start.month is not None and hit.spec.start.month is not None \
+        and hit.spec.start.year == last.start.year and hit.spec.start.month > (last.end or last.start).month \
+        and "月" in hit.spec.raw
+    if later_month and (semi or b.line_splits) and (hit.spec.start.day is not None or last.start.day is None):
+        # ``1957年6月17日,…;8月18至24日,…``: a day of a later month after ``；``; ``1965年1月,…;4月,…。10 月,…``:
+        # a later month in a paragraph that already runs month items together
+        return True
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not (b.dense or b.dense_line):
         return False
     return _near(b, hit.spec, explicit_year=hit.style == "era" or bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -899,6 +917,9 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
         b.open_article(_SPACES.sub(" ", title).strip(), start, credit)
         b.indent = indent
         return
+    if _inner_dated(b, text, line):
+        b.indent = indent
+        return
     if b.short_before and not b.layout and b.last is not None and isinstance(b.current, Event) and b.parts \
             and _ends_sentence(b.parts[-1]) and len(text) > 4 and not _ATTRIBUTION_START.match(text):
         # the line before ended its paragraph (a short line ending a sentence in a text whose lines are
@@ -930,6 +951,28 @@ def _article_title(b: _Builder, text: str, next_text: str) -> bool:
         return False
     nxt = next_text.strip()
     return len(nxt) >= 40 and _plain(nxt) and re.search(r"[。！？]", nxt) is not None and not _BULLET.match(nxt)
+
+
+def _inner_dated(b: _Builder, text: str, line: int) -> bool:
+    """In a text of one item a line, each starting with its date, a line that starts with no date but names a
+    full date (year, month, day) in its first sentence, in the chronicle's order, is an item of that date (the
+    date written inside the sentence: ``经国务院批准,黔南…自治州于1956年8月8日正式成立。``); never a line that
+    continues an open sentence, nor one whose date is earlier than the entry before (a back-reference)."""
+    if not b.line_items or isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    first = re.split(r"[。！？；;]", text, maxsplit=1)[0]
+    m = _INNER_DAY.search(first[:80])
+    if m is None:
+        return False
+    hit = match_date(text[m.start():])
+    if hit is None or hit.spec.start.day is None or hit.spec.calendar != "gregorian":
+        return False
+    if b.last is not None and b.last.precision != "unknown" and hit.spec.start.sort_key() < b.last.start.sort_key():
+        return False
+    date, flags = _resolve(b, hit, text[m.start():], line)
+    b.last, b.item_date, b.item_line = date, None, 0
+    b.add_event(date, text, line, "", flags)
+    return True
 
 
 def _next_nonblank(lines: list[Line]) -> list[int]:
@@ -1002,6 +1045,10 @@ def parse_events(
     indented = sum(1 for t in texts if _indent(t) > 0)
     b.layout = indented >= 2 and indented * 20 >= len(texts)
     b.width = _wrap_width(lines)
+    b.iso_entries = sum(1 for t in texts if _ISO_DAY.match(t)) >= 2
+    paragraphs = [t for t in texts if len(t.strip()) >= 20]
+    b.line_items = b.width == 0 and len(paragraphs) >= 5 and \
+        sum(1 for t in paragraphs if _LINE_DATE.match(t)) >= 0.6 * len(paragraphs)
     blank_run, after_filler, prev_len = 0, False, 0
     for i, ln in enumerate(lines):
         if is_blank(ln):
@@ -1009,7 +1056,7 @@ def parse_events(
             after_filler = after_filler or -ln.no in b.noise_breaks
             continue
         b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks
-        b.short_before = b.width > 0 and prev_len < 0.7 * b.width
+        b.short_before = b.width > 0 and prev_len < 0.8 * b.width
         blank_run, after_filler, prev_len = 0, False, len(ln.text.strip())
         if _furniture_line(ln.text):
             _one_line(b, ln.text, ln.no, "")
@@ -1018,6 +1065,7 @@ def parse_events(
         # a whole document (or page) run into one line: its sentence-initial dates start items as line starts would
         run_together = len(ln.text) > 300 and len(_INLINE_DATE.findall(ln.text)) >= 3
         b.dense_line = run_together
+        b.line_splits = 0
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
         nxt = following[i]
@@ -1046,6 +1094,7 @@ def parse_events(
                 try:
                     if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) \
                             or _dated(b, text, ln.no, after):
+                        b.line_splits += 1
                         continue
                 finally:
                     b.fresh = False
