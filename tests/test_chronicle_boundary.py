@@ -223,3 +223,17 @@ def test_a_magazine_page_of_one_item_a_paragraph() -> None:
     quiet = "\n".join(["1978年4月28日,经国务院批准,黔南师范专科学校改建为黔南民族师范专科学校。"] * 4
                       + ["经国务院批准,该校于1977年8月8日正式成立。"])
     assert len(_dates(quiet)) == 4
+
+
+def test_date_cells_of_a_flattened_table() -> None:
+    # guangdong-foshan-dashiji-2000-01-bare-numbers (real): year, month and day cells alone on their lines, the
+    # texts after them; cells stacked in a row date the paragraphs after them in order
+    path = Path(__file__).parent / "corpus" / "chronicles" / "guangdong-foshan-dashiji-2000-01-bare-numbers.txt"
+    events = _events(path.read_text(encoding="utf-8"))
+    assert [(e.line, e.date.edtf()) for e in events][:5] == [
+        (13, "2000-01-01"), (23, "2000-01-01"), (29, "2000-01-01"), (35, "2000-01-01"), (37, "2000-01-06/2000-01-08")]
+    assert [(e.line, e.date.edtf()) for e in events if e.line >= 56] == [
+        (56, "2000-01-17/2000-01-18"), (57, "2000-01-20"), (67, "2000-01-21"), (68, "2000-01-22/2000-01-28")]
+    # where the entries print their days, a bare number alone is a page number, not a cell
+    text = "1986年\n5月31日 县委召开全县农村工作会议。\n12\n6月2日 县人民医院新建门诊大楼落成。\n13\n6月9日 召开会议。\n14"
+    assert _dates(text) == ["1986-05-31", "1986-06-02", "1986-06-09"]

@@ -32,8 +32,6 @@ TEXTS = sorted(DEV.glob("*.txt")) + sorted(UNSEEN.glob("*.txt"))
 
 # styles the parser does not read yet: (matched, dated) it must keep at least
 STILL_FAILING = {
-    # a flattened table: date cells (``2000`` / ``1`` / ``6—8``) stacked on their own lines before their texts
-    "guangdong-foshan-dashiji-2000-01-bare-numbers": (4, 0),
     # two-column OCR with one space between the columns, and no month printed for the first column
     "yunnan-qujing-dashiji-2001-ocr-2col-nomonth": (4, 3),
     # a range told in the narrative (``秋七月,不雨至於丙午年(1546)夏六月``)

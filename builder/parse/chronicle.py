@@ -125,6 +125,8 @@ _HALVES = ("上半年", "下半年", "前季", "后季", "後季")
 _ATTRIBUTION_START = re.compile(r"^[（(]|^(?:资料来源|資料來源|来源|來源|摘自)")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
+# a date cell of a table flattened into paragraphs: a bare day (or month) number, or a day range, alone on its line
+_CELL = re.compile(r"^\s*(\d{1,2})(?:\s*[—–~～-]\s*(\d{1,2}))?\s*$")
 _LINE_DATE = re.compile(r"^\s*(?:\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日)")
 # a full date (year, month, day) inside an item's first sentence: ``经国务院批准,…自治州于1956年8月8日正式成立。``
 _INNER_DAY = re.compile(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
@@ -210,6 +212,9 @@ class _Builder:
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
     article: Section | None = None  # an embedded article (title + running prose) being read
     line_items: bool = False  # a paragraph a line, nearly every one starting with its date (web and magazine pages)
+    cells: bool = False  # the text's only date marks are bare-number cells of a flattened table
+    pending: list[tuple[DateSpec, int]] = field(default_factory=list)  # date cells waiting for their texts
+    stacked: int = 0  # date cells in a row before the texts they date
     line_splits: int = 0  # items split off the line being read so far
     iso_entries: bool = False  # the text dates its entries ``2016-11-03`` (else such a date alone is a posting date)
 
@@ -887,6 +892,8 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     text indented deeper after a finished sentence is another item of the same date (the empty date
     cell of a 志's table layout)."""
     text = _clean(raw)
+    if text and b.cells and _table_cell(b, text, line, next_text):
+        return
     if not text or _furniture(b, raw, text, line) or _heading(b, text, line, next_text):
         return
     indent = _indent(raw)
@@ -898,6 +905,13 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
             return
     finally:
         b.fresh = False
+    if b.pending and (not isinstance(b.current, Event) or not b.parts or _ends_sentence(b.parts[-1])):
+        # the text of the next date cell (the cells of a row come before their texts, in order)
+        date, cell_line = b.pending.pop(0)
+        b.last = date
+        b.add_event(date, text, cell_line if b.stacked == 1 else line, "", [])
+        b.indent = indent
+        return
     if b.article is not None:  # the running prose of an embedded article: its text, one Block a paragraph
         if b.width == 0 or b.paragraph_break:
             b.flush()
@@ -951,6 +965,32 @@ def _article_title(b: _Builder, text: str, next_text: str) -> bool:
         return False
     nxt = next_text.strip()
     return len(nxt) >= 40 and _plain(nxt) and re.search(r"[。！？]", nxt) is not None and not _BULLET.match(nxt)
+
+
+def _table_cell(b: _Builder, text: str, line: int, next_text: str) -> bool:
+    """A date cell of a table flattened into paragraphs (``2000`` / ``1`` / ``1`` / text, ``6—8`` / text,
+    ``17—18`` / ``20`` / text / text): in a text whose only date marks are such cells, under a year in force.
+    A number followed by another cell, where no month is in force or it is the next month, is the month;
+    any other cell is a day (or a range of days) whose text is the next paragraph that is not a
+    continuation — cells stacked in a row date the paragraphs after them in order."""
+    m = _CELL.match(text)
+    if m is None or b.year is None:
+        return False
+    n, n2 = int(m[1]), int(m[2]) if m[2] else None
+    if n2 is None and 1 <= n <= 12 and _CELL.match(next_text) and not b.pending \
+            and (b.month is None or n == b.month + 1):
+        b.open_month(text.strip(), n, line)
+        return True
+    if b.month is None:
+        return False
+    hit = match_date(f"{n}日" if n2 is None else f"{n}—{n2}日", year=b.year, month=b.month)
+    if hit is None or validate(hit.spec):
+        return False
+    b.flush()
+    b.stacked = b.stacked + 1 if b.pending and not b.current else 1
+    b.pending.append((replace(hit.spec, raw=text.strip()), line))
+    b.drop(line, text.strip(), "date-cell")  # its date goes to the event it dates (printed as it stands)
+    return True
 
 
 def _inner_dated(b: _Builder, text: str, line: int) -> bool:
@@ -1046,6 +1086,7 @@ def parse_events(
     b.layout = indented >= 2 and indented * 20 >= len(texts)
     b.width = _wrap_width(lines)
     b.iso_entries = sum(1 for t in texts if _ISO_DAY.match(t)) >= 2
+    b.cells = sum(1 for t in texts if _CELL.match(t)) >= 3 and not any(_LINE_DAY.match(t) for t in texts)
     paragraphs = [t for t in texts if len(t.strip()) >= 20]
     b.line_items = b.width == 0 and len(paragraphs) >= 5 and \
         sum(1 for t in paragraphs if _LINE_DATE.match(t)) >= 0.6 * len(paragraphs)
