@@ -237,3 +237,13 @@ def test_date_cells_of_a_flattened_table() -> None:
     # where the entries print their days, a bare number alone is a page number, not a cell
     text = "1986年\n5月31日 县委召开全县农村工作会议。\n12\n6月2日 县人民医院新建门诊大楼落成。\n13\n6月9日 召开会议。\n14"
     assert _dates(text) == ["1986-05-31", "1986-06-02", "1986-06-09"]
+
+
+def test_a_span_the_first_clause_tells() -> None:
+    # sichuan-fushun line 17 (real): from the 7th month of 1545 to the 6th month of the next year (丙午年, with its
+    # Gregorian year in brackets) — one event dated by the span, in the Chinese calendar
+    text = "明 代\n嘉靖二十四年乙巳(1545),秋七月,不雨至於丙午年(1546)夏六月,旱甚,千餘里皆赤地。加以病疫大作,人民凋敝流離"
+    (event,) = _events(text)
+    assert event.date.original == "1545-L07/1546-L06" and event.date.calendar == "chinese"
+    # a 至 in a later clause is a follow-up: the entry keeps its own date
+    assert _dates("1950年\n5月,成立县工业科,至1958年8月并入县计委。") == ["1950-05"]

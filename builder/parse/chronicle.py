@@ -722,6 +722,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         date = replace(refined[0], raw=body[:used])
         hit = DateMatch(date, used, hit.style, hit.unknown, hit.era)
     rest = body[hit.end:].lstrip("，,：: \t")
+    date = _narrative_end(b, date, rest) or date
     b.last = date
     b.item_date = None
     b.item_line = 0
@@ -737,6 +738,29 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         return True
     b.add_event(date, rest, line, bullet + prefix.strip() + hit.spec.raw, flags)
     return True
+
+
+_UNTIL = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:至於|至于|直至|至)")
+
+
+def _narrative_end(b: _Builder, date: DateSpec, rest: str) -> DateSpec | None:
+    """The end of a span the entry's first clause tells (``嘉靖二十四年乙巳(1545),秋七月,不雨至於丙午年(1546)
+    夏六月,旱甚…``: from the 7th month to the 6th month of the next year): a short predicate, then 至/至於 and
+    a later date that closes the clause.  A 至 in a later clause (``…成立,至1958年撤销``) is a follow-up."""
+    m = _UNTIL.match(rest)
+    if m is None or date.end is not None and date.calendar == "gregorian":
+        return None
+    target = rest[m.end():]
+    hit = match_date(target, year=date.start.year, era=b.era, lunar=b.lunar())
+    if hit is None or target[hit.end:][:1] not in ("", "，", ",", "。", "；", ";"):
+        return None
+    end = hit.spec
+    first_end = date.end or date.start
+    last = end.end or end.start
+    if last.sort_key() <= first_end.sort_key() or end.calendar != date.calendar:
+        return None
+    original = f"{date.original}/{end.original}" if date.calendar == "chinese" else ""
+    return replace(date, precision="range", end=last, original=original)
 
 
 def _run_cuts(text: str) -> list[int]:

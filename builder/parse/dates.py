@@ -252,6 +252,22 @@ def _era_at(s: str, pos: int, era: Era | None, year: int | None) -> tuple[_Point
     return _Point(gy, None, None, era=chosen, era_text=s[pos:m.end()], style="era"), stop
 
 
+_GANZHI_YEAR = re.compile(
+    rf"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年?{_SP}[（(]{_SP}(?:(?P<bce>公元前|前)|公元)?{_SP}(?P<y>\d{{1,4}}){_SP}年?{_SP}[）)]"
+)
+
+
+def _ganzhi_at(s: str, pos: int, era: Era | None) -> tuple[_Point, int] | None:
+    """A 干支 year with its Gregorian year in brackets (``丙午年(1546)``): the bracketed year; its months are
+    the Chinese calendar's when an era before 1912 is in force."""
+    m = _GANZHI_YEAR.match(s, pos)
+    if m is None:
+        return None
+    year = _bracket_year(m["bce"], m["y"])
+    return _Point(year, None, None, era=era if era is not None and year < 1912 else None, era_text=m[0],
+                  style="era" if era is not None else "units"), m.end()
+
+
 _ERA_TO = re.compile(rf"(?:{_SEP}|一)(?P<n>[〇零一二三四五六七八九十廿卅百]{{1,4}}|\d{{1,3}}){_SP}年")
 
 
@@ -322,7 +338,7 @@ def _point(s: str, pos: int, ctx: _Ctx) -> tuple[_Point, int] | None:
             return _Point(int(m["y"]), int(m["m"]), d, style="dotted"), m.end()
     if ctx.short and ctx.year is not None and (m := _SHORT_DOTTED.match(s, pos)) is not None:
         return _Point(ctx.year, int(m["m"]), int(m["d"]), style="dotted"), m.end()
-    hit = _era_at(s, pos, ctx.era, ctx.year)
+    hit = _era_at(s, pos, ctx.era, ctx.year) or _ganzhi_at(s, pos, ctx.era)
     if hit is not None:
         point, stop = hit
         if point.era is None:
