@@ -11,7 +11,10 @@ Both sides of the rule, on short texts in the forms real chronicles use:
   (``6、7月发大水…。8月17日大北风``), an entry run into the line before in the chronicle's own form (``…全会。3月8日
   县政府…``), 是日/同月 after a sentence end, enumerated items (``一、39年…。 二、42年…``), and a column gap of a
   two-column OCR page;
-* page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler.
+* page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler;
+* a date OCR glued into running text starts an item only when it keeps the order, ends a clause and an item's text
+  follows (a glued follow-up stays); an embedded article is a section, not events; date cells of a flattened
+  table; a span told in the first clause; a paragraph whose full date stands inside its first sentence.
 """
 
 from __future__ import annotations

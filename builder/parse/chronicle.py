@@ -28,6 +28,14 @@ sentence end and is not earlier than the current event.  A date OCR glued to
 the text before it (no punctuation) splits only when it keeps the order, ends
 a clause of its own and an item's text follows it (``_glued_item``).
 
+Also: an article the page embeds (a short title, then running prose that no
+date starts) is a Section of kind ``article`` (``_article_title``); the date
+cells of a table flattened into paragraphs date the paragraphs after them
+(``_table_cell``); a span the entry's first clause tells (``…不雨至於丙午年
+(1546)夏六月,…``) makes the entry a range (``_narrative_end``); in a text of
+one item a line, a line with its full date inside its first sentence is an
+item (``_inner_dated``).  The rules in words: docs/editorial.md.
+
 Month inference for day-only entries (``13日``) when no month heading is in
 force: start at month 1 and step to the next month when the day falls more
 than 3 below the previous one (ranges count by their end day).  Inferred
