@@ -175,7 +175,15 @@ def iter_parse_records(doc: Document):  # type: ignore[no-untyped-def]
 
     def visit(sec: Section, path: list[str]):  # type: ignore[no-untyped-def]
         for node in sec.children:
-            if isinstance(node, Section):
+            if isinstance(node, Section) and node.kind == "article":
+                # an article the chronicle page embeds: one record, its title and its text (not events)
+                blocks = [b for b in node.children if isinstance(b, Block)]
+                credit = "\n".join(b.text for b in blocks if b.kind == "credit")
+                yield {"type": "section", "genre": genre, "id": node.id, "kind": node.kind, "line": node.line,
+                       "lines": [node.line, max(node.end, node.line)], "title": node.title,
+                       "text": "\n".join(b.text for b in blocks if b.kind != "credit"),
+                       **({"credit": credit} if credit else {}), "path": path}
+            elif isinstance(node, Section):
                 yield {"type": "section", "genre": genre, "id": node.id, "kind": node.kind, "line": node.line,
                        "text": node.title, "path": path}
                 yield from visit(node, [*path, node.title])

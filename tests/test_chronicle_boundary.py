@@ -11,10 +11,15 @@ Both sides of the rule, on short texts in the forms real chronicles use:
   (``6、7月发大水…。8月17日大北风``), an entry run into the line before in the chronicle's own form (``…全会。3月8日
   县政府…``), 是日/同月 after a sentence end, enumerated items (``一、39年…。 二、42年…``), and a column gap of a
   two-column OCR page;
-* page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler.
+* page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler;
+* a date OCR glued into running text starts an item only when it keeps the order, ends a clause and an item's text
+  follows (a glued follow-up stays); an embedded article is a section, not events; date cells of a flattened
+  table; a span told in the first clause; a paragraph whose full date stands inside its first sentence.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from builder.model.document import Event, Section, Source
 from builder.parse.chronicle import parse_events
@@ -120,3 +125,128 @@ def test_next_day_and_dynasty_headings() -> None:
     assert _dates("1986年\n5月31日 召开会议。\n次日,举行闭幕式。\n翌日 返回。") == ["1986-05-31", "1986-06-01", "1986-06-02"]
     events = _events("西汉（前206年—公元25年）\n高祖六年(前201) 置县。")
     assert [e.date.edtf() for e in events] == ["-0200"]
+
+
+def test_a_date_glued_into_running_text_starts_an_item_only_when_it_reads_as_one() -> None:
+    # OCR lost the sentence end between two entries: the glued date keeps the order and an item's text
+    # (a subject, then its predicate) follows it → two entries, the second dated by the glued date
+    merged = "1990年\n3月1日,县委召开全县农村工作会议部署春耕生产3月5日县人民医院新建门诊大楼落成并投入使用。\n3月9日 县政府召开常务会议。"
+    assert _dates(merged) == ["1990-03-01", "1990-03-05", "1990-03-09"]
+    assert _events(merged)[1].text.startswith("县人民医院")
+    # a day glued to a day-only chronicle's text, in the month in force
+    assert _dates("1990年\n3月\n1日 县委召开全县农村工作会议部署春耕生产5日县人民医院新建门诊大楼落成并投入使用。") \
+        == ["1990-03-01", "1990-03-05"]
+
+
+def test_a_glued_follow_up_date_stays_in_its_entry() -> None:
+    # hebei-daming-dashiji-1967-1969-cn-year-headers-web line 30 (real): the date stands between a short subject
+    # and its verb (二期工程 | 6月20日 | 开工) → a follow-up, one entry
+    real = "1968年\n5月10日,县境内老柴河、洪涯江第一期工程开工,5月31日收工。二期工程6月20日开工,7月10日收工。\n5月20日,召开会议。"
+    assert _dates(real) == ["1968-05-10", "1968-05-20"]
+    # a glued date earlier than the entry, or repeating it, is a back-reference: it stays and does not move
+    # the context
+    back = "1990年\n3月5日,县人民医院新建门诊大楼落成并投入使用该楼工程于去年动工3月1日县委召开的会议已作部署。\n8日 召开常务会议。"
+    assert _dates(back) == ["1990-03-05", "1990-03-08"]
+    same = "1990年\n3月5日,县人民医院新建门诊大楼举行落成典礼大楼工程全部完成3月5日县委领导出席典礼仪式并讲话。"
+    assert _dates(same) == ["1990-03-05"]
+    # a date a governing word introduces (于/至/到/在…) never splits, however long the text around it
+    assert _dates("1990年\n3月1日,县委召开全县农村工作会议部署春耕生产于3月5日县人民医院新建门诊大楼落成。") == ["1990-03-01"]
+
+
+def _articles(text: str) -> list[Section]:
+    src = Source(id="t", file="t.txt", title="t", genre="chronicle", region="", years=())
+    nodes, _ = parse_events(split_lines(text.strip("\n")), source=src, year=None)
+    out: list[Section] = []
+    for n in nodes:
+        if isinstance(n, Section):
+            out.extend(s for s in [n, *n.sections()] if s.kind == "article")
+    return out
+
+
+def test_an_embedded_article_is_a_section_not_events() -> None:
+    # the real pages of the corpus that embed an article (tests/corpus/chronicles): the author's essay under
+    # its title before the chronicle (henan-yudong), and an introduction under the title and the author's
+    # name (sichuan-fushun): a section of kind article with its title, text and lines — no event
+    from bench.chronicles import CORPUS
+    from builder.parse import parse_document
+    from builder.sources.load import decode
+
+    def doc(stem: str):  # type: ignore[no-untyped-def]
+        path = CORPUS / f"{stem}.txt"
+        src = Source(id=stem, file=path.name, title=stem, genre="chronicle", region="", years=())
+        return parse_document(src, split_lines(decode(path.read_bytes(), name=path.name)))
+
+    yudong = doc("henan-yudong-xianzhi-minguo-disasters-cn-numerals-trad")
+    (art,) = [s for s in yudong.root.sections() if s.kind == "article"]
+    assert (art.title, art.line, art.end) == ("民國期間一個豫東小縣城的天災記錄", 4, 6)
+    assert art.full_text.startswith("從春節至今") and not list(art.events())
+    assert min(e.line for e in yudong.events()) == 8
+    fushun = doc("sichuan-fushun-yiqing-dashiji-ming-qing-era-ganzhi-trad")
+    (art,) = [s for s in fushun.root.sections() if s.kind == "article"]
+    assert (art.title, art.line, art.end) == ("歷史上富順縣疫情大事記", 3, 11)
+    credit = [b for b in art.children if b.kind == "credit"]  # type: ignore[union-attr]
+    assert [b.text for b in credit] == ["劉 剛"] and "農曆鼠年" in art.full_text
+
+
+def test_an_article_after_the_entries_is_not_glued_to_the_last_one() -> None:
+    text = """
+1986年
+5月31日 县委召开全县农村工作会议。
+6月2日 县人民医院新建门诊大楼落成。
+在全县农村工作会议上的讲话
+同志们:这次会议的主要任务是总结去年的农村工作,部署今年的春耕生产。去年全县农业生产取得了好收成。
+今年的任务更加艰巨,各级干部要深入基层,帮助群众解决生产中的实际困难。
+6月9日 县政府召开常务会议。
+"""
+    assert _dates(text) == ["1986-05-31", "1986-06-02", "1986-06-09"]
+    events = _events(text)
+    assert events[1].text == "县人民医院新建门诊大楼落成。"
+    (art,) = _articles(text)
+    assert art.title == "在全县农村工作会议上的讲话" and (art.line, art.end) == (4, 6)
+    assert "同志们" in art.full_text and "今年的任务" in art.full_text
+    # a short line inside an open sentence is a wrapped line, and a title above dated entries is no article
+    assert not _articles("1986年\n5月31日 县委召开全县农村工作会议讨论\n今年的农业生产计划\n同志们:这次会议的主要任务是总结去年的农村工作,部署今年的春耕生产。去年全县农业生产取得了好收成。")
+    assert not _articles("1986年\n农业\n5月31日 县委召开全县农村工作会议。去年全县农业生产取得了好收成,今年任务更加艰巨。")
+
+
+def test_a_magazine_page_of_one_item_a_paragraph() -> None:
+    # guizhou-qiannan-dashiji-1956-1982-magazine (real lines 5, 10, 12, 14, 22, 30): a posting date alone in a form
+    # no entry uses is page furniture; a paragraph whose full date stands inside its sentence is an item of that
+    # date; a day of a later month after ``；``; a later month after ``。`` in a paragraph that already runs
+    # month items together; a later month after ``；`` following a day entry
+    path = Path(__file__).parent / "corpus" / "chronicles-unseen" / "guizhou-qiannan-dashiji-1956-1982-magazine.txt"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    text = "\n".join(lines[k - 1] for k in (5, 6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 22, 23, 30))
+    assert _dates(text) == ["1956-08-08", "1957-06-17", "1957-08-18/1957-08-24", "1959-01-15", "1960-03-11",
+                            "1961-08-18", "1965-01", "1965-04", "1965-10", "1978-04-28", "1978-07"]
+    assert _events(text)[0].text.startswith("经国务院批准")
+    # the follow-ups stay: a month after 。 where no month item was split off the paragraph, a day of the
+    # entry's month, a date earlier than the entry
+    assert _dates("1950 年\n9 月,华东海军第四舰队进驻定海。10 月,改建为海军舟山基地。") == ["1950-09"]
+    quiet = "\n".join(["1978年4月28日,经国务院批准,黔南师范专科学校改建为黔南民族师范专科学校。"] * 4
+                      + ["经国务院批准,该校于1977年8月8日正式成立。"])
+    assert len(_dates(quiet)) == 4
+
+
+def test_date_cells_of_a_flattened_table() -> None:
+    # guangdong-foshan-dashiji-2000-01-bare-numbers (real): year, month and day cells alone on their lines, the
+    # texts after them; cells stacked in a row date the paragraphs after them in order
+    path = Path(__file__).parent / "corpus" / "chronicles" / "guangdong-foshan-dashiji-2000-01-bare-numbers.txt"
+    events = _events(path.read_text(encoding="utf-8"))
+    assert [(e.line, e.date.edtf()) for e in events][:5] == [
+        (13, "2000-01-01"), (23, "2000-01-01"), (29, "2000-01-01"), (35, "2000-01-01"), (37, "2000-01-06/2000-01-08")]
+    assert [(e.line, e.date.edtf()) for e in events if e.line >= 56] == [
+        (56, "2000-01-17/2000-01-18"), (57, "2000-01-20"), (67, "2000-01-21"), (68, "2000-01-22/2000-01-28")]
+    # where the entries print their days, a bare number alone is a page number, not a cell
+    text = "1986年\n5月31日 县委召开全县农村工作会议。\n12\n6月2日 县人民医院新建门诊大楼落成。\n13\n6月9日 召开会议。\n14"
+    assert _dates(text) == ["1986-05-31", "1986-06-02", "1986-06-09"]
+
+
+def test_a_span_the_first_clause_tells() -> None:
+    # sichuan-fushun line 17 (real): from the 7th month of 1545 to the 6th month of the next year (丙午年, with its
+    # Gregorian year in brackets) — one event dated by the span, in the Chinese calendar
+    text = "明 代\n嘉靖二十四年乙巳(1545),秋七月,不雨至於丙午年(1546)夏六月,旱甚,千餘里皆赤地。加以病疫大作,人民凋敝流離"
+    (event,) = _events(text)
+    assert event.date.original == "1545-L07/1546-L06" and event.date.calendar == "chinese"
+    # a 至 in a later clause is a follow-up: the entry keeps its own date
+    assert _dates("1950年\n5月,成立县工业科,至1958年8月并入县计委。") == ["1950-05"]

@@ -32,14 +32,8 @@ TEXTS = sorted(DEV.glob("*.txt")) + sorted(UNSEEN.glob("*.txt"))
 
 # styles the parser does not read yet: (matched, dated) it must keep at least
 STILL_FAILING = {
-    # a flattened table: date cells (``2000`` / ``1`` / ``6—8``) stacked on their own lines before their texts
-    "guangdong-foshan-dashiji-2000-01-bare-numbers": (4, 0),
     # two-column OCR with one space between the columns, and no month printed for the first column
     "yunnan-qujing-dashiji-2001-ocr-2col-nomonth": (4, 3),
-    # a range told in the narrative (``秋七月,不雨至於丙午年(1546)夏六月``)
-    "sichuan-fushun-yiqing-dashiji-ming-qing-era-ganzhi-trad": (5, 4),
-    # an era name in a variant form the tables lack (嘉佑 for 嘉祐), and ``大定五年一十三年`` (an OCR'd range)
-    "shanxi-quwo-dashiji-zhou-ming-era-names-trad": (22, 21),
 }
 
 

@@ -101,3 +101,19 @@ def test_time_of_day_after_the_date() -> None:
     assert hit.spec.time == "上午9时"
     hit = _m("5日晚,", year=1999, month=1)
     assert hit.spec.time == "晚"
+
+
+def test_an_era_name_printed_with_a_variant_character() -> None:
+    # shanxi-quwo line 43 (real): 嘉佑 for 嘉祐 — 佑/祐 are variants OpenCC does not relate; yitizi's tables do
+    assert [e.name for e in lookup("嘉佑")][:1] == ["嘉祐"]
+    assert _m("嘉佑四年(1059)").spec.edtf() == "1059"
+    assert not lookup("今年") and not lookup("去年")
+
+
+def test_a_range_of_years_of_one_era_checked_by_its_bracket() -> None:
+    # shanxi-quwo line 48 (real): ``大定五年一十三年(1165—1173)``, the dash OCR read as 一
+    assert _m("大定五年一十三年(1165—1173)").spec.edtf() == "1165/1173"
+    assert _m("大定五年至十三年(1165—1173)").spec.edtf() == "1165/1173"
+    # without a bracket that fits both years the second number is not read as the range's end
+    assert _m("大定五年一十三年(1165)").spec.edtf() == "1165"
+    assert _m("大定五年至十三年(1165—1170)").spec.edtf() == "1165"

@@ -315,7 +315,8 @@ class Section:
 
     ``kind`` names the level in the domain: part/section (reports, 一、/（一）),
     category/subcategory/subsubcategory (yearbook 部类·类目/分目/次分目),
-    year/month (chronicles), front (front matter), chronicle (a 大事记 part).
+    year/month (chronicles), front (front matter), chronicle (a 大事记 part), article (an article a
+    chronicle page embeds: its title, its text as Blocks, lines ``line``..``end``).
     """
 
     title: str
@@ -326,6 +327,7 @@ class Section:
     topics: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     present: bool = True  # False when the heading is only known from the TOC
+    end: int = 0  # the last line of its text, where it is tracked (kind ``article``: an article a chronicle embeds)
 
     def walk(self) -> Iterator[Node]:
         for child in self.children:

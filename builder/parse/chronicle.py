@@ -24,7 +24,17 @@ texts are double spaced, and an event ends only where the next one starts):
 5. Anything else continues the current event (joined with ``join_wrapped``).
 
 Two events on one line are split where a full date (month and day) follows a
-sentence end and is not earlier than the current event.
+sentence end and is not earlier than the current event.  A date OCR glued to
+the text before it (no punctuation) splits only when it keeps the order, ends
+a clause of its own and an item's text follows it (``_glued_item``).
+
+Also: an article the page embeds (a short title, then running prose that no
+date starts) is a Section of kind ``article`` (``_article_title``); the date
+cells of a table flattened into paragraphs date the paragraphs after them
+(``_table_cell``); a span the entry's first clause tells (``…不雨至於丙午年
+(1546)夏六月,…``) makes the entry a range (``_narrative_end``); in a text of
+one item a line, a line with its full date inside its first sentence is an
+item (``_inner_dated``).  The rules in words: docs/editorial.md.
 
 Month inference for day-only entries (``13日``) when no month heading is in
 force: start at month 1 and step to the next month when the day falls more
@@ -66,6 +76,7 @@ _RULE = re.compile(r"^\s*([-*_=])(?:\s*\1){2,}\s*$")
 _EMPTY = re.compile(r"^[\s|｜:：•·*\-—_=]*$")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _PAGE_NO = re.compile(r"^\s*(?:[-—]\s*)?(?:\d{1,3}|\d{5,})(?:\s*[-—])?\s*$|^\s*(?:Page|P\.)\s*\d+\b.{0,40}$|^\s*第\s*\d+\s*[頁页]")
+_ISO_DAY = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:\s|$)")  # ``2016-11-03``: a web page's posting date
 _TIMESTAMP = re.compile(r"^\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s+\d{1,2}\s*:\s*\d{2}(?:\s*:\s*\d{2})?\s*$")
 _BOILER_ANY = re.compile(
     r"当前位置|当前的位置|當前的位置|当前所在位置|您现在的位置|您的位置|首[页頁]\s*[>»]|[发發][布表](?:日期|[时時][间間])|"
@@ -74,7 +85,7 @@ _BOILER_ANY = re.compile(
     r"上一篇|下一篇|关闭窗口|評論\(|评论\("
 )
 _BOILER_START = re.compile(
-    r"^\s*(?:作者\s*[:：]|来源\s*[:：]|來源\s*[:：]|分享\s*$|登[陆录陸錄]|欢迎|歡迎|知识类型|知識類型|查看原文|内容出处|"
+    r"^\s*(?:作者\s*[:：]|来源\s*[:：]|(?:发布|發布|更新)?[时時][间間]\s*[:：]\s*\d{4}\s*[-/.年]|來源\s*[:：]|分享\s*$|登[陆录陸錄]|欢迎|歡迎|知识类型|知識類型|查看原文|内容出处|"
     r"唯一号|颗粒名称|分类号|页数|页码|摘要[:：]|关键词[:：]|家乡区县|回[頁页]頂|加入此網頁|轉寄|我的筆記本|"
     r"文章内容由|如果您喜欢|已获得|已有\d+网友|无相关信息|無相關信息)"
 )
@@ -107,9 +118,14 @@ _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9
 # enumerator (二、 / 丁、)
 _CUT = re.compile(
     r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、)"
-    r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s))"
+    r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s)"
+    r"|" + r"(?<=[\u4e00-\u9fff])(?<![年月日号號于於在至到自从從及与與和或是每约約截止前后後迟遲晚早])(?=(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]))"
     r"(?=\S)"
 )
+# a date glued into running text by OCR (``…来连3月2日赣榆…``): an Arabic month-day or day right after a
+# Chinese character, with no punctuation or space between (``_glued_item`` decides whether it starts an item)
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?<![年月日号號])(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]")
+_CLAUSE_END = re.compile(r"[。！？；;，,：:、（(）)《》“”「」\s]")
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
 _SINCE = re.compile(r"^[从從自](?=\s*\d{1,4}\s*[年月日])")
@@ -117,6 +133,11 @@ _HALVES = ("上半年", "下半年", "前季", "后季", "後季")
 _ATTRIBUTION_START = re.compile(r"^[（(]|^(?:资料来源|資料來源|来源|來源|摘自)")
 _YEAR_MARK = re.compile(r"^(是年|同年|本年|是歲|是岁)\s*[，,：:\s]")
 _INLINE_DATE = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月|\d{1,2}\s*日|(?:民国|民國)?\d{1,4}\s*年)")
+# a date cell of a table flattened into paragraphs: a bare day (or month) number, or a day range, alone on its line
+_CELL = re.compile(r"^\s*(\d{1,2})(?:\s*[—–~～-]\s*(\d{1,2}))?\s*$")
+_LINE_DATE = re.compile(r"^\s*(?:\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*日)")
+# a full date (year, month, day) inside an item's first sentence: ``经国务院批准,…自治州于1956年8月8日正式成立。``
+_INNER_DAY = re.compile(r"(?<!\d)\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 _LINE_DAY = re.compile(r"^\s*(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
 _INLINE_DAY = re.compile(r"[。；;]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日\s*[，,]")
 # anti-scraping filler of forum pages: runs of 1–3 ASCII characters between spaces (``5 r1 a4 T8 V9 J/ H``)
@@ -197,10 +218,19 @@ class _Builder:
     alone: int = 0  # dates alone on their line that dated the text below them (the "date, then text" style)
     heads: int = 0  # year headings with dated entries below them
     noise_breaks: set[int] = field(default_factory=set)  # lines after forum filler (filler lines negated)
+    article: Section | None = None  # an embedded article (title + running prose) being read
+    line_items: bool = False  # a paragraph a line, nearly every one starting with its date (web and magazine pages)
+    cells: bool = False  # the text's only date marks are bare-number cells of a flattened table
+    pending: list[tuple[DateSpec, int]] = field(default_factory=list)  # date cells waiting for their texts
+    stacked: int = 0  # date cells in a row before the texts they date
+    line_splits: int = 0  # items split off the line being read so far
+    iso_entries: bool = False  # the text dates its entries ``2016-11-03`` (else such a date alone is a posting date)
 
     # -- tree ---------------------------------------------------------------
 
     def container(self) -> list:
+        if self.article is not None:
+            return self.article.children
         for sec in (self.day_sec, self.month_sec, self.year_sec):
             if sec is not None:
                 return sec.children
@@ -218,7 +248,25 @@ class _Builder:
             self.current.text = text
         self.current, self.parts = None, []
 
+    def open_article(self, title: str, line: int, credit: tuple[str, int] | None) -> None:
+        """An article the page embeds (a title, then running prose with no dated entries): a Section of kind
+        ``article`` whose Blocks are its text; it ends where a dated entry or a heading starts."""
+        self.flush()
+        self.article = None
+        sec = Section(title=title, kind="article", line=line, end=line)
+        self.container().append(sec)
+        self.article = sec
+        if credit is not None:
+            sec.children.append(Block(kind="credit", text=credit[0], line=credit[1]))
+            sec.end = credit[1]
+
+    def close_article(self) -> None:
+        if self.article is not None:
+            self.flush()
+            self.article = None
+
     def open_year(self, title: str, spec: DateSpec, line: int, era: Era | None) -> None:
+        self.close_article()
         self.flush()
         self.year_sec = Section(title=title, kind="year", line=line)
         self.nodes.append(self.year_sec)
@@ -229,6 +277,7 @@ class _Builder:
         self.era = era
 
     def open_month(self, title: str, month: int, line: int, *, present: bool = True) -> None:
+        self.close_article()
         self.flush()
         self.month_sec = self.day_sec = None
         sec = Section(title=title, kind="month", line=line, present=present)
@@ -239,6 +288,7 @@ class _Builder:
 
     def open_period(self, title: str, line: int) -> None:
         """A dynasty or period heading (``西汉``, ``中华民国``): a section, no date."""
+        self.close_article()
         self.flush()
         self.year_sec = Section(title=title, kind="period", line=line)
         self.nodes.append(self.year_sec)
@@ -246,6 +296,7 @@ class _Builder:
         self.month, self.month_stated, self.prev_day, self.item_date = None, False, None, None
 
     def add_event(self, date: DateSpec, text: str, line: int, marker: str, flags: list[str]) -> None:
+        self.close_article()
         self.flush()
         if validate(date):
             flags = [*flags, "impossible-date"]
@@ -389,6 +440,8 @@ def _furniture(b: _Builder, raw: str, text: str, line: int) -> bool:
         b.drop(line, raw.strip(), "comment")
     elif _EMPTY.match(text) or _PAGE_NO.match(text) or _TIMESTAMP.match(text):
         b.drop(line, raw.strip(), "page-furniture")
+    elif not b.iso_entries and (iso := _ISO_DAY.match(text)) is not None and not text[iso.end():].strip():
+        b.drop(line, raw.strip(), "timestamp")  # a posting date alone, in a form no entry of the text uses
     elif _boilerplate(squeezed):
         b.drop(line, raw.strip(), "boilerplate")
     elif _RUNNING_HEAD.match(squeezed):
@@ -479,6 +532,8 @@ def _period_heading(text: str) -> bool:
         return False
     if t in dynasty_names() or t.endswith(_PERIOD_END) or t in ("中华民国", "中華民國", "中华人民共和国", "中華人民共和國"):
         return True
+    if len(t) >= 2 and t[-1] in "朝代" and t[:-1] in dynasty_names():
+        return True  # ``明 代``, ``清代``, ``唐朝``: a dynasty named with its 代/朝
     return len(t) <= 4 and all(ch in "".join(dynasty_names()) for ch in t) and len(t) >= 2
 
 
@@ -495,6 +550,7 @@ def _heading(b: _Builder, text: str, line: int, next_text: str) -> bool:
     md = _MD_HEAD.match(text)
     if md and b.year is not None and 1 <= int(md[1]) <= 12 and 1 <= int(md[2]) <= 31 and not _plain(next_text):
         date = DateSpec(PartialDate(b.year, int(md[1]), int(md[2])), "day", raw=text)
+        b.close_article()
         b.flush()
         b.last, b.item_date, b.item_line = date, date, line
         b.month, b.month_stated = int(md[1]), True
@@ -674,6 +730,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         date = replace(refined[0], raw=body[:used])
         hit = DateMatch(date, used, hit.style, hit.unknown, hit.era)
     rest = body[hit.end:].lstrip("，,：: \t")
+    date = _narrative_end(b, date, rest) or date
     b.last = date
     b.item_date = None
     b.item_line = 0
@@ -681,6 +738,7 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         b.flush()
         b.day_sec = None
     if not rest and not bullet and _BULLET.match(next_text):
+        b.close_article()
         b.flush()
         day = Section(title=hit.spec.raw, kind="day", line=line)
         b.container().append(day)
@@ -688,6 +746,29 @@ def _dated(b: _Builder, text: str, line: int, next_text: str, bullet: str = "") 
         return True
     b.add_event(date, rest, line, bullet + prefix.strip() + hit.spec.raw, flags)
     return True
+
+
+_UNTIL = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:至於|至于|直至|至)")
+
+
+def _narrative_end(b: _Builder, date: DateSpec, rest: str) -> DateSpec | None:
+    """The end of a span the entry's first clause tells (``嘉靖二十四年乙巳(1545),秋七月,不雨至於丙午年(1546)
+    夏六月,旱甚…``: from the 7th month to the 6th month of the next year): a short predicate, then 至/至於 and
+    a later date that closes the clause.  A 至 in a later clause (``…成立,至1958年撤销``) is a follow-up."""
+    m = _UNTIL.match(rest)
+    if m is None or date.end is not None and date.calendar == "gregorian":
+        return None
+    target = rest[m.end():]
+    hit = match_date(target, year=date.start.year, era=b.era, lunar=b.lunar())
+    if hit is None or target[hit.end:][:1] not in ("", "，", ",", "。", "；", ";"):
+        return None
+    end = hit.spec
+    first_end = date.end or date.start
+    last = end.end or end.start
+    if last.sort_key() <= first_end.sort_key() or end.calendar != date.calendar:
+        return None
+    original = f"{date.original}/{end.original}" if date.calendar == "chinese" else ""
+    return replace(date, precision="range", end=last, original=original)
 
 
 def _run_cuts(text: str) -> list[int]:
@@ -709,8 +790,29 @@ def _near(b: _Builder, spec: DateSpec, explicit_year: bool) -> bool:
     if last.start.month is not None and spec.start.sort_key() <= last.start.sort_key():
         return False
     if last.start.day is not None:
-        return spec.start.day is not None and (spec.start.month == last.start.month or b.dense_line)
+        if spec.start.day is None:  # ``1978年4月28日,…;7月,…``: a later month after ``；`` starts its item
+            return spec.start.month is not None and spec.start.month > last.start.month
+        return spec.start.month == last.start.month or b.dense_line
     return True
+
+
+def _glued_item(b: _Builder, piece: str, clause: str) -> bool:
+    """A date OCR glued into running text (``…率团来连3月2日赣榆县…``: the sentence end between two entries
+    lost) starts an item when it reads as an entry: a day (with or without its month) that keeps the
+    chronicle's order (later than the entry before, in its year), after a clause of its own (at least 6
+    characters since the last punctuation) and followed by an item's text (at least 6 characters before
+    the next punctuation).  A date between a short subject and its verb is a follow-up and stays:
+    ``…。二期工程6月20日开工,7月10日收工。``."""
+    hit = b.match(piece)
+    if hit is None or hit.style != "units" or hit.spec.start.day is None or hit.unknown or b.last is None:
+        return False
+    words = _CLAUSE_END.search(piece, hit.end)
+    item = piece[hit.end: words.start() if words else len(piece)]
+    if len(item) < 6 or len(clause) < 6:
+        return False
+    last = b.last
+    return last.precision != "unknown" and hit.spec.start.year == last.start.year \
+        and hit.spec.start.sort_key() > (last.end or last.start).sort_key()
 
 
 def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
@@ -723,8 +825,12 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return True
     if (_COLUMN_MARK if gap else _INLINE_MARK).match(p):
         return True
-    if _YEAR_MARK.match(p) and b.last is not None and b.last.start.month is None:
-        return True  # ``…成立。是年,废道、府…`` after an item of the year: another item of the year
+    own_year = isinstance(b.current, Event) and b.current.date.precision == "year" and not b.current.date.qualifier
+    if _YEAR_MARK.match(p) and b.last is not None and b.last.start.month is None and not own_year:
+        # ``,孙中山…就任临时大总统。是年,废道、府…`` after an item of the year (its day lost): another item of
+        # the year; after an item printed with its year alone (``順治五年(1648),大荒…。是年,疫大作``) 是年
+        # repeats the entry's own date and stays in it
+        return True
     enum = _ENUM.match(p)
     body = p[enum.end():] if enum else p
     hit = b.match(body, bare=b.dense_line or semi)
@@ -763,6 +869,13 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
     if entry is not None and entry.start.day is None and entry.end is None and hit.spec.start.day \
             and hit.spec.start.month == entry.start.month and hit.spec.start.year == entry.start.year:
         return True  # ``3月,…合并为酒泉中学。3月18日,…``: a day of the month a month entry sums up
+    later_month = last is not None and last.start.month is not None and hit.spec.start.month is not None \
+        and hit.spec.start.year == last.start.year and hit.spec.start.month > (last.end or last.start).month \
+        and "月" in hit.spec.raw
+    if later_month and (semi or b.line_splits) and (hit.spec.start.day is not None or last.start.day is None):
+        # ``1957年6月17日,…;8月18至24日,…``: a day of a later month after ``；``; ``1965年1月,…;4月,…。10 月,…``:
+        # a later month in a paragraph that already runs month items together
+        return True
     if hit.spec.start.day is None and not semi or hit.spec.start.day is not None and not (b.dense or b.dense_line):
         return False
     return _near(b, hit.spec, explicit_year=hit.style == "era" or bool(re.match(r"\s*\d{4}\s*年", body)))
@@ -811,6 +924,8 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
     text indented deeper after a finished sentence is another item of the same date (the empty date
     cell of a 志's table layout)."""
     text = _clean(raw)
+    if text and b.cells and _table_cell(b, text, line, next_text):
+        return
     if not text or _furniture(b, raw, text, line) or _heading(b, text, line, next_text):
         return
     indent = _indent(raw)
@@ -822,6 +937,35 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
             return
     finally:
         b.fresh = False
+    if b.pending and (not isinstance(b.current, Event) or not b.parts or _ends_sentence(b.parts[-1])):
+        # the text of the next date cell (the cells of a row come before their texts, in order)
+        date, cell_line = b.pending.pop(0)
+        b.last = date
+        b.add_event(date, text, cell_line if b.stacked == 1 else line, "", [])
+        b.indent = indent
+        return
+    if b.article is not None:  # the running prose of an embedded article: its text, one Block a paragraph
+        if b.width == 0 or b.paragraph_break:
+            b.flush()
+        b.add_text(text, line)
+        b.article.end = line
+        b.indent = indent
+        return
+    if _article_title(b, text, next_text):
+        credit = None
+        title, start = text, line
+        last_drop = b.dropped[-1] if b.dropped else None
+        if _BYLINE.fullmatch(_SPACES.sub("", text)) and last_drop is not None and last_drop.reason == "title" \
+                and b.current is None and last_drop.line < line:
+            # ``歷史上富順縣疫情大事記`` / ``劉 剛`` / prose: the title above, the author's name under it
+            title, start, credit = _clean(last_drop.text), last_drop.line, (text, line)
+            b.dropped.pop()  # the title line is on the page now, as the article's title
+        b.open_article(_SPACES.sub(" ", title).strip(), start, credit)
+        b.indent = indent
+        return
+    if _inner_dated(b, text, line):
+        b.indent = indent
+        return
     if b.short_before and not b.layout and b.last is not None and isinstance(b.current, Event) and b.parts \
             and _ends_sentence(b.parts[-1]) and len(text) > 4 and not _ATTRIBUTION_START.match(text):
         # the line before ended its paragraph (a short line ending a sentence in a text whose lines are
@@ -834,6 +978,73 @@ def _one_line(b: _Builder, raw: str, line: int, next_text: str) -> None:
         b.indent = indent
         return
     b.add_text(text, line)
+
+
+_ARTICLE_TITLE_BAN = re.compile(r"[。，,；;！？!?：:、]")
+_BYLINE = re.compile(r"[\u4e00-\u9fff]{2,4}")  # an author's name alone on its line (``劉 剛``)
+
+
+def _article_title(b: _Builder, text: str, next_text: str) -> bool:
+    """A line that titles an embedded article: short, no sentence punctuation, not a wrapped line of a
+    paragraph, not inside an open sentence, and followed by a paragraph of running prose that no date,
+    marker or heading starts (an article's text: a preface, a speech, a notice)."""
+    t = _SPACES.sub(" ", text).strip()
+    if not 2 <= len(t) <= 30 or _ARTICLE_TITLE_BAN.search(t) or _ATTRIBUTION_START.match(t):
+        return False
+    if b.width and len(t) >= 0.7 * b.width:
+        return False
+    if isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    nxt = next_text.strip()
+    return len(nxt) >= 40 and _plain(nxt) and re.search(r"[。！？]", nxt) is not None and not _BULLET.match(nxt)
+
+
+def _table_cell(b: _Builder, text: str, line: int, next_text: str) -> bool:
+    """A date cell of a table flattened into paragraphs (``2000`` / ``1`` / ``1`` / text, ``6—8`` / text,
+    ``17—18`` / ``20`` / text / text): in a text whose only date marks are such cells, under a year in force.
+    A number followed by another cell, where no month is in force or it is the next month, is the month;
+    any other cell is a day (or a range of days) whose text is the next paragraph that is not a
+    continuation — cells stacked in a row date the paragraphs after them in order."""
+    m = _CELL.match(text)
+    if m is None or b.year is None:
+        return False
+    n, n2 = int(m[1]), int(m[2]) if m[2] else None
+    if n2 is None and 1 <= n <= 12 and _CELL.match(next_text) and not b.pending \
+            and (b.month is None or n == b.month + 1):
+        b.open_month(text.strip(), n, line)
+        return True
+    if b.month is None:
+        return False
+    hit = match_date(f"{n}日" if n2 is None else f"{n}—{n2}日", year=b.year, month=b.month)
+    if hit is None or validate(hit.spec):
+        return False
+    b.flush()
+    b.stacked = b.stacked + 1 if b.pending and not b.current else 1
+    b.pending.append((replace(hit.spec, raw=text.strip()), line))
+    b.drop(line, text.strip(), "date-cell")  # its date goes to the event it dates (printed as it stands)
+    return True
+
+
+def _inner_dated(b: _Builder, text: str, line: int) -> bool:
+    """In a text of one item a line, each starting with its date, a line that starts with no date but names a
+    full date (year, month, day) in its first sentence, in the chronicle's order, is an item of that date (the
+    date written inside the sentence: ``经国务院批准,黔南…自治州于1956年8月8日正式成立。``); never a line that
+    continues an open sentence, nor one whose date is earlier than the entry before (a back-reference)."""
+    if not b.line_items or isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+        return False
+    first = re.split(r"[。！？；;]", text, maxsplit=1)[0]
+    m = _INNER_DAY.search(first[:80])
+    if m is None:
+        return False
+    hit = match_date(text[m.start():])
+    if hit is None or hit.spec.start.day is None or hit.spec.calendar != "gregorian":
+        return False
+    if b.last is not None and b.last.precision != "unknown" and hit.spec.start.sort_key() < b.last.start.sort_key():
+        return False
+    date, flags = _resolve(b, hit, text[m.start():], line)
+    b.last, b.item_date, b.item_line = date, None, 0
+    b.add_event(date, text, line, "", flags)
+    return True
 
 
 def _next_nonblank(lines: list[Line]) -> list[int]:
@@ -906,6 +1117,11 @@ def parse_events(
     indented = sum(1 for t in texts if _indent(t) > 0)
     b.layout = indented >= 2 and indented * 20 >= len(texts)
     b.width = _wrap_width(lines)
+    b.iso_entries = sum(1 for t in texts if _ISO_DAY.match(t)) >= 2
+    b.cells = sum(1 for t in texts if _CELL.match(t)) >= 3 and not any(_LINE_DAY.match(t) for t in texts)
+    paragraphs = [t for t in texts if len(t.strip()) >= 20]
+    b.line_items = b.width == 0 and len(paragraphs) >= 5 and \
+        sum(1 for t in paragraphs if _LINE_DATE.match(t)) >= 0.6 * len(paragraphs)
     blank_run, after_filler, prev_len = 0, False, 0
     for i, ln in enumerate(lines):
         if is_blank(ln):
@@ -913,7 +1129,7 @@ def parse_events(
             after_filler = after_filler or -ln.no in b.noise_breaks
             continue
         b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks
-        b.short_before = b.width > 0 and prev_len < 0.7 * b.width
+        b.short_before = b.width > 0 and prev_len < 0.8 * b.width
         blank_run, after_filler, prev_len = 0, False, len(ln.text.strip())
         if _furniture_line(ln.text):
             _one_line(b, ln.text, ln.no, "")
@@ -922,6 +1138,7 @@ def parse_events(
         # a whole document (or page) run into one line: its sentence-initial dates start items as line starts would
         run_together = len(ln.text) > 300 and len(_INLINE_DATE.findall(ln.text)) >= 3
         b.dense_line = run_together
+        b.line_splits = 0
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
         head = ln.text[: bounds[0][1]]
         nxt = following[i]
@@ -939,12 +1156,18 @@ def parse_events(
                 # ``…之始。11年(922年)`` + next line ``农历四月初七,…``: a date broken across the line end
                 b.carry = (piece.strip(), ln.no)
                 continue
-            if _splits_here(b, piece, gap, semi):
+            glued = _GLUED.match(ln.text, lo) is not None and not gap and not semi
+            if glued:
+                window = ln.text[max(0, lo - 40):lo]  # bounded: linear in the line
+                ends = list(_CLAUSE_END.finditer(window))
+                clause = window[ends[-1].end():] if ends else window
+            if _glued_item(b, piece, clause) if glued else _splits_here(b, piece, gap, semi):
                 text = _clean(piece)
-                b.fresh = gap  # a column gap starts a paragraph of its own
+                b.fresh = gap or glued  # a column gap starts a paragraph of its own; so does an entry OCR glued on
                 try:
                     if _heading(b, text, ln.no, after) or _marker(b, text, ln.no, after) \
                             or _dated(b, text, ln.no, after):
+                        b.line_splits += 1
                         continue
                 finally:
                     b.fresh = False

@@ -186,6 +186,7 @@ class _Point:
     era_text: str = ""
     style: str = "units"
     month_to: int | None = None  # ``6、7月``: two months printed as one
+    year_to: int | None = None  # ``大定五年至十三年(1165—1173)``: the last year of an era-year range
 
     def partial(self) -> PartialDate:
         return PartialDate(self.year or 0, self.month, self.day)
@@ -239,6 +240,8 @@ def _era_at(s: str, pos: int, era: Era | None, year: int | None) -> tuple[_Point
                           style="era"), br.end()
     stop = m.end()
     gy = year_of(chosen, n)
+    if (span := _era_years(s, pos, stop, chosen, n)) is not None:
+        return span
     br = _BRACKET_YEAR.match(s, stop)
     if br:
         printed = _bracket_year(br["bce"], br["y"])
@@ -247,6 +250,42 @@ def _era_at(s: str, pos: int, era: Era | None, year: int | None) -> tuple[_Point
         gy = gy if dropped_digit else printed
         stop = br.end()
     return _Point(gy, None, None, era=chosen, era_text=s[pos:m.end()], style="era"), stop
+
+
+_GANZHI_YEAR = re.compile(
+    rf"[甲乙丙丁戊己庚辛壬癸][子丑寅卯辰巳午未申酉戌亥]年?{_SP}[（(]{_SP}(?:(?P<bce>公元前|前)|公元)?{_SP}(?P<y>\d{{1,4}}){_SP}年?{_SP}[）)]"
+)
+
+
+def _ganzhi_at(s: str, pos: int, era: Era | None) -> tuple[_Point, int] | None:
+    """A 干支 year with its Gregorian year in brackets (``丙午年(1546)``): the bracketed year; its months are
+    the Chinese calendar's when an era before 1912 is in force."""
+    m = _GANZHI_YEAR.match(s, pos)
+    if m is None:
+        return None
+    year = _bracket_year(m["bce"], m["y"])
+    return _Point(year, None, None, era=era if era is not None and year < 1912 else None, era_text=m[0],
+                  style="era" if era is not None else "units"), m.end()
+
+
+_ERA_TO = re.compile(rf"(?:{_SEP}|一)(?P<n>[〇零一二三四五六七八九十廿卅百]{{1,4}}|\d{{1,3}}){_SP}年")
+
+
+def _era_years(s: str, start: int, pos: int, era: Era, n: int) -> tuple[_Point, int] | None:
+    """A range of years of one era (``大定五年至十三年(1165—1173)``) checked by its bracketed Gregorian
+    range: the years must fit the bracket's ends.  OCR prints the range dash as ``一`` (``五年一十三年``);
+    the bracket's two years tell that reading from ``一十三`` (13)."""
+    m = _ERA_TO.match(s, pos)
+    if m is None:
+        return None
+    n2 = cn_int(m["n"])
+    br = _BRACKET_YEAR.match(s, m.end())
+    if n2 is None or n2 <= n or br is None or not br["y2"]:
+        return None
+    first, last = _bracket_year(br["bce"], br["y"]), _bracket_year(br["bce2"], br["y2"])
+    if last - first != n2 - n - (1 if first < 0 < last else 0):
+        return None
+    return _Point(first, None, None, era=era, era_text=s[start:m.end()], style="era", year_to=last), br.end()
 
 
 def _bracket_year(bce: str | None, y: str) -> int:
@@ -299,7 +338,7 @@ def _point(s: str, pos: int, ctx: _Ctx) -> tuple[_Point, int] | None:
             return _Point(int(m["y"]), int(m["m"]), d, style="dotted"), m.end()
     if ctx.short and ctx.year is not None and (m := _SHORT_DOTTED.match(s, pos)) is not None:
         return _Point(ctx.year, int(m["m"]), int(m["d"]), style="dotted"), m.end()
-    hit = _era_at(s, pos, ctx.era, ctx.year)
+    hit = _era_at(s, pos, ctx.era, ctx.year) or _ganzhi_at(s, pos, ctx.era)
     if hit is not None:
         point, stop = hit
         if point.era is None:
@@ -351,6 +390,8 @@ class _Ctx:
 
 def _spec(p: _Point, raw_era: str = "") -> DateSpec:
     era = p.era_text or raw_era
+    if p.year_to is not None and p.year is not None and p.month is None:
+        return DateSpec(PartialDate(p.year), "range", end=PartialDate(p.year_to), era=era)
     if p.month_to and p.year and p.month and not p.lunar and p.month_to > p.month:
         return DateSpec(PartialDate(p.year, p.month), "range", end=PartialDate(p.year, p.month_to), era=era)
     if p.lunar and p.month is not None and p.year:

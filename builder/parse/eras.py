@@ -4,6 +4,10 @@ The table ``data/eras.tsv`` is written by ``scripts/import_eras.py`` from the ma
 of the sanmiao package (MIT; 1,575 era rows, rulers, dynasties, traditional and simplified names).
 Years there are historian's years: -1 is 1 BCE, there is no year 0.
 
+A name printed in traditional characters is looked up again in OpenCC's simplified form; a name printed
+with a variant character (異體字: ``嘉佑`` for ``嘉祐``) through the variant tables of the yitizi package
+(MIT), which OpenCC does not hold.
+
 ``Era`` is one reign era or ruler's reign; ``lookup`` gives every era or ruler a name can mean, and
 ``year_of`` the Gregorian year of the N-th year of an era.  民国 (the Republic of China, 1912–) is an
 era like the others: 民国N年 = 1911 + N.
@@ -63,8 +67,29 @@ def lookup(name: str) -> tuple[Era, ...]:
     table = _table()[0]
     found = table.get(name, ())
     if not found and any(ord(c) > 0x3000 for c in name):
-        found = table.get(_simplified(name), ())
+        simple = _simplified(name)
+        variants = _variant_names()
+        found = table.get(simple, ()) or variants.get(name, ()) or variants.get(simple, ())
     return found
+
+
+@lru_cache(maxsize=1)
+def _variant_names() -> dict[str, tuple[Era, ...]]:
+    """Every name of the table with one of its characters replaced by a variant of it (yitizi's tables):
+    ``嘉佑`` → the eras of ``嘉祐``.  Names the table holds as printed are not in it (they win)."""
+    import yitizi  # variant characters, which OpenCC's conversion tables do not relate (佑/祐)
+
+    table = _table()[0]
+    out: dict[str, list[Era]] = {}
+    for name, eras in table.items():
+        for i, ch in enumerate(name):
+            for variant in yitizi.get(ch):
+                other = name[:i] + variant + name[i + 1:]
+                if other in table:
+                    continue
+                have = out.setdefault(other, [])
+                have.extend(e for e in eras if e not in have)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 @lru_cache(maxsize=4096)

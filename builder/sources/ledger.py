@@ -73,6 +73,8 @@ RULE_NAMES = {
     "web-boilerplate": "网页转载时的页面杂项（来源、发布时间、打印、关闭等）",
     "table-continued": "“续表”标记（续表并入前表）",
     "table-header-repeat": "续表重复的表头",
+    "date-cell": "表格拆散后单独成行的日期格（日期记在它所标的大事上）",
+    "timestamp": "网页的发布日期（单独一行、正文条目不用的写法）",
 }
 
 
