@@ -18,6 +18,8 @@ from .conftest import REPO, small_config
 
 # the seed documents, each small enough to be a county's collection of its own
 ONE = ("guta-dsj", "guta-tuopin-report", "jinzhou-2012-report", "guta-2011-report")
+# and with the two yearbooks (1.3 and 0.9 MB): collections of very different sizes
+MIXED = (*ONE, "liaoyang-yearbook-2021", "wanghua-yearbook-2023")
 
 
 def _sources(config: Path) -> dict[str, str]:
@@ -52,4 +54,4 @@ def cycled(n: int, docs: tuple[str, ...] = ONE) -> list[tuple[str, str, tuple[st
     return [(f"c{k:03d}", f"第{k}卷宗", (docs[k % len(docs)],)) for k in range(n)]
 
 
-__all__ = ["ONE", "cycled", "make_portal"]
+__all__ = ["MIXED", "ONE", "cycled", "make_portal"]

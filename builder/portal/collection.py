@@ -64,6 +64,7 @@ class TaskStats:
     seconds: float
     peak_rss_mb: float  # the worker process so far
     children_peak_rss_mb: float  # the largest MkDocs process it started so far
+    text_bytes: int = 0  # the collection's source texts
 
 
 @dataclass
@@ -90,10 +91,11 @@ def _unpack(job: CollectionJob, folder: Path) -> None:
     config.write_text(text, "utf-8")
 
 
-def _stats(start: float) -> TaskStats:
+def _stats(start: float, job: CollectionJob) -> TaskStats:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return TaskStats(socket.gethostname(), os.getpid(), time.perf_counter() - start, own, children)
+    text = sum(len(data) for rel, data in job.files if rel.startswith("source_texts/"))
+    return TaskStats(socket.gethostname(), os.getpid(), time.perf_counter() - start, own, children, text)
 
 
 def _load(job: CollectionJob, folder: Path) -> Archive:
@@ -121,7 +123,7 @@ def summarise(job: CollectionJob) -> tuple[Summary, TaskStats]:
         for e in sorted(archive.links.entities.values(), key=lambda e: (e.kind, e.name, e.date, e.id)):
             key = (e.kind, e.name, e.date) if e.kind == "meeting" else (e.kind, e.name)
             out.pages.setdefault(key, (e.name + (f"（{e.date}）" if e.date else ""), f"{e.url}index.md"))
-    return out, _stats(start)
+    return out, _stats(start, job)
 
 
 def site_files(site: Path) -> list[tuple[str, bytes]]:
@@ -141,7 +143,7 @@ def build_collection(job: CollectionJob) -> CollectionSite:
               out_dir=folder / "site", cache=False, context=context, mkdocs_config=folder / "mkdocs.yml",
               console=Console(quiet=True))
         files = site_files(folder / "site")
-    return CollectionSite(job.id, files, _stats(start))
+    return CollectionSite(job.id, files, _stats(start, job))
 
 
 __all__ = ["COLLECTION_PARTS", "TEMPLATE_PARTS", "CollectionJob", "CollectionSite", "Summary", "TaskStats",
