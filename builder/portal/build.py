@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config import ConfigError, load_config
+from builder.files import LockError, project_lock
 from builder.parallel import run_tasks
 from builder.pipeline import BuildError
 from builder.portal.collection import (
@@ -162,8 +163,17 @@ def _start_hub(portal: Portal, work: Path, out: Path, summaries: list[Summary], 
 
 def build_portal(portal_file: Path, out_dir: Path, *, site_url: str = "",
                  progress: Callable[[str], None] = lambda message: None) -> PortalStats:
-    """Build the portal of ``portal_file`` into ``out_dir`` (replaced whole, only on success)."""
+    """Build the portal of ``portal_file`` into ``out_dir`` (replaced whole, only on success). One build
+    at a time per portal: it holds the portal folder's ``.fangzhi-cache/lock`` (builder/files.py)."""
     portal = load_portal(portal_file)
+    try:
+        with project_lock(portal.root / ".fangzhi-cache"):
+            return _build_portal(portal, out_dir, site_url, progress)
+    except LockError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def _build_portal(portal: Portal, out_dir: Path, site_url: str, progress: Callable[[str], None]) -> PortalStats:
     stats = PortalStats(collections=len(portal.collections))
     out = Path(os.path.abspath(out_dir))
     recover(out)
