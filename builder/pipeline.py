@@ -84,6 +84,7 @@ class BuildContext:
     # a generated page (docs-relative, ``people/p-…/index.md``) → (collection title, link from the
     # collection's site root, ``../other/people/p-…/``): the same person, place or meeting elsewhere
     elsewhere: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    portal: str = ""  # the portal's title: the home page links up to it (``../``)
 
 
 class BuildError(Exception):
@@ -221,7 +222,8 @@ def remove_stale(docs_dir: Path, produced: set[str]) -> list[str]:
 
 def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None,
                    cache_dir: Path | None = None, *, incremental: bool = False,
-                   elsewhere: dict[str, list[tuple[str, str]]] | None = None) -> tuple[list[str], list[str]]:
+                   elsewhere: dict[str, list[tuple[str, str]]] | None = None, portal: str = ""
+                   ) -> tuple[list[str], list[str]]:
     """Write every page's Markdown (the downloads are only listed here; ``write_downloads`` writes them).
 
     ``incremental`` (fangzhi serve): nothing is cleared first; a page whose text is the same is
@@ -233,6 +235,7 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     renderer.common["provenance"] = archive.provenance
     renderer.common["site_name"] = archive.site_name
     renderer.elsewhere = elsewhere or {}
+    renderer.common["portal"] = portal
     stats = {
         doc.source.id: {"events": len(doc.events()), "entries": len(doc.entries()), "sections": len(doc.sections())}
         for doc in archive.documents
@@ -349,7 +352,7 @@ def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: P
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
             render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None,
-                           elsewhere=context.elsewhere)
+                           elsewhere=context.elsewhere, portal=context.portal)
         fault_point("rendered")
         progress.update(task, advance=1, description=steps[3])
         # MkDocs builds the pages in its own process while the index and downloads are written here

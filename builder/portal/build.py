@@ -95,7 +95,7 @@ def jobs(portal: Portal, site_url: str, elsewhere: dict[str, dict[str, list[tupl
             c.id, c.title, (*files, *templates),
             site_url=f"{site_url.rstrip('/')}/{c.id}/" if site_url else "",
             epoch=epoch, provenance=tuple(sorted(given.items())),
-            elsewhere=tuple((page, tuple(v)) for page, v in sorted(links.items())),
+            elsewhere=tuple((page, tuple(v)) for page, v in sorted(links.items())), portal=portal.title,
         )
 
 

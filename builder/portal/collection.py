@@ -40,6 +40,7 @@ class CollectionJob:
     epoch: str = "0"
     provenance: tuple[tuple[str, Provenance], ...] = ()  # by source id, read from git where the files are
     elsewhere: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()  # pipeline.BuildContext.elsewhere
+    portal: str = ""  # the portal's title
 
 
 @dataclass
@@ -138,7 +139,7 @@ def build_collection(job: CollectionJob) -> CollectionSite:
         folder = Path(tmp)
         _unpack(job, folder)
         context = BuildContext(epoch=job.epoch, provenance=dict(job.provenance),
-                               elsewhere={page: list(links) for page, links in job.elsewhere})
+                               elsewhere={page: list(links) for page, links in job.elsewhere}, portal=job.portal)
         build(project_dir=folder, sources_dir=folder / "source_texts", config_dir=folder / "site_config",
               out_dir=folder / "site", cache=False, context=context, mkdocs_config=folder / "mkdocs.yml",
               console=Console(quiet=True))

@@ -128,6 +128,7 @@ class Renderer:
         self.region_by_id = {r.id: r for r in self.cfg.regions}
         # a page → the same person, place or meeting in a portal's other collections (pipeline.BuildContext)
         self.elsewhere: dict[str, list[tuple[str, str]]] = {}
+        self.common["portal"] = ""  # a portal collection's home page links up to the portal (pipeline.BuildContext)
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
         self.map_children = children_by_parent(self.region_by_id.values())  # for the maps (by id, as drawn)
 
