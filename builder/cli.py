@@ -19,9 +19,11 @@ from builder.config.villages import add_villages
 from builder.enrich.annotate import assign_ids
 from builder.files import LockError, project_lock
 from builder.model.document import Block, Document, Entry, Event, Section, Source
+from builder.parallel import ClusterError, cluster
 from builder.parse.detect import detect_genre
 from builder.pipeline import CACHE_DIR, CACHE_ROOT, BuildError, enrich_archive, load_archive
 from builder.pipeline import build as run_build
+from builder.portal.build import build_portal
 from builder.publish.engine import ENGINES, site_settings
 from builder.render.permalinks import current_permalinks, load_permalinks, save_permalinks
 from builder.search.opensearch import INDEX_NAME, write_export
@@ -40,7 +42,7 @@ def _stop_on_errors() -> Iterator[None]:
     """A configuration or build problem ends the command with its one-line reason (exit 2)."""
     try:
         yield
-    except (ConfigError, BuildError, LockError) as exc:
+    except (ConfigError, BuildError, LockError, ClusterError) as exc:
         _fail(str(exc))
 
 
@@ -60,9 +62,23 @@ def main() -> None:
 @click.option("--out", default="site", show_default=True, type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--engine", type=click.Choice(ENGINES), default=ENGINES[0], envvar="FANGZHI_ENGINE", show_default=True,
               help="Build the site with MkDocs 1.6 or ProperDocs, its maintained continuation (or set FANGZHI_ENGINE).")
-def build(sources: str | None, config: str | None, out: str, engine: str) -> None:
+@click.option("--portal", "portal_file", type=click.Path(dir_okay=False),
+              help="Build the portal of this portal.yml: each collection its own site under OUT/<id>/, a hub at OUT/.")
+@click.option("--workers", type=click.IntRange(1, 512), help="Run the tasks on a local Dask cluster of N processes.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="Run the tasks on this Dask scheduler's workers.")
+@click.option("--site-url", default="", help="With --portal: the address the portal is published at.")
+def build(sources: str | None, config: str | None, out: str, engine: str, portal_file: str | None,
+          workers: int | None, scheduler: str | None, site_url: str) -> None:
     project, sources_dir, config_dir = _paths(sources, config)
-    with _stop_on_errors():
+    if workers and scheduler:
+        _fail("give --workers (a local cluster) or --scheduler (a running one), not both")
+    with _stop_on_errors(), cluster(workers, scheduler):
+        if portal_file:
+            stats = build_portal(Path(portal_file), Path(out), site_url=site_url,
+                                 progress=lambda message: click.echo(message, err=True))
+            click.echo(f"built {out}/: {stats.collections} collections, {stats.files} files, "
+                       f"{stats.shared} people, places and meetings in several")
+            return
         archive = run_build(project_dir=project, sources_dir=sources_dir, config_dir=config_dir, out_dir=Path(out),
                             engine=engine)
     n_events = sum(1 for r in archive.records if r.type == "event")

@@ -73,6 +73,20 @@ NO_SITE_URL = ("mkdocs.yml: site_url is empty: citations and the <meta> tags ref
                "published at (e.g. site_url: https://example.org/archive/) before publishing it")
 
 
+@dataclass(frozen=True)
+class BuildContext:
+    """What a portal (builder/portal) gives each collection's build: what a lone build reads from git,
+    and the links to the portal's other collections, so that a collection builds byte for byte the same
+    on any machine, in a temporary folder without git."""
+
+    epoch: str | None = None  # SOURCE_DATE_EPOCH (else the project's last commit)
+    provenance: dict[str, Provenance] | None = None  # by source id (else from git)
+    # a generated page (docs-relative, ``people/p-…/index.md``) → (collection title, link from the
+    # collection's site root, ``../other/people/p-…/``): the same person, place or meeting elsewhere
+    elsewhere: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    portal: str = ""  # the portal's title: the home page links up to it (``../``)
+
+
 class BuildError(Exception):
     """The build cannot go on; the message says why."""
 
@@ -207,7 +221,9 @@ def remove_stale(docs_dir: Path, produced: set[str]) -> list[str]:
 
 
 def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = None,
-                   cache_dir: Path | None = None, *, incremental: bool = False) -> tuple[list[str], list[str]]:
+                   cache_dir: Path | None = None, *, incremental: bool = False,
+                   elsewhere: dict[str, list[tuple[str, str]]] | None = None, portal: str = ""
+                   ) -> tuple[list[str], list[str]]:
     """Write every page's Markdown (the downloads are only listed here; ``write_downloads`` writes them).
 
     ``incremental`` (fangzhi serve): nothing is cleared first; a page whose text is the same is
@@ -218,6 +234,8 @@ def render_archive(archive: Archive, docs_dir: Path, config_dir: Path | None = N
     renderer = Renderer(archive.cfg, docs_dir, cache_dir, write_if_changed=incremental)
     renderer.common["provenance"] = archive.provenance
     renderer.common["site_name"] = archive.site_name
+    renderer.elsewhere = elsewhere or {}
+    renderer.common["portal"] = portal
     stats = {
         doc.source.id: {"events": len(doc.events()), "entries": len(doc.entries()), "sections": len(doc.sections())}
         for doc in archive.documents
@@ -287,6 +305,7 @@ def build(
     cache: bool = True,
     mkdocs_config: Path | None = None,
     engine: str = ENGINES[0],
+    context: BuildContext | None = None,
 ) -> Archive:
     """Run the whole pipeline. Raises ConfigError/BuildError with a one-line reason.
 
@@ -294,7 +313,7 @@ def build(
     ``mkdocs.yml`` for the last stage (the offline bundle uses this); ``run_site=False``
     stops after the pages, index and downloads are written (``fangzhi serve`` runs
     the stages itself: builder/serve.py); ``engine`` builds the site with MkDocs or ProperDocs
-    (builder/publish/engine.py).
+    (builder/publish/engine.py); ``context`` is what a portal gives a collection (``BuildContext``).
     One build at a time per project: the build holds ``.fangzhi-cache/lock``
     (builder/files.py ``project_lock``); a second one waits, then fails naming the first.
     """
@@ -303,13 +322,13 @@ def build(
             remove_temporaries(project_dir / CACHE_ROOT)
             return _build(project_dir=project_dir, sources_dir=sources_dir, config_dir=config_dir, out_dir=out_dir,
                           console=console, run_site=run_site, cache=cache, mkdocs_config=mkdocs_config,
-                          engine=engine)
+                          engine=engine, context=context or BuildContext())
     except LockError as exc:
         raise BuildError(str(exc)) from None
 
 
 def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: Path, console: Console | None,
-           run_site: bool, cache: bool, mkdocs_config: Path | None, engine: str) -> Archive:
+           run_site: bool, cache: bool, mkdocs_config: Path | None, engine: str, context: BuildContext) -> Archive:
     wall = time.perf_counter()
     require_jieba()
     console = console or Console(stderr=True)
@@ -327,16 +346,18 @@ def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: P
         progress.update(task, advance=1, description=steps[1])
         with archive.stage("enrich"):
             enrich_archive(archive, project_dir / MODEL_CACHE_DIR if cache else None)
-            archive.provenance = provenance(archive.cfg, sources_dir, config_dir)
+            archive.provenance = (context.provenance if context.provenance is not None
+                                  else provenance(archive.cfg, sources_dir, config_dir))
         fault_point("enriched")
         progress.update(task, advance=1, description=steps[2])
         with archive.stage("render"):
-            render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None)
+            render_archive(archive, docs_dir, config_dir, project_dir / TEMPLATE_CACHE_DIR if cache else None,
+                           elsewhere=context.elsewhere, portal=context.portal)
         fault_point("rendered")
         progress.update(task, advance=1, description=steps[3])
         # MkDocs builds the pages in its own process while the index and downloads are written here
         site = SiteBuild(project_dir, out_dir, config_file=mkdocs_config,
-                         epoch=source_date_epoch(project_dir), engine=engine) if run_site else None
+                         epoch=context.epoch or source_date_epoch(project_dir), engine=engine) if run_site else None
         try:
             with archive.stage("index"):
                 index_archive(archive, docs_dir)
@@ -358,4 +379,4 @@ def _build(*, project_dir: Path, sources_dir: Path, config_dir: Path, out_dir: P
     return archive
 
 
-__all__ = ["CACHE_ROOT", "Archive", "BuildError", "ConfigError", "StageTiming", "build", "enrich_archive", "load_archive"]
+__all__ = ["CACHE_ROOT", "Archive", "BuildContext", "BuildError", "ConfigError", "StageTiming", "build", "enrich_archive", "load_archive"]

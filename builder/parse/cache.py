@@ -35,6 +35,8 @@ from pathlib import Path
 
 from builder.files import die_with, fault_point, read_verified, write_verified
 from builder.model.document import Correction, Document, Source
+from builder.parallel import active as parallel_active
+from builder.parallel import run_tasks, workers_here
 from builder.parse import parse_document
 from builder.sources.ledger import whitespace_summary
 from builder.sources.load import document_lines
@@ -148,8 +150,11 @@ def parse_all(jobs: Sequence[ParseJob], cache: ParseCache, workers: int | None =
     keys = [job.key() for job in jobs]
     docs: list[Document | None] = [cache.get(k) for k in keys]
     todo = [i for i, d in enumerate(docs) if d is None]
-    workers = workers or os.cpu_count() or 1
-    if len(todo) >= 2 and workers > 1:
+    workers = workers or workers_here()
+    if parallel_active() and len(todo) >= 2:  # each document a task on the Dask cluster (builder/parallel.py)
+        order = sorted(todo, key=lambda i: -_size(jobs[i]))
+        results = dict(zip(order, run_tasks(run_job, [jobs[i] for i in order]), strict=True))
+    elif len(todo) >= 2 and workers > 1:
         with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=_POOL_CONTEXT,
                                  initializer=die_with, initargs=(os.getpid(),)) as pool:
             # biggest first, so one long document does not start last

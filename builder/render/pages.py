@@ -126,12 +126,16 @@ class Renderer:
         self.year_counts: dict[int, Counter[str]] = {}  # records listed per year page (year_pages), for the home page
         self.region_pages: set[str] = set()  # regions that have a page (facet_pages)
         self.region_by_id = {r.id: r for r in self.cfg.regions}
+        # a page → the same person, place or meeting in a portal's other collections (pipeline.BuildContext)
+        self.elsewhere: dict[str, list[tuple[str, str]]] = {}
+        self.common["portal"] = ""  # a portal collection's home page links up to the portal (pipeline.BuildContext)
         self.region_children = children_by_parent(self.cfg.regions)  # for the lists of subunits
         self.map_children = children_by_parent(self.region_by_id.values())  # for the maps (by id, as drawn)
 
     def write(self, rel: str, template: str, **context: object) -> None:
         assert rel.endswith("index.md"), rel  # every page is a folder index (see records.py)
-        text = self.env.get_template(template).render({**self.common, "root": _root(rel), **context})
+        text = self.env.get_template(template).render({**self.common, "root": _root(rel),
+                                                       "elsewhere_here": self.elsewhere.get(rel, ()), **context})
         self.put(rel, _BLANK_LINES.sub("\n\n", text))
 
     def put(self, rel: str, text: str) -> None:

@@ -1,0 +1,165 @@
+"""A portal of many collections, built in one process and on a local Dask cluster (figures, not a test).
+
+    python bench/portal.py                       # 10 and 100 collections, one process and 2 workers
+    python bench/portal.py --sizes 10 --workers 2
+
+Each collection is one seed document in turn (tests/portal_archive.py ``cycled``), with its own
+source_texts/ and site_config/: at 10 collections the six seed documents, the two yearbooks (1.3 and
+0.9 MB) among them (``MIXED``); at more, the four small ones (``ONE``: 古塔 大事记, 古塔 脱贫 report, 锦州
+and 古塔 government reports), so that 100 collections build in minutes, not hours. Every build runs in
+its own process (so peak RSS is that build's). Printed per build: wall seconds; peak RSS of the process
+that ran the portal (the client), of each worker process, and of the largest MkDocs process; pages
+(HTML files), files and bytes in all; the search index bytes and files (every collection's data/search/);
+and whether the two builds of a size are byte-identical. Then the projection to 1,300× the seeds (about
+3 GB of text: 100 counties × 30 volumes), with the figures it rests on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+SEEDS_MB = sum(p.stat().st_size for p in (REPO / "source_texts").iterdir() if p.is_file()) / 1e6
+PROVINCE_MB = 1300 * SEEDS_MB  # "about 100 counties × 30 volumes ≈ 3 GB of text, some 1,300× the seeds"
+
+
+def _child(portal: str, out: str, workers: int) -> None:
+    """Run in a fresh process: build the portal, print one JSON line of figures."""
+    from builder.parallel import cluster
+    from builder.portal.build import build_portal
+
+    start = time.perf_counter()
+    with cluster(workers=workers or None):
+        stats = build_portal(Path(portal), Path(out))
+    wall = time.perf_counter() - start
+    per_pid: dict[int, float] = {}
+    children = 0.0
+    for _, _, t in stats.tasks:
+        per_pid[t.pid] = max(per_pid.get(t.pid, 0.0), t.peak_rss_mb)
+        children = max(children, t.children_peak_rss_mb)
+    client = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = max(children, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    seconds: dict[str, list[float]] = {"summarise": [], "build": []}
+    sized: dict[str, list[float]] = {}  # collection → [text bytes, seconds of both rounds, worker MB]
+    for round_, ident, t in stats.tasks:
+        seconds[round_].append(t.seconds)
+        row = sized.setdefault(ident, [t.text_bytes, 0.0, 0.0])
+        row[1] += t.seconds
+        row[2] = max(row[2], t.peak_rss_mb)
+    print(json.dumps({"wall": wall, "client_mb": client, "workers_mb": sorted(per_pid.values()) if workers else [],
+                      "mkdocs_mb": children, "files": stats.files, "bytes": stats.bytes, "shared": stats.shared,
+                      "task_seconds": {k: sum(v) for k, v in seconds.items()},
+                      "task_median": {k: statistics.median(v) if v else 0 for k, v in seconds.items()},
+                      "sized": sorted(sized.values())}))
+
+
+def _digest(site: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(site.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def _measure(site: Path) -> dict[str, float]:
+    html = sum(1 for _ in site.rglob("*.html"))
+    index = [p for p in site.glob("*/data/search/**/*") if p.is_file()]
+    text = sum(p.stat().st_size for p in site.glob("*/data/raw/*.txt"))
+    return {"pages": html, "index_kb": sum(p.stat().st_size for p in index) / 1024, "index_files": len(index),
+            "text_mb": text / 1e6}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child", nargs=3, metavar=("PORTAL", "OUT", "WORKERS"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child[0], args.child[1], int(args.child[2]))
+        return
+    from tests.portal_archive import MIXED, ONE, cycled, make_portal
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="fangzhi-portal-bench-") as tmp:
+        for n in args.sizes:
+            portal = make_portal(Path(tmp) / f"p{n}", cycled(n, MIXED if n <= 10 else ONE))
+            digests = {}
+            for workers in (0, args.workers):
+                out = Path(tmp) / f"site-{n}-{workers}"
+                proc = subprocess.run([sys.executable, __file__, "--child", str(portal), str(out), str(workers)],
+                                      capture_output=True, text=True, check=False, cwd=REPO)
+                if proc.returncode != 0:
+                    sys.exit(f"build of {n} collections ({workers} workers) failed:\n{proc.stderr[-3000:]}")
+                figures = json.loads(proc.stdout.strip().splitlines()[-1])
+                figures.update(_measure(out), n=n, workers=workers)
+                digests[workers] = _digest(out)
+                rows.append(figures)
+                print(f"  built {n} collections, {workers or 'no'} workers: {figures['wall']:.0f} s", file=sys.stderr)
+            for r in rows[-2:]:
+                r["identical"] = len(set(digests.values())) == 1
+            for workers in digests:
+                shutil.rmtree(Path(tmp) / f"site-{n}-{workers}", ignore_errors=True)
+    _print(rows, args.workers)
+
+
+def _print(rows: list[dict], workers: int) -> None:
+    print(f"\nportal of N collections (each one seed document), one process vs a {workers}-worker local Dask cluster\n")
+    head = (f"{'N':>4} {'mode':<10} {'wall s':>7} {'client MB':>9} {'worker MB':>11} {'MkDocs MB':>9} {'pages':>7} "
+            f"{'files':>7} {'site MB':>8} {'index KB':>9} {'idx files':>9} {'text MB':>7} {'same':>5}")
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        mode = f"{r['workers']} workers" if r["workers"] else "1 process"
+        wmb = "/".join(f"{m:.0f}" for m in r["workers_mb"]) or "—"
+        print(f"{r['n']:>4} {mode:<10} {r['wall']:>7.0f} {r['client_mb']:>9.0f} {wmb:>11} {r['mkdocs_mb']:>9.0f} "
+              f"{r['pages']:>7} {r['files']:>7} {r['bytes'] / 1e6:>8.0f} {r['index_kb']:>9.0f} {r['index_files']:>9} "
+              f"{r['text_mb']:>7.1f} {'yes' if r['identical'] else 'NO':>5}")
+    import numpy as np
+
+    # time of a collection's two tasks = a + b × its text (least squares over every one-process task)
+    sized = [row for r in rows if not r["workers"] for row in r["sized"]]
+    mb = np.array([row[0] / 1e6 for row in sized])
+    secs = np.array([row[1] for row in sized])
+    b, a = np.polyfit(mb, secs, 1) if len(set(mb.round(6))) > 1 else (0.0, float(secs.mean()))
+    counties, per_county = 100, PROVINCE_MB / 100
+    work = counties * (a + b * per_county)
+    print(f"\nprojection to 1,300× the seeds ({PROVINCE_MB / 1e3:.1f} GB of text as {counties} collections of "
+          f"{per_county:.0f} MB), from the one-process tasks above ({len(sized)} collections of "
+          f"{mb.min() * 1e3:.0f} KB to {mb.max():.2f} MB):")
+    print(f"  a collection's two tasks take {a:.1f} s + {b:.0f} s per MB of text → {a + b * per_county:.0f} s for "
+          f"one of {per_county:.0f} MB; the portal {work / 3600:.1f} h of task time: about {work / 3600 / 2:.1f} h on "
+          f"2 workers, {work / 3600 / 16:.1f} h on 16 (tasks are whole collections: no finer split is needed)")
+    for r in rows:
+        if r["workers"]:
+            one = next(x for x in rows if x["n"] == r["n"] and not x["workers"])
+            print(f"  measured at {r['n']} collections: {r['workers']} workers took {r['wall'] / one['wall']:.2f}× "
+                  f"the one-process wall time")
+    per_mb = [(r["bytes"], r["index_kb"] * 1024, r["index_files"], r["text_mb"]) for r in rows if not r["workers"]]
+    big = max(per_mb, key=lambda x: x[3])
+    scale = PROVINCE_MB / max(big[3], 1e-9)
+    print(f"  output ≈ {big[0] * scale / 1e9:.0f} GB; search indexes ≈ {big[1] * scale / 1e9:.1f} GB (each collection's "
+          f"own, which grows with the collection, not the portal)")
+    peak = max((m for r in rows for m in (r["workers_mb"] or [])), default=0.0)
+    top = max(sized, key=lambda row: row[0])
+    print(f"  memory: the client held {max(r['client_mb'] for r in rows if r['workers']):.0f} MB with workers "
+          f"(it holds only the tasks in flight); a worker holds one collection at a time: {peak:.0f} MB at most "
+          f"here, {top[2]:.0f} MB for the largest collection ({top[0] / 1e6:.2f} MB of text); a {per_county:.0f} MB county "
+          f"is the 10×–30× single archive of bench/bench.py (1.4 GB + MkDocs 1.1 GB at 30×, 69 MB)")
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
