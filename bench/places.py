@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from builder.config.site import SiteConfig, source_region
 from builder.enrich.annotate import Gazetteer, assign_ids, label_regions
 from builder.model.document import Document, Entry, Event, Region, Section, Source
 from builder.pipeline import load_archive
+from builder.sources.normalise import compact
 
 REPO = Path(__file__).resolve().parent.parent
 CHRONICLES = REPO / "tests" / "corpus" / "chronicles"
@@ -93,6 +95,17 @@ def _matches(code: str, region: Region) -> bool:
     return code == region.id or ("-" not in code and code == region.code)
 
 
+def _record_of(records: list, starts: list[int], line: int, name: str) -> object | None:
+    """The record a listed place of ``line`` belongs to: of the records that start on that line
+    (several where days run on in one paragraph), the first whose text holds the name; else the
+    record that started last before it (a record of several lines); None before the first."""
+    k = bisect_right(starts, line)
+    if k == 0:
+        return None
+    on_line = [n for n in records[bisect_left(starts, line):k]] or [records[k - 1]]
+    return next((n for n in on_line if name in compact(f"{getattr(n, 'title', '')} {n.full_text}")), on_line[0])
+
+
 def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
     doc = load_text(truth, regions)
     assign_ids(doc)
@@ -100,22 +113,18 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
     home = doc.source.region
     records = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section)) and n.line]
     records.sort(key=lambda n: n.line)
-    span = {}
-    for i, node in enumerate(records):
-        end = records[i + 1].line - 1 if i + 1 < len(records) else 10**9
-        for line in range(node.line, end + 1 if end < 10**9 else node.line + 200):
-            span.setdefault(line, node)
+    starts = [n.line for n in records]
     score = Score(truth.text_id)
     listed: dict[int, list[tuple[str, str]]] = {}  # by record: (code, name) of its listed places
     for line, name, code, _ in truth.rows:
-        node = span.get(line)
+        node = _record_of(records, starts, line, name)
         if code == "-":
             score.nocode += 1
             continue
         if home_code(gazetteer, home) == code:
             continue
         key = id(node) if node is not None else -line
-        if (code, name) in listed.get(key, []) or any(c == code for c, _ in listed.get(key, [])):
+        if any(c == code for c, _ in listed.get(key, [])):
             continue  # the same place twice in one record counts once
         listed.setdefault(key, []).append((code, name))
         score.listed += 1
@@ -123,7 +132,8 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
         if any(_matches(code, r) for r in tagged):
             score.found += 1
         else:
-            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged")
+            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged"
+                                + ("" if node is not None else " (no record: text before the first one)"))
     for node in records:
         for rid in node.regions:
             if rid == home:

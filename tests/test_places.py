@@ -28,10 +28,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench.places import PLACES, read_truth, run
+from bench.places import PLACES, load_text, read_truth, run
 from builder.cli import main
+from builder.config.divisions import merge_regions
 from builder.config.site import load_regions
-from builder.enrich.annotate import Gazetteer
+from builder.enrich.annotate import Gazetteer, assign_ids, label_regions
 from tests.conftest import REPO, make_project, small_config
 
 
@@ -169,3 +170,17 @@ def test_a_chronicle_of_guizhou_added_with_one_record(tmp_path: Path) -> None:
     assert len(pages) < 200  # the units named and their ancestors, not 50,000
     html = (project / "site" / "regions" / "520527211" / "index.html").read_text("utf-8")
     assert "河镇彝族苗族乡" in html and "赫章县" in html and "520527211" in html
+
+
+def test_a_chronicle_of_one_year_dates_entries_that_print_none() -> None:
+    """保定年鉴 2013 大事记 prints days under ``大事记1月`` and never its year: with ``years: [2012]``
+    (one year, as an editor writes it in sources.yml) its events are of 2012 and carry their places,
+    not one untagged paragraph."""
+    regions = merge_regions([], [], where="(shipped)")
+    truth = read_truth(PLACES / "hebei-baoding-nianjian-2013-dashiji-web.places.tsv")
+    doc = load_text(truth, regions)
+    events = list(doc.root.events())
+    assert len(events) == 5 and {e.date.start.year for e in events} == {2012}
+    assign_ids(doc)
+    label_regions(doc, Gazetteer(regions))
+    assert {"11", "1301", "1305", "1304"} <= set(events[0].regions)

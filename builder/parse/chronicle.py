@@ -955,12 +955,15 @@ def parse_events(
 
 def parse_chronicle(source: Source, lines: list[Line]) -> Document:
     """A whole chronicle document; the printed title (``大事记``) is listed in
-    ``dropped`` with reason ``title`` and kept as ``meta["printed_title"]``."""
+    ``dropped`` with reason ``title`` and kept as ``meta["printed_title"]``. Entries that print
+    no year take ``content_year``, or the one year of ``years`` when the source names only one."""
     if source.lines:
         lo, hi = source.lines
         lines = [ln for ln in lines if lo <= ln.no <= hi]
     first = next((ln.no for ln in lines if not is_blank(ln)), 1)
-    nodes, dropped = parse_events(lines, source=source, year=source.content_year)
+    # a chronicle of one year (``years: [2012]``) states the year of the entries that print none
+    year = source.content_year or (source.years[0] if len(source.years) == 1 else None)
+    nodes, dropped = parse_events(lines, source=source, year=year)
     root = Section(title=source.title, kind="document", line=first, children=list(nodes))
     doc = Document(source=source, root=root, dropped=dropped)
     titles = [d.text for d in dropped if d.reason == "title"]
