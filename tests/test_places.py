@@ -184,3 +184,30 @@ def test_a_chronicle_of_one_year_dates_entries_that_print_none() -> None:
     assign_ids(doc)
     label_regions(doc, Gazetteer(regions))
     assert {"11", "1301", "1305", "1304"} <= set(events[0].regions)
+
+
+def _shipped() -> Gazetteer:
+    return Gazetteer(merge_regions([], [], where="(shipped)"))
+
+
+def test_bare_names_of_a_list_closed_by_a_level_word() -> None:
+    """``成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社`` (汉川 1958) and ``全县设元马、苴林、江边、
+    姜驿、老城、班果区`` (元谋 1962): each bare name that is one unit of that level in the county (its
+    suffix left off; 垌冢 is the data's 垌塚镇) is tagged; 刘隔 (刘家隔镇) and 杨林 (杨林沟镇) are not
+    their names. ``辖武威、天祝、古浪、民勤、永昌5个县`` in a text of 武威专区 names 武威县, not the 专区."""
+    g = _shipped()
+    hanchuan = "1958年建立国营中洲垸农场;9月,撤区建乡,保留镇场建制,成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社。"
+    assert set(g.mentions(hanchuan, "422228-1981", 1958)) >= {"420984202", "420984108", "420984102", "420984100"}
+    assert not {"420984110", "420984113"} & set(g.mentions(hanchuan, "422228-1981", 1958))
+    yuanmou = "是年,改公社为区,改大队为小公社。全县设元马、苴林、江边、姜驿、老城、班果区和元马镇,下辖54个公社。"
+    assert set(g.mentions(yuanmou, "532328", 1962)) == {"532328101", "532328204", "532328210", "532328202"}
+    wuwei = "武威军分区辖武威、天祝、古浪、民勤、永昌5个县人民武装部。"
+    assert "622321-1981" in g.mentions(wuwei, "6223-1981", 1962)
+
+
+def test_lists_that_are_not_lists_of_units(gazetteer: Gazetteer) -> None:
+    """A river (小凌河) is not 凌河区 because its name ends with 凌河 before 、…城区; five slogans
+    closed by 核心区 are not a list of 街道 because one of them (项目建设) ends with 建设."""
+    assert "linghe" not in gazetteer.mentions("抓紧推进小凌河、女儿河城区段综合治理", "jinzhou", 2012)
+    slogans = "紧紧围绕项目建设、文明城市创建、党的二十大、疫情防控、雷锋文化核心区建设等中心工作"
+    assert not [r for r in gazetteer.mentions(slogans, "wanghua", 2022) if gazetteer.by_id[r].level == "街道"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,28 @@ _CODE_POINTS = 0x110000
 _QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
                      r'|"[^"]{0,40}"')
 _NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a trophy named after the place
+# a list of bare names that a level word closes (南河、刘隔、马口等8个公社; 元马、江边、班果区; 辖武威、天祝5个县):
+# every name of it is a unit of that level, its suffix left off; the level word's units, by level
+_CJK = "\u3400-\u9fff\U00020000-\U0003134f"
+_LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?)+?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
+                   "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
+_LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
+                "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
+# what a unit's name ends with, left off in such a list (河镇彝族苗族乡: 河镇; 天祝藏族自治县: 天祝)
+_UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _fold(name: str) -> str:
+    """A name in simplified characters, variants folded (垌塚 → 垌冢, as texts print it)."""
+    return _converter().convert(name)
 
 
 def _index_table(chars: list[str]) -> np.ndarray:
@@ -151,6 +174,8 @@ class Gazetteer:
                                                                             default_factory=dict)
     _short_only: frozenset[str] = field(init=False, repr=False, compare=False)  # names that are only short forms
     _bounds: dict[str, frozenset[int]] = field(init=False, repr=False, default_factory=dict)
+    _children: dict[str, list[Region]] = field(init=False, repr=False, compare=False)
+    _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -165,6 +190,10 @@ class Gazetteer:
                 if name and r not in self.names.get(name, ()):
                     self.names.setdefault(name, []).append(r)
         self._short_only = frozenset(self.names.keys() - full)
+        self._children = {}
+        for r in self.regions:
+            if r.parent:
+                self._children.setdefault(r.parent, []).append(r)
         by_start: dict[str, set[int]] = {}
         for name in self.names:
             by_start.setdefault(name[:2], set()).add(len(name))
@@ -295,10 +324,59 @@ class Gazetteer:
                     if rid not in found:
                         found.append(rid)
                 within, within_end = (ids[0], end) if len(ids) == 1 else ("", -1)
+            for rid in self._list_members(text, doc_region, year) if "、" in text else ():
+                if rid not in found:
+                    found.append(rid)
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
             out.append(found)
+        return out
+
+    def stems(self, doc_region: str) -> dict[str, list[Region]]:
+        """The units below the document's region (as it was and as it is now), by their name with
+        its unit suffix left off (南河乡 → 南河, 天祝藏族自治县 → 天祝) in simplified characters,
+        memoised."""
+        stems = self._stems.get(doc_region)
+        if stems is None:
+            stems = self._stems[doc_region] = {}
+            todo = list(dict.fromkeys((doc_region, self.present(doc_region))))
+            seen = set(todo)
+            while todo:
+                for child in self._children.get(todo.pop(), ()):
+                    if child.id in seen:
+                        continue
+                    seen.add(child.id)
+                    todo.append(child.id)
+                    stem = _UNIT_SUFFIX.sub("", child.name)
+                    if len(stem) >= 2 and stem != child.name:
+                        stems.setdefault(_fold(stem), []).append(child)
+        return stems
+
+    def _list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
+        """Units named bare in a list that a level word closes (``南河、刘隔、马口等8个公社``,
+        ``元马、江边、班果区``): each name that is, with its suffix left off, one unit of that level
+        below the document's region (the one of ``year`` where several are). The first name is the
+        longest end of the words before the first 、 that is such a name and starts a word
+        (``成立南河`` → 南河; not 凌河 of 小凌河). A list counts only where at least half of its
+        names are units: ``项目建设、文明城市创建、…核心区`` is not a list of 街道."""
+        stems = self.stems(doc_region)
+        out: list[str] = []
+        for m in _LIST.finditer(text):
+            levels = _LIST_LEVELS[m.group(3)]
+            head, lo = m.group(1), m.start(1)
+            first = next((head[i:] for i in range(max(0, len(head) - 5), len(head) - 1)
+                          if _fold(head[i:]) in stems and self._is_word(text, lo + i, m.end(1))), "")
+            names = m.group(2).split("、")[1:]
+            found = []
+            for name in (first, *names):
+                units = [u for u in stems.get(_fold(name), ()) if u.level in levels]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1:
+                    found.append(units[0].id)
+            if 2 * len(found) >= 1 + len(names):
+                out.extend(rid for rid in found if rid not in out)
         return out
 
     def _near(self, ids: tuple[str, ...], doc_region: str) -> bool:
