@@ -174,6 +174,8 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
         if code == "-":
             score.nocode += 1
             continue
+        if home_code(gazetteer, home) == code:
+            continue  # every record carries the document's region
         if code in listed.get(line, []):
             continue
         listed.setdefault(line, []).append(code)

@@ -425,6 +425,8 @@ class Gazetteer:
             inside = [c for c in candidates if c.id != within and within in self._chain(c.id)]
             if inside:
                 candidates = inside
+            else:  # 佛山市市区: no 市区 of 佛山, so 濮阳's 市区 stays as far as anywhere else
+                within = ""
         if year is not None:
             candidates = [c for c in candidates if _valid_in(c, year)] or candidates
         province = self.province(doc_region)
@@ -448,11 +450,14 @@ class Gazetteer:
 
         best = max(map(nearness, kept))
         kept = [c for c in kept if nearness(c) == best]
-        if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city)
-            kept = sorted(kept, key=lambda c: (name in c.short and name != c.name, _RANK.get(c.level, 3)))
-            first = kept[0]
-            kept = [c for c in kept if (name in c.short and name != c.name, _RANK.get(c.level, 3))
-                    == (name in first.short and name != first.name, _RANK.get(first.level, 3))]
+        if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city);
+            # a city before the 地区 of its name (石家庄 in 1980: the city; the 地区 prints as 石家庄地区)
+
+            def order(c: Region) -> tuple[bool, int, bool]:
+                return name in c.short and name != c.name, _RANK.get(c.level, 3), c.level == "地区"
+
+            kept = sorted(kept, key=order)
+            kept = [c for c in kept if order(c) == order(kept[0])]
         if len(kept) > 1:
             inside = [c for c in kept if doc_region in self._chain(c.id)]
             kept = inside if len(inside) == 1 else []
