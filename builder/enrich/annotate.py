@@ -427,8 +427,11 @@ class Gazetteer:
                 candidates = inside
             else:  # 佛山市市区: no 市区 of 佛山, so 濮阳's 市区 stays as far as anywhere else
                 within = ""
-        if year is not None:
-            candidates = [c for c in candidates if _valid_in(c, year)] or candidates
+        if year is not None:  # the units of that year; else those the data starts later (its 伊春区 from 1983
+            # for a text of 1980); else, by their full name only, units gone by then (淮阴 in 2016 is not 淮阴市)
+            candidates = [c for c in candidates if _valid_in(c, year)] or [
+                c for c in candidates if not c.valid_to or int(c.valid_to[:4]) >= year] or [
+                c for c in candidates if name == c.name or name in c.aliases]
         province = self.province(doc_region)
         homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
         kept = []
