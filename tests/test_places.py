@@ -211,3 +211,12 @@ def test_lists_that_are_not_lists_of_units(gazetteer: Gazetteer) -> None:
     assert "linghe" not in gazetteer.mentions("抓紧推进小凌河、女儿河城区段综合治理", "jinzhou", 2012)
     slogans = "紧紧围绕项目建设、文明城市创建、党的二十大、疫情防控、雷锋文化核心区建设等中心工作"
     assert not [r for r in gazetteer.mentions(slogans, "wanghua", 2022) if gazetteer.by_id[r].level == "街道"]
+
+
+def test_names_in_traditional_characters() -> None:
+    """平远 1963 in traditional characters (a forum copy): 廣東省 is 广东省, 石正公社 平远's 石正镇; the
+    data's own variant 垌塚镇 is found as texts print it, 垌冢镇."""
+    g = _shipped()
+    text = "5月,仁居、八社兩個大隊文化室,出席廣東省文教系統群英大會。8月,縣委決定:在石正公社開展社會主義教育試點"
+    assert set(g.mentions(text, "442426-1981", 1963)) == {"44", "441426101"}
+    assert g.mentions("垌冢镇", "420984", 2020) == ["420984108"]

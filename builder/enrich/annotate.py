@@ -114,6 +114,22 @@ def _fold(name: str) -> str:
     return _converter().convert(name)
 
 
+@lru_cache(maxsize=1)
+def _trad_chars() -> frozenset[str]:
+    """The characters (CJK and its compatibility block) that OpenCC's t2s changes."""
+    chars = [chr(i) for i in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
+    return frozenset(a for a, b in zip(chars, _converter().convert("\n".join(chars)).split("\n")) if a != b)
+
+
+def fold_text(text: str) -> str:
+    """``text`` in simplified characters where it holds traditional ones (廣東省 → 广东省), offsets
+    kept: a conversion that would change the length (a phrase of another length) is not made."""
+    if not _trad_chars().intersection(text):
+        return text
+    folded = _converter().convert(text)
+    return folded if len(folded) == len(text) else text
+
+
 def _index_table(chars: list[str]) -> np.ndarray:
     """By code point: 1 + the character's place in ``chars``, or 0 where it is not there."""
     table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 else np.uint32)
@@ -189,6 +205,14 @@ class Gazetteer:
             for name in r.short:
                 if name and r not in self.names.get(name, ()):
                     self.names.setdefault(name, []).append(r)
+        trad = _trad_chars()
+        for name in [n for n in self.names if trad.intersection(n)]:  # 垌塚镇 also as texts print it, 垌冢镇
+            folded = fold_text(name)
+            for r in self.names[name]:
+                if folded != name and r not in self.names.get(folded, ()):
+                    self.names.setdefault(folded, []).append(r)
+                    if name in full:
+                        full.add(folded)
         self._short_only = frozenset(self.names.keys() - full)
         self._children = {}
         for r in self.regions:
@@ -304,7 +328,7 @@ class Gazetteer:
 
     def mentions_each(self, texts: list[str], doc_region: str, years: list[int | None]) -> list[list[str]]:
         """``mentions`` of each text (with the year of each) in a document of ``doc_region``."""
-        compacted = [compact(text) for text in texts]
+        compacted = [fold_text(compact(text)) for text in texts]  # 廣東省 as 广东省
         deixis = self.deixis(doc_region)
         out = []
         for text, year, spans in zip(compacted, years, self.spans_in_each(compacted)):
