@@ -95,15 +95,24 @@ def _matches(code: str, region: Region) -> bool:
     return code == region.id or ("-" not in code and code == region.code)
 
 
-def _record_of(records: list, starts: list[int], line: int, name: str) -> object | None:
+def _record_of(records: list, starts: list[int], line: int, name: str, code: str,
+               listed: dict[int, list[tuple[str, str]]]) -> object | None:
     """The record a listed place of ``line`` belongs to: of the records that start on that line
-    (several where days run on in one paragraph), the first whose text holds the name; else the
-    record that started last before it (a record of several lines); None before the first."""
+    (several where days run on in one paragraph or two columns are read across) and the one
+    that started before it and may run on into it, the first whose text holds the name and has
+    not had that place listed yet (the same name twice on a line: two records), else the first
+    that holds it, else the first that starts on the line (or the one running on); None before
+    the first record."""
     k = bisect_right(starts, line)
     if k == 0:
         return None
-    on_line = [n for n in records[bisect_left(starts, line):k]] or [records[k - 1]]
-    return next((n for n in on_line if name in compact(f"{getattr(n, 'title', '')} {n.full_text}")), on_line[0])
+    first = bisect_left(starts, line)
+    on_line = records[first:k]
+    running = [records[first - 1]] if first > 0 else []
+    pool = on_line + running
+    holding = [n for n in pool if name in compact(f"{getattr(n, 'title', '')} {n.full_text}")]
+    fresh = [n for n in holding if all(c != code for c, _ in listed.get(id(n), []))]
+    return (fresh or holding or on_line or running)[0]
 
 
 def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
@@ -117,7 +126,7 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
     score = Score(truth.text_id)
     listed: dict[int, list[tuple[str, str]]] = {}  # by record: (code, name) of its listed places
     for line, name, code, _ in truth.rows:
-        node = _record_of(records, starts, line, name)
+        node = _record_of(records, starts, line, name, code, listed)
         if code == "-":
             score.nocode += 1
             continue

@@ -220,3 +220,19 @@ def test_names_in_traditional_characters() -> None:
     text = "5月,仁居、八社兩個大隊文化室,出席廣東省文教系統群英大會。8月,縣委決定:在石正公社開展社會主義教育試點"
     assert set(g.mentions(text, "442426-1981", 1963)) == {"44", "441426101"}
     assert g.mentions("垌冢镇", "420984", 2020) == ["420984108"]
+
+
+def test_a_local_unit_under_a_suffix_the_data_no_longer_has() -> None:
+    """洞头 2006: ``洞头县东屏镇岙仔村`` — the 镇 is a 街道 in the data (东屏街道, 洞头区); not 吉林's 东屏镇."""
+    g = _shipped()
+    assert g.mentions("9月19日22时左右,洞头县东屏镇岙仔村单拖渔轮", "330322-1981", 2006) == ["330322-1981", "330305003"]
+
+
+def test_a_short_place_name_after_a_surname_is_a_person() -> None:
+    """``温州军分区司令员乔吉林等陪同`` (洞头 2006) names 温州, not 吉林省; ``19家澳门中资企业`` (毕节 2016)
+    still names 澳门; ``任台湾总镇`` names 台湾."""
+    g = _shipped()
+    assert g.mentions("浙江省军区副司令员王加木少将在温州军分区司令员乔吉林等陪同下来洞调研", "330322-1981", 2006) \
+        == ["33", "3303"]
+    assert "82" in g.mentions("董事长许开程等19家澳门中资企业组成的考察团", "5205", 2016)
+    assert "71" in g.mentions("辽东杨文魁,任台湾总镇", "35", 1684)

@@ -18,6 +18,7 @@ import numpy as np
 
 from builder.config import SiteConfig
 from builder.enrich.classify import TopicClassifier, example_text
+from builder.enrich.people import surnames_from_jieba
 from builder.model.document import Document, Entry, Event, Region, Section, Topic, short_hash
 from builder.sources.normalise import compact
 
@@ -97,6 +98,9 @@ _LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?)+?)(?:等)?(?:[0-9
                    "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
 _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
+# before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业)
+_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个")
+_LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
 # what a unit's name ends with, left off in such a list (河镇彝族苗族乡: 河镇; 天祝藏族自治县: 天祝)
 _UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
 
@@ -335,19 +339,30 @@ class Gazetteer:
             found: list[str] = []
             quoted = [m.span() for m in _QUOTED.finditer(text)] if spans else []
             within, within_end = "", -1
+            named: list[tuple[int, int]] = []  # where a name was taken for a unit
             for start, name in spans:
                 end = start + len(name)
                 if any(a < start and end < b for a, b in quoted) or text.startswith(_NOT_PLACE_AFTER, end):
+                    named.append((start, end))
                     continue
                 if name in self._short_only and not self._is_word(text, start, end, short=True):
                     continue
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                if ids and start and name in self._short_only and not self._near(ids, doc_region) \
+                        and self._given_name(text, start):
+                    named.append((start, end))
+                    continue  # 司令员乔吉林: a person, not 吉林 (a short form after a surname that stands alone)
                 for rid in ids:
                     if rid not in found:
                         found.append(rid)
+                if ids:
+                    named.append((start, end))
                 within, within_end = (ids[0], end) if len(ids) == 1 else ("", -1)
+            for rid in self._renamed_locals(text, doc_region, year, named):
+                if rid not in found:
+                    found.append(rid)
             for rid in self._list_members(text, doc_region, year) if "、" in text else ():
                 if rid not in found:
                     found.append(rid)
@@ -376,6 +391,29 @@ class Gazetteer:
                     if len(stem) >= 2 and stem != child.name:
                         stems.setdefault(_fold(stem), []).append(child)
         return stems
+
+    def _renamed_locals(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
+        """乡/镇/公社/街道 of the document's region named with a suffix the data no longer has (洞头县
+        东屏镇 of 2006 is the data's 东屏街道, 刘家隔公社 its 刘家隔镇): where the name was not taken
+        for a unit, its stem is one 乡, 镇 or 街道 below the document's region (of ``year`` where
+        several are), and the stem starts a word."""
+        if not _LOCAL_SUFFIX.search(text):
+            return []
+        stems = self.stems(doc_region)
+        out: list[str] = []
+        for m in _LOCAL_SUFFIX.finditer(text):
+            for n in (4, 3, 2):
+                lo = m.start() - n
+                if lo < 0 or any(a < m.end() and lo < b for a, b in named):
+                    continue
+                units = [u for u in stems.get(_fold(text[lo:m.start()]), ()) if u.level in ("乡", "镇", "街道")]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1 and self._is_word(text, lo, m.end()):
+                    if units[0].id not in out:
+                        out.append(units[0].id)
+                    break
+        return out
 
     def _list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
         """Units named bare in a list that a level word closes (``南河、刘隔、马口等8个公社``,
@@ -421,6 +459,16 @@ class Gazetteer:
     def _homes(self, doc_region: str) -> set[str]:
         """The document's city, as it was and as it is now (孝感地区 and 孝感市 for 汉川县 of 1960)."""
         return {self.home_city(doc_region), self.home_city(self.present(doc_region))}
+
+    def _given_name(self, text: str, start: int) -> bool:
+        """Whether the name at ``start`` follows a surname that jieba leaves as a word of its own
+        (乔|吉林, 李|南京): a person's given name. Not after a character that is more often a
+        preposition or a conjunction (于南京, 和吉林)."""
+        ch = text[start - 1]
+        if start > 1 and (text[start - 2].isdigit() or text[start - 2] in "一二三四五六七八九十两几多"):
+            return False
+        return ch in surnames_from_jieba() and ch not in _NOT_SURNAME_HERE and self._is_word(text, start - 1, start) \
+            and self._is_word(text, start, start + 1)
 
     def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
         """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
