@@ -100,6 +100,8 @@ _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区",
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
 # before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业)
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个")
+_BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
+_BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
 _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
 # what a unit's name ends with, left off in such a list (河镇彝族苗族乡: 河镇; 天祝藏族自治县: 天祝)
 _UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
@@ -332,7 +334,7 @@ class Gazetteer:
 
     def mentions_each(self, texts: list[str], doc_region: str, years: list[int | None]) -> list[list[str]]:
         """``mentions`` of each text (with the year of each) in a document of ``doc_region``."""
-        compacted = [fold_text(compact(text)) for text in texts]  # 廣東省 as 广东省
+        compacted = [self._unbracket(fold_text(compact(text))) for text in texts]  # 廣東省 as 广东省
         deixis = self.deixis(doc_region)
         out = []
         for text, year, spans in zip(compacted, years, self.spans_in_each(compacted)):
@@ -360,6 +362,10 @@ class Gazetteer:
                 if ids:
                     named.append((start, end))
                 within, within_end = (ids[0], end) if len(ids) == 1 else ("", -1)
+                if len(ids) == 1 and text.startswith(("(", "（"), end):
+                    for rid in self._bracketed_part(text, end, ids[0], year):
+                        if rid not in found:
+                            found.append(rid)
             for rid in self._renamed_locals(text, doc_region, year, named):
                 if rid not in found:
                     found.append(rid)
@@ -391,6 +397,32 @@ class Gazetteer:
                     if len(stem) >= 2 and stem != child.name:
                         stems.setdefault(_fold(stem), []).append(child)
         return stems
+
+    def _unbracket(self, text: str) -> str:
+        """A name whose last character is printed in brackets, as abbreviations are spelt out
+        (``潍(坊)莱(阳)高速公路``, ``沈（阳）大（连）公路``), read whole: the bracket is dropped where
+        that makes a name."""
+        if "(" not in text and "（" not in text:
+            return text
+
+        def join(m: re.Match[str]) -> str:  # not a kind of unit in brackets: 街道（镇）, 市(县) say "or"
+            if m.group(1) in "省市县区乡镇村旗州盟":
+                return m.group(0)
+            before = text[max(0, m.start() - 3):m.start()]
+            whole = any(before[i:] + m.group(1) in self.names for i in range(len(before)))
+            return m.group(1) if whole else m.group(0)
+
+        return _BRACKETED_CHAR.sub(join, text)
+
+    def _bracketed_part(self, text: str, at: int, unit: str, year: int | None) -> list[str]:
+        """A unit of ``unit`` named without its suffix in brackets right after it (``青岛(市南)``: 市南区)."""
+        m = _BRACKETED_PART.match(text, at)
+        if m is None:
+            return []
+        parts = self.stems(unit).get(_fold(m.group(1)), [])
+        if len(parts) > 1 and year is not None:
+            parts = [u for u in parts if _valid_in(u, year)]
+        return [parts[0].id] if len(parts) == 1 else []
 
     def _renamed_locals(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
         """乡/镇/公社/街道 of the document's region named with a suffix the data no longer has (洞头县
