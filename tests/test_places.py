@@ -251,3 +251,14 @@ def test_names_spelt_out_in_brackets() -> None:
     assert g.mentions("△潍(坊)莱(阳)高速公路全线竣工通车。", "3702", 1999) == ["3707", "370682"]
     assert "370202" in g.mentions("'99青岛(市南)“海之情”旅游节举行", "3702", 1999)
     assert g.mentions("重点7个街道（镇）共6人", "210404", 2022) == []
+
+
+def test_a_district_of_the_city_without_its_suffix() -> None:
+    """伊春 1980: ``开往乌伊岭方向的火车`` names 乌伊岭区 (the 区 of that time in the data), 佛山 2000:
+    ``石湾美术陶瓷厂`` 石湾区; but not a district whose name is an ordinary word (友好木材综合加工厂
+    is not 友好区 by this rule), nor one inside a book title."""
+    g = _shipped()
+    assert "230714-1983" in g.mentions("东风林业局汽管一处19号斯康尼亚运材车与开往乌伊岭方向的2401次火车相撞", "2307", 1980)
+    assert "440603-1984" in g.mentions("石湾美术陶瓷厂有限公司6位国家工艺美术大师", "4406", 2000)
+    assert "230704-1983" not in g.mentions("友好木材综合加工厂生产的纤维板", "2307", 1980)
+    assert g.mentions("《石湾陶艺》出版", "4406", 2000) == []

@@ -136,6 +136,15 @@ def fold_text(text: str) -> str:
     return folded if len(folded) == len(text) else text
 
 
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's part of speech of every word of its dictionary (``ns``: a place name)."""
+    quiet_jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
 def _index_table(chars: list[str]) -> np.ndarray:
     """By code point: 1 + the character's place in ``chars``, or 0 where it is not there."""
     table = np.zeros(_CODE_POINTS, dtype=np.uint16 if len(chars) < 2**16 else np.uint32)
@@ -198,6 +207,7 @@ class Gazetteer:
     _bounds: dict[str, frozenset[int]] = field(init=False, repr=False, default_factory=dict)
     _children: dict[str, list[Region]] = field(init=False, repr=False, compare=False)
     _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
+    _districts: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -339,7 +349,7 @@ class Gazetteer:
         out = []
         for text, year, spans in zip(compacted, years, self.spans_in_each(compacted)):
             found: list[str] = []
-            quoted = [m.span() for m in _QUOTED.finditer(text)] if spans else []
+            quoted = [m.span() for m in _QUOTED.finditer(text)] if spans or self.districts(doc_region) else []
             within, within_end = "", -1
             named: list[tuple[int, int]] = []  # where a name was taken for a unit
             for start, name in spans:
@@ -366,6 +376,9 @@ class Gazetteer:
                     for rid in self._bracketed_part(text, end, ids[0], year):
                         if rid not in found:
                             found.append(rid)
+            for rid in self._bare_districts(text, doc_region, year, [*named, *quoted]):
+                if rid not in found:
+                    found.append(rid)
             for rid in self._renamed_locals(text, doc_region, year, named):
                 if rid not in found:
                     found.append(rid)
@@ -423,6 +436,41 @@ class Gazetteer:
         if len(parts) > 1 and year is not None:
             parts = [u for u in parts if _valid_in(u, year)]
         return [parts[0].id] if len(parts) == 1 else []
+
+    def districts(self, doc_region: str) -> dict[str, list[Region]]:
+        """The 区 of the document's city (as it was and as it is now) by their name without 区 where
+        that is no ordinary word: jieba's dictionary has it as a place name or not at all (乌伊岭,
+        石湾; not 友好, 东风, 古塔), memoised."""
+        table = self._districts.get(doc_region)
+        if table is None:
+            table = self._districts[doc_region] = {}
+            tags = _word_tags()
+            for home in sorted(self._homes(doc_region)):
+                for unit in self._children.get(home, ()):
+                    stem = unit.name.removesuffix("区")
+                    if unit.level == "区" and len(stem) >= 2 and stem != unit.name and tags.get(stem, "ns") == "ns":
+                        table.setdefault(stem, []).append(unit)
+        return table
+
+    def _bare_districts(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
+        """A 区 of the document's city named without 区 (开往乌伊岭方向, 石湾美术陶瓷厂): a word of
+        its own where no name was taken and outside quotation marks and book titles (``named``),
+        not a person's given name, the 区 of ``year``."""
+        table = self.districts(doc_region)
+        out: list[str] = []
+        for stem, units in table.items():
+            at = text.find(stem)
+            while at >= 0:
+                end = at + len(stem)
+                if not any(a < end and at < b for a, b in named) and self._is_word(text, at, end) \
+                        and self._is_word(text, end, end) and not (at and self._given_name(text, at)):
+                    kept = [u for u in units if year is None or _valid_in(u, year)] or [
+                        u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year]
+                    if len(kept) == 1 and kept[0].id not in out:
+                        out.append(kept[0].id)
+                    break
+                at = text.find(stem, end)
+        return out
 
     def _renamed_locals(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
         """乡/镇/公社/街道 of the document's region named with a suffix the data no longer has (洞头县
