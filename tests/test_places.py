@@ -199,12 +199,12 @@ def _shipped() -> Gazetteer:
 def test_bare_names_of_a_list_closed_by_a_level_word() -> None:
     """``成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社`` (汉川 1958) and ``全县设元马、苴林、江边、
     姜驿、老城、班果区`` (元谋 1962): each bare name that is one unit of that level in the county (its
-    suffix left off; 垌冢 is the data's 垌塚镇) is tagged; 刘隔 (刘家隔镇) and 杨林 (杨林沟镇) are not
-    their names. ``辖武威、天祝、古浪、民勤、永昌5个县`` in a text of 武威专区 names 武威县, not the 专区."""
+    suffix left off; 垌冢 is the data's 垌塚镇), or that shortens one by a character left out (刘隔:
+    刘家隔镇, 杨林: 杨林沟镇), is tagged; 脉北 and 城关 are no unit of 汉川 in the data. ``辖武威、天祝、古浪、民勤、永昌5个县`` in a text of 武威专区 names 武威县, not the 专区."""
     g = _shipped()
     hanchuan = "1958年建立国营中洲垸农场;9月,撤区建乡,保留镇场建制,成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社。"
-    assert set(g.mentions(hanchuan, "422228-1981", 1958)) >= {"420984202", "420984108", "420984102", "420984100"}
-    assert not {"420984110", "420984113"} & set(g.mentions(hanchuan, "422228-1981", 1958))
+    assert set(g.mentions(hanchuan, "422228-1981", 1958)) == {
+        "420984202", "420984110", "420984108", "420984113", "420984102", "420984100"}
     yuanmou = "是年,改公社为区,改大队为小公社。全县设元马、苴林、江边、姜驿、老城、班果区和元马镇,下辖54个公社。"
     assert set(g.mentions(yuanmou, "532328", 1962)) == {"532328101", "532328204", "532328210", "532328202"}
     wuwei = "武威军分区辖武威、天祝、古浪、民勤、永昌5个县人民武装部。"

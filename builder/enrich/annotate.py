@@ -495,6 +495,17 @@ class Gazetteer:
                     break
         return out
 
+    @staticmethod
+    def _abbreviated(stems: dict[str, list[Region]], name: str) -> list[str]:
+        """Stems that ``name`` shortens by leaving out one character, its first kept (刘隔: 刘家隔;
+        杨林: 杨林沟)."""
+        out = []
+        for stem in stems:
+            if len(stem) == len(name) + 1 and stem[0] == name[0] and any(
+                    stem[:i] + stem[i + 1:] == name for i in range(1, len(stem))):
+                out.append(stem)
+        return out
+
     def _list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
         """Units named bare in a list that a level word closes (``南河、刘隔、马口等8个公社``,
         ``元马、江边、班果区``): each name that is, with its suffix left off, one unit of that level
@@ -513,6 +524,8 @@ class Gazetteer:
             found = []
             for name in (first, *names):
                 units = [u for u in stems.get(_fold(name), ()) if u.level in levels]
+                if not units and len(name) >= 2:  # 刘隔 for 刘家隔, 杨林 for 杨林沟: one character left out
+                    units = [u for st in self._abbreviated(stems, _fold(name)) for u in stems[st] if u.level in levels]
                 if len(units) > 1 and year is not None:
                     units = [u for u in units if _valid_in(u, year)]
                 if len(units) == 1:
