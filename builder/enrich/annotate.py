@@ -94,7 +94,7 @@ _NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a 
 # a list of bare names that a level word closes (南河、刘隔、马口等8个公社; 元马、江边、班果区; 辖武威、天祝5个县):
 # every name of it is a unit of that level, its suffix left off; the level word's units, by level
 _CJK = "\u3400-\u9fff\U00020000-\U0003134f"
-_LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?)+?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
+_LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?){{1,40}}?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
                    "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
 _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
@@ -143,6 +143,11 @@ def _word_tags() -> dict[str, str]:
     import jieba.posseg
 
     return jieba.posseg.dt.word_tag_tab
+
+
+def _positions(spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The offsets these (start, end) spans cover."""
+    return frozenset(i for a, b in spans for i in range(a, b))
 
 
 def _index_table(chars: list[str]) -> np.ndarray:
@@ -457,12 +462,13 @@ class Gazetteer:
         its own where no name was taken and outside quotation marks and book titles (``named``),
         not a person's given name, the 区 of ``year``."""
         table = self.districts(doc_region)
+        taken = _positions(named) if table else frozenset()
         out: list[str] = []
         for stem, units in table.items():
             at = text.find(stem)
             while at >= 0:
                 end = at + len(stem)
-                if not any(a < end and at < b for a, b in named) and self._is_word(text, at, end) \
+                if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
                         and self._is_word(text, end, end) and not (at and self._given_name(text, at)):
                     kept = [u for u in units if year is None or _valid_in(u, year)] or [
                         u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year]
@@ -480,11 +486,12 @@ class Gazetteer:
         if not _LOCAL_SUFFIX.search(text):
             return []
         stems = self.stems(doc_region)
+        taken = _positions(named)
         out: list[str] = []
         for m in _LOCAL_SUFFIX.finditer(text):
             for n in (4, 3, 2):
                 lo = m.start() - n
-                if lo < 0 or any(a < m.end() and lo < b for a, b in named):
+                if lo < 0 or not taken.isdisjoint(range(lo, m.end())):
                     continue
                 units = [u for u in stems.get(_fold(text[lo:m.start()]), ()) if u.level in ("乡", "镇", "街道")]
                 if len(units) > 1 and year is not None:
