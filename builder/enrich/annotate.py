@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from builder.config import SiteConfig
 from builder.enrich.classify import TopicClassifier, example_text
+from builder.enrich.people import surnames_from_jieba
 from builder.model.document import Document, Entry, Event, Region, Section, Topic, short_hash
 from builder.sources.normalise import compact
 
@@ -89,6 +91,63 @@ _CODE_POINTS = 0x110000
 _QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
                      r'|"[^"]{0,40}"')
 _NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a trophy named after the place
+# a list of bare names that a level word closes (南河、刘隔、马口等8个公社; 元马、江边、班果区; 辖武威、天祝5个县):
+# every name of it is a unit of that level, its suffix left off; the level word's units, by level
+_CJK = "\u3400-\u9fff\U00020000-\U0003134f"
+_LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?){{1,40}}?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
+                   "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
+_LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
+                "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
+# before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业)
+_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个")
+_BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
+_BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
+_LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
+# what a unit's name ends with, left off in such a list (河镇彝族苗族乡: 河镇; 天祝藏族自治县: 天祝)
+_UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
+
+
+@lru_cache(maxsize=1)
+def _converter():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def _fold(name: str) -> str:
+    """A name in simplified characters, variants folded (垌塚 → 垌冢, as texts print it)."""
+    return _converter().convert(name)
+
+
+@lru_cache(maxsize=1)
+def _trad_chars() -> frozenset[str]:
+    """The characters (CJK and its compatibility block) that OpenCC's t2s changes."""
+    chars = [chr(i) for i in (*range(0x3400, 0xA000), *range(0xF900, 0xFB00))]
+    return frozenset(a for a, b in zip(chars, _converter().convert("\n".join(chars)).split("\n")) if a != b)
+
+
+def fold_text(text: str) -> str:
+    """``text`` in simplified characters where it holds traditional ones (廣東省 → 广东省), offsets
+    kept: a conversion that would change the length (a phrase of another length) is not made."""
+    if not _trad_chars().intersection(text):
+        return text
+    folded = _converter().convert(text)
+    return folded if len(folded) == len(text) else text
+
+
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    """jieba's part of speech of every word of its dictionary (``ns``: a place name)."""
+    quiet_jieba()
+    import jieba.posseg
+
+    return jieba.posseg.dt.word_tag_tab
+
+
+def _positions(spans: list[tuple[int, int]]) -> frozenset[int]:
+    """The offsets these (start, end) spans cover."""
+    return frozenset(i for a, b in spans for i in range(a, b))
 
 
 def _index_table(chars: list[str]) -> np.ndarray:
@@ -151,6 +210,9 @@ class Gazetteer:
                                                                             default_factory=dict)
     _short_only: frozenset[str] = field(init=False, repr=False, compare=False)  # names that are only short forms
     _bounds: dict[str, frozenset[int]] = field(init=False, repr=False, default_factory=dict)
+    _children: dict[str, list[Region]] = field(init=False, repr=False, compare=False)
+    _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
+    _districts: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -164,7 +226,19 @@ class Gazetteer:
             for name in r.short:
                 if name and r not in self.names.get(name, ()):
                     self.names.setdefault(name, []).append(r)
+        trad = _trad_chars()
+        for name in [n for n in self.names if trad.intersection(n)]:  # 垌塚镇 also as texts print it, 垌冢镇
+            folded = fold_text(name)
+            for r in self.names[name]:
+                if folded != name and r not in self.names.get(folded, ()):
+                    self.names.setdefault(folded, []).append(r)
+                    if name in full:
+                        full.add(folded)
         self._short_only = frozenset(self.names.keys() - full)
+        self._children = {}
+        for r in self.regions:
+            if r.parent:
+                self._children.setdefault(r.parent, []).append(r)
         by_start: dict[str, set[int]] = {}
         for name in self.names:
             by_start.setdefault(name[:2], set()).add(len(name))
@@ -275,30 +349,196 @@ class Gazetteer:
 
     def mentions_each(self, texts: list[str], doc_region: str, years: list[int | None]) -> list[list[str]]:
         """``mentions`` of each text (with the year of each) in a document of ``doc_region``."""
-        compacted = [compact(text) for text in texts]
+        compacted = [self._unbracket(fold_text(compact(text))) for text in texts]  # 廣東省 as 广东省
         deixis = self.deixis(doc_region)
         out = []
         for text, year, spans in zip(compacted, years, self.spans_in_each(compacted)):
             found: list[str] = []
-            quoted = [m.span() for m in _QUOTED.finditer(text)] if spans else []
+            quoted = [m.span() for m in _QUOTED.finditer(text)] if spans or self.districts(doc_region) else []
             within, within_end = "", -1
+            named: list[tuple[int, int]] = []  # where a name was taken for a unit
             for start, name in spans:
                 end = start + len(name)
                 if any(a < start and end < b for a, b in quoted) or text.startswith(_NOT_PLACE_AFTER, end):
+                    named.append((start, end))
                     continue
                 if name in self._short_only and not self._is_word(text, start, end, short=True):
                     continue
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                if ids and start and name in self._short_only and not self._near(ids, doc_region) \
+                        and self._given_name(text, start):
+                    named.append((start, end))
+                    continue  # 司令员乔吉林: a person, not 吉林 (a short form after a surname that stands alone)
                 for rid in ids:
                     if rid not in found:
                         found.append(rid)
+                if ids:
+                    named.append((start, end))
                 within, within_end = (ids[0], end) if len(ids) == 1 else ("", -1)
+                if len(ids) == 1 and text.startswith(("(", "（"), end):
+                    for rid in self._bracketed_part(text, end, ids[0], year):
+                        if rid not in found:
+                            found.append(rid)
+            for rid in self._bare_districts(text, doc_region, year, [*named, *quoted]):
+                if rid not in found:
+                    found.append(rid)
+            for rid in self._renamed_locals(text, doc_region, year, named):
+                if rid not in found:
+                    found.append(rid)
+            for rid in self._list_members(text, doc_region, year) if "、" in text else ():
+                if rid not in found:
+                    found.append(rid)
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
             out.append(found)
+        return out
+
+    def stems(self, doc_region: str) -> dict[str, list[Region]]:
+        """The units below the document's region (as it was and as it is now), by their name with
+        its unit suffix left off (南河乡 → 南河, 天祝藏族自治县 → 天祝) in simplified characters,
+        memoised."""
+        stems = self._stems.get(doc_region)
+        if stems is None:
+            stems = self._stems[doc_region] = {}
+            todo = list(dict.fromkeys((doc_region, self.present(doc_region))))
+            seen = set(todo)
+            while todo:
+                for child in self._children.get(todo.pop(), ()):
+                    if child.id in seen:
+                        continue
+                    seen.add(child.id)
+                    todo.append(child.id)
+                    stem = _UNIT_SUFFIX.sub("", child.name)
+                    if len(stem) >= 2 and stem != child.name:
+                        stems.setdefault(_fold(stem), []).append(child)
+        return stems
+
+    def _unbracket(self, text: str) -> str:
+        """A name whose last character is printed in brackets, as abbreviations are spelt out
+        (``潍(坊)莱(阳)高速公路``, ``沈（阳）大（连）公路``), read whole: the bracket is dropped where
+        that makes a name."""
+        if "(" not in text and "（" not in text:
+            return text
+
+        def join(m: re.Match[str]) -> str:  # not a kind of unit in brackets: 街道（镇）, 市(县) say "or"
+            if m.group(1) in "省市县区乡镇村旗州盟":
+                return m.group(0)
+            before = text[max(0, m.start() - 3):m.start()]
+            whole = any(before[i:] + m.group(1) in self.names for i in range(len(before)))
+            return m.group(1) if whole else m.group(0)
+
+        return _BRACKETED_CHAR.sub(join, text)
+
+    def _bracketed_part(self, text: str, at: int, unit: str, year: int | None) -> list[str]:
+        """A unit of ``unit`` named without its suffix in brackets right after it (``青岛(市南)``: 市南区)."""
+        m = _BRACKETED_PART.match(text, at)
+        if m is None:
+            return []
+        parts = self.stems(unit).get(_fold(m.group(1)), [])
+        if len(parts) > 1 and year is not None:
+            parts = [u for u in parts if _valid_in(u, year)]
+        return [parts[0].id] if len(parts) == 1 else []
+
+    def districts(self, doc_region: str) -> dict[str, list[Region]]:
+        """The 区 of the document's city (as it was and as it is now) by their name without 区 where
+        that is no ordinary word: jieba's dictionary has it as a place name or not at all (乌伊岭,
+        石湾; not 友好, 东风, 古塔), memoised."""
+        table = self._districts.get(doc_region)
+        if table is None:
+            table = self._districts[doc_region] = {}
+            tags = _word_tags()
+            for home in sorted(self._homes(doc_region)):
+                for unit in self._children.get(home, ()):
+                    stem = unit.name.removesuffix("区")
+                    if unit.level == "区" and len(stem) >= 2 and stem != unit.name and tags.get(stem, "ns") == "ns":
+                        table.setdefault(stem, []).append(unit)
+        return table
+
+    def _bare_districts(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
+        """A 区 of the document's city named without 区 (开往乌伊岭方向, 石湾美术陶瓷厂): a word of
+        its own where no name was taken and outside quotation marks and book titles (``named``),
+        not a person's given name, the 区 of ``year``."""
+        table = self.districts(doc_region)
+        taken = _positions(named) if table else frozenset()
+        out: list[str] = []
+        for stem, units in table.items():
+            at = text.find(stem)
+            while at >= 0:
+                end = at + len(stem)
+                if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
+                        and self._is_word(text, end, end) and not (at and self._given_name(text, at)):
+                    kept = [u for u in units if year is None or _valid_in(u, year)] or [
+                        u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year]
+                    if len(kept) == 1 and kept[0].id not in out:
+                        out.append(kept[0].id)
+                    break
+                at = text.find(stem, end)
+        return out
+
+    def _renamed_locals(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
+        """乡/镇/公社/街道 of the document's region named with a suffix the data no longer has (洞头县
+        东屏镇 of 2006 is the data's 东屏街道, 刘家隔公社 its 刘家隔镇): where the name was not taken
+        for a unit, its stem is one 乡, 镇 or 街道 below the document's region (of ``year`` where
+        several are), and the stem starts a word."""
+        if not _LOCAL_SUFFIX.search(text):
+            return []
+        stems = self.stems(doc_region)
+        taken = _positions(named)
+        out: list[str] = []
+        for m in _LOCAL_SUFFIX.finditer(text):
+            for n in (4, 3, 2):
+                lo = m.start() - n
+                if lo < 0 or not taken.isdisjoint(range(lo, m.end())):
+                    continue
+                units = [u for u in stems.get(_fold(text[lo:m.start()]), ()) if u.level in ("乡", "镇", "街道")]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1 and self._is_word(text, lo, m.end()):
+                    if units[0].id not in out:
+                        out.append(units[0].id)
+                    break
+        return out
+
+    @staticmethod
+    def _abbreviated(stems: dict[str, list[Region]], name: str) -> list[str]:
+        """Stems that ``name`` shortens by leaving out one character, its first kept (刘隔: 刘家隔;
+        杨林: 杨林沟)."""
+        out = []
+        for stem in stems:
+            if len(stem) == len(name) + 1 and stem[0] == name[0] and any(
+                    stem[:i] + stem[i + 1:] == name for i in range(1, len(stem))):
+                out.append(stem)
+        return out
+
+    def _list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
+        """Units named bare in a list that a level word closes (``南河、刘隔、马口等8个公社``,
+        ``元马、江边、班果区``): each name that is, with its suffix left off, one unit of that level
+        below the document's region (the one of ``year`` where several are). The first name is the
+        longest end of the words before the first 、 that is such a name and starts a word
+        (``成立南河`` → 南河; not 凌河 of 小凌河). A list counts only where at least half of its
+        names are units: ``项目建设、文明城市创建、…核心区`` is not a list of 街道."""
+        stems = self.stems(doc_region)
+        out: list[str] = []
+        for m in _LIST.finditer(text):
+            levels = _LIST_LEVELS[m.group(3)]
+            head, lo = m.group(1), m.start(1)
+            first = next((head[i:] for i in range(max(0, len(head) - 5), len(head) - 1)
+                          if _fold(head[i:]) in stems and self._is_word(text, lo + i, m.end(1))), "")
+            names = m.group(2).split("、")[1:]
+            found = []
+            for name in (first, *names):
+                units = [u for u in stems.get(_fold(name), ()) if u.level in levels]
+                if not units and len(name) >= 2:  # 刘隔 for 刘家隔, 杨林 for 杨林沟: one character left out
+                    units = [u for st in self._abbreviated(stems, _fold(name)) for u in stems[st] if u.level in levels]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1:
+                    found.append(units[0].id)
+            if 2 * len(found) >= 1 + len(names):
+                out.extend(rid for rid in found if rid not in out)
         return out
 
     def _near(self, ids: tuple[str, ...], doc_region: str) -> bool:
@@ -319,6 +559,16 @@ class Gazetteer:
     def _homes(self, doc_region: str) -> set[str]:
         """The document's city, as it was and as it is now (孝感地区 and 孝感市 for 汉川县 of 1960)."""
         return {self.home_city(doc_region), self.home_city(self.present(doc_region))}
+
+    def _given_name(self, text: str, start: int) -> bool:
+        """Whether the name at ``start`` follows a surname that jieba leaves as a word of its own
+        (乔|吉林, 李|南京): a person's given name. Not after a character that is more often a
+        preposition or a conjunction (于南京, 和吉林)."""
+        ch = text[start - 1]
+        if start > 1 and (text[start - 2].isdigit() or text[start - 2] in "一二三四五六七八九十两几多"):
+            return False
+        return ch in surnames_from_jieba() and ch not in _NOT_SURNAME_HERE and self._is_word(text, start - 1, start) \
+            and self._is_word(text, start, start + 1)
 
     def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
         """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
@@ -347,8 +597,13 @@ class Gazetteer:
             inside = [c for c in candidates if c.id != within and within in self._chain(c.id)]
             if inside:
                 candidates = inside
-        if year is not None:
-            candidates = [c for c in candidates if _valid_in(c, year)] or candidates
+            else:  # 佛山市市区: no 市区 of 佛山, so 濮阳's 市区 stays as far as anywhere else
+                within = ""
+        if year is not None:  # the units of that year; else those the data starts later (its 伊春区 from 1983
+            # for a text of 1980); else, by their full name only, units gone by then (淮阴 in 2016 is not 淮阴市)
+            candidates = [c for c in candidates if _valid_in(c, year)] or [
+                c for c in candidates if not c.valid_to or int(c.valid_to[:4]) >= year] or [
+                c for c in candidates if name == c.name or name in c.aliases]
         province = self.province(doc_region)
         homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
         kept = []
@@ -370,11 +625,14 @@ class Gazetteer:
 
         best = max(map(nearness, kept))
         kept = [c for c in kept if nearness(c) == best]
-        if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city)
-            kept = sorted(kept, key=lambda c: (name in c.short and name != c.name, _RANK.get(c.level, 3)))
-            first = kept[0]
-            kept = [c for c in kept if (name in c.short and name != c.name, _RANK.get(c.level, 3))
-                    == (name in first.short and name != first.name, _RANK.get(first.level, 3))]
+        if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city);
+            # a city before the 地区 of its name (石家庄 in 1980: the city; the 地区 prints as 石家庄地区)
+
+            def order(c: Region) -> tuple[bool, int, bool]:
+                return name in c.short and name != c.name, _RANK.get(c.level, 3), c.level == "地区"
+
+            kept = sorted(kept, key=order)
+            kept = [c for c in kept if order(c) == order(kept[0])]
         if len(kept) > 1:
             inside = [c for c in kept if doc_region in self._chain(c.id)]
             kept = inside if len(inside) == 1 else []

@@ -1178,12 +1178,16 @@ def parse_events(
 
 def parse_chronicle(source: Source, lines: list[Line]) -> Document:
     """A whole chronicle document; the printed title (``大事记``) is listed in
-    ``dropped`` with reason ``title`` and kept as ``meta["printed_title"]``."""
+    ``dropped`` with reason ``title`` and kept as ``meta["printed_title"]``. Entries that print
+    no year before the text's first year take ``content_year``, or the first of the source's ``years``."""
     if source.lines:
         lo, hi = source.lines
         lines = [ln for ln in lines if lo <= ln.no <= hi]
     first = next((ln.no for ln in lines if not is_blank(ln)), 1)
-    nodes, dropped = parse_events(lines, source=source, year=source.content_year)
+    # the source's years (``years: [2012]``, ``[1967, 1968, 1969]``) state the year of entries that print
+    # none before the text's first year: its first
+    year = source.content_year or (min(source.years) if source.years else None)
+    nodes, dropped = parse_events(lines, source=source, year=year)
     root = Section(title=source.title, kind="document", line=first, children=list(nodes))
     doc = Document(source=source, root=root, dropped=dropped)
     titles = [d.text for d in dropped if d.reason == "title"]
