@@ -311,7 +311,8 @@ class Renderer:
                 if up not in intros:
                     intros[up] = self._facet_intro(kind, key, recs, up=up, with_map=pager.number == 1)
                 root = _root(pager.path)
-                groups = [(label, Markup(self.fragments.listing(group, root))) for label, group in _group_records(chunk)]
+                groups = [(label, Markup(self.fragments.listing(group, root, topics=kind == "topics")))
+                          for label, group in _group_records(chunk)]
                 self.write(pager.path, "listing.md.j2", title=name, groups=groups, intro=intros[up], pager=pager)
             items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
         if kind == "regions":
@@ -375,6 +376,7 @@ class Renderer:
             names = self.common["topic_names"]
             related = Counter(t for r in recs for t in r.topics if t != key)
             context["related"] = [(t, names[t], n) for t, n in related.most_common(6)]
+            context["possible"] = sum(r.topic_possible for r in recs)
         return Markup(self.env.get_template("facet_intro.html.j2").render(context))
 
     # -- people, meetings, series, organisations ---------------------------------
