@@ -323,7 +323,8 @@ class Renderer:
         intro = (
             "按行政区划浏览。地区据文献所属地区与正文所提地名标注（“我区”“我市”按文献所属地区解析）。"
             if kind == "regions"
-            else "按主题浏览。年鉴条目按其所在部类/类目归类，其余记录按关键词归类（初版）。"
+            else "按主题浏览。年鉴条目按其所在部类/类目归类，其余记录按开头的机构名或类目词归类；几类词语并列、"
+            "无一明显居先的，暂按首先提到的一类归入，并标“可能”。"
         )
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
 
