@@ -686,8 +686,9 @@ def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxon
     """Assign ids, regions and topics to every record of ``doc`` in place.
 
     Topics: a 条目 or section takes the topic its own yearbook heading maps to;
-    everything else takes the classifier's prediction (trained on those
-    headings), or the taxonomy's cue words when no classifier is trained.
+    everything else takes what its words decide (``event_decisions``), the
+    classifier only where they decide nothing. A close call (no topic's words
+    clearly ahead) sets ``topic_possible``: the site shows the topic as possible.
     """
     assign_ids(doc)
     _predict_topics(_label(doc, gazetteer, taxonomy, classifier), taxonomy, classifier)
