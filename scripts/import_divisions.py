@@ -172,7 +172,7 @@ def short_names(name: str, level: str, words: dict[str, tuple[int, str]]) -> lis
         stem = name.removesuffix("特别行政区")
     elif level == "地区":
         stem = name.removesuffix("地区")
-    elif level in ("地级市", "县级市", "盟") or level == "县":
+    elif level in ("地级市", "县级市", "盟", "县"):
         stem = name[:-1]
     if len(stem) < 2 or stem == name or stem in STOP_SHORT:
         return []
