@@ -204,6 +204,46 @@ def _stem_word(word: str, tag: str, freq: int) -> bool:
     return freq <= _RARE and not tag.startswith(_NOT_STEM)
 
 
+def _usual(word: str, tags: dict[str, str], freqs: dict[str, int]) -> bool:
+    """A word that may be a stem's after a unit's name: a place word, or a noun not among the most common
+    (华山 of 新抚区华山街道, 晨曦; not 部分, 美丽 of 辽阳市部分村, …美丽宜居村)."""
+    tag, freq = tags.get(word, "x"), freqs.get(word, 0)
+    return freq <= (2000 if tag.startswith("ns") else 1000)
+
+
+def _generic_ending(stem_words: list[str], unit: str, tags: dict[str, str], freqs: dict[str, int]) -> bool:
+    """The name ends in a common word of its own: the stem's last character and the unit make a word
+    (产业园区, 分片区: 园区, 片区), so it is a noun phrase — unless the stem is a place word (平顶山乡)."""
+    last = stem_words[-1]
+    return len(unit) == 1 and freqs.get(last[-1] + unit, 0) >= 10 and not tags.get(last, "x").startswith("ns")
+
+
+_VERBISH = ("v", "q", "a", "d")
+
+
+def _phrase_stem(stem_words: list[str], unit: str, tags: dict[str, str]) -> bool:
+    """A stem that is a phrase, not a name: a word of two or more characters that is a verb or holds one
+    (大力发展, 重新安装, 组织协调: jieba's dictionary lists such set phrases as nouns), a 4-character "name"
+    (建立健全, 严肃查处 are tagged nr), a word ending in a function character (投身于, 隶属于), single characters
+    most of which are verbs, measure words or adjectives (封控区, 名驻村, 做实织密社区; not 干堡村, 八盘村), or,
+    before 市, a person's name (李静 of 李静市雷锋中学: surname and given name, each tagged nr)."""
+    import jieba
+
+    singles = [tags.get(w, "x") for w in stem_words if len(w) == 1]
+    if len(singles) >= 2 and 2 * sum(t.startswith(_VERBISH) for t in singles) > len(singles):
+        return True
+    if unit == "市" and len(singles) == len(stem_words) >= 2 and all(t.startswith("nr") for t in singles):
+        return True  # 李静市雷锋中学 (a comma missing); 曹庄镇 is a place
+    for w in stem_words:
+        tag = tags.get(w, "x")
+        if len(w) >= 2 and (tag.startswith("v") or (tag.startswith("nr") and len(w) >= 4) or w[-1] in "于的了着过"):
+            return True
+        if len(w) >= 3 and any(len(p) >= 2 and p != w and tags.get(p, "x").startswith("v")
+                               for p in jieba.cut_for_search(w, HMM=False)):
+            return True
+    return False
+
+
 def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Iterable[str]:
     """Names shaped like a unit (a stem of 2–4 characters of single characters or rare words,
     then 市/县/区/乡/镇/村/街道/社区…), as words of the text: jieba cuts 房地产市场 as 房地产/市场,
@@ -219,12 +259,19 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
                     break
                 strict = strict and _stem_word(prev, tag, freqs.get(prev, 0))
                 stem, k = prev + stem, k - 1
-            # a common word as stem only right after a unit's name (古塔区晨曦街道)
-            after_unit = k > 0 and words[k - 1].endswith(_UNIT_END) and len(words[k - 1]) >= 2
-            if len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit):
+            # a common word as stem only right after a unit's name (古塔区晨曦街道), and not a very common one
+            # (辽阳市部分村, …镇美丽宜居村)
+            # (辽阳市部分村, …镇美丽宜居村), and only after a unit's name, not a bare 社区 or a word (乡村)
+            before = words[k - 1] if k > 0 else ""
+            after_unit = (before.endswith(_UNIT_END) and before not in _UNIT_TOKENS
+                          and (tags.get(before, "x").startswith("ns") or freqs.get(before, 0) <= _RARE)
+                          and all(_usual(w, tags, freqs) for w in words[k:i]))
+            if (len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit)
+                    and not _generic_ending(words[k:i], word, tags, freqs) and not _phrase_stem(words[k:i], word, tags)):
                 yield stem + word
         elif (len(word) >= 3 and word.endswith(_WORD_END) and tags.get(word, "").startswith("ns")
-              and freqs.get(word, 0) <= _RARE and word not in _GENERIC):
+              and freqs.get(word, 0) <= _RARE and word not in _GENERIC
+              and not (word.endswith("城市") and freqs.get(word[:-2], 0) > _RARE)):  # 周边城市, 沿海城市
             yield word
 
 

@@ -139,8 +139,11 @@ def test_check_reports_place_like_names_only(tmp_path: Path) -> None:
     cfg = small_config(tmp_path, ("guta-dsj",))
     src = tmp_path / "src"
     src.mkdir()
+    # phrases from the seed texts that end in a unit word but name no place (辽阳 yearbook, 望花 yearbook)
     (src / "x.txt").write_text("大事记\n\n2001年\n\n2001.5.2 古塔区晨曦街道开展检查。房地产市场平稳，"
-                               "入选全国乡村旅游重点村，民营经济市场主体增加。\n", "utf-8")
+                               "入选全国乡村旅游重点村，民营经济市场主体增加。对辽阳市部分村和社区检查；"
+                               "抽调197名机关干部进入高风险封控区参与社区管控；要建立健全社区工作者职业化体系；"
+                               "大力发展村级集体经济；深受辽阳市民和周边城市游客喜爱；建设产业园区。\n", "utf-8")
     (cfg / "sources.yml").write_text(
         "sources:\n  - {id: x-dsj, file: x.txt, title: 测试, genre: chronicle, region: guta, years: [2001]}\n", "utf-8")
     for name in ("corrections.yml", "check.yml"):  # about the documents left out
