@@ -32,6 +32,12 @@ Warnings (to review; exit status 0):
   lacks (and parts of the book not in the file);
 * ``incomplete``: a document that stops mid-sentence.
 
+Information (nothing wrong; listed for review, never counted as a warning):
+
+* ``topic-possible``: per document, the records whose topic is a close call — no topic's
+  words clearly ahead, the first named of those close decided — which the site shows marked
+  可能 and the downloads mark ``topic_possible`` (builder/enrich/annotate.py, ``close_calls``).
+
 Findings an editor has reviewed are listed in ``site_config/check.yml``
 (``accept: [{source, line, kind, note}]``); they are reported as accepted and
 never fail the run. An acceptance that matches nothing is a warning.
@@ -46,14 +52,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.config.loader import _records
-from builder.enrich.annotate import Gazetteer, quiet_jieba
+from builder.enrich.annotate import Gazetteer, Taxonomy, assign_ids, close_calls, quiet_jieba
 from builder.model.document import Block, Document, Entry, Event, Line
 from builder.pipeline import load_archive
 from builder.sources.load import document_lines
 from builder.sources.normalise import CJK_CHAR, compact, fix_lines
 
-ERROR, WARNING = "error", "warning"
+ERROR, WARNING, INFO = "error", "warning", "info"
 ERROR_KINDS = frozenset({"impossible-date", "stale-correction", "text-lost"})
+INFO_KINDS = frozenset({"topic-possible"})
+SHOWN_LINES = 12  # a topic-possible finding lists this many records' lines, then counts the rest
 KINDS = ERROR_KINDS | {"date-incomplete", "date-order", "duplicate-event", "unknown-region", "suspected-ocr", "toc-missing", "incomplete",
                        "stale-acceptance"}  # what an acceptance in check.yml may name
 
@@ -109,7 +117,7 @@ class Report:
 
 
 def _finding(kind: str, doc: Document, line: int, message: str) -> Finding:
-    severity = ERROR if kind in ERROR_KINDS else WARNING
+    severity = ERROR if kind in ERROR_KINDS else INFO if kind in INFO_KINDS else WARNING
     return Finding(severity, kind, doc.source.file, line, message, doc.source.id)
 
 
@@ -269,6 +277,21 @@ def ocr_findings(doc: Document, lines: Sequence[Line]) -> Iterable[Finding]:
             break
 
 
+def topic_findings(doc: Document, taxonomy: Taxonomy) -> Iterable[Finding]:
+    """The records of ``doc`` whose topic is a close call, in one finding: each line with the topic shown
+    as possible."""
+    assign_ids(doc)
+    calls = close_calls(doc, taxonomy)
+    if not calls:
+        return
+    names = {t.id: t.name for t in taxonomy.topics}
+    shown = "、".join(f"{node.line} {names.get(topic, topic)}" for node, topic in calls[:SHOWN_LINES])
+    more = f" … and {len(calls) - SHOWN_LINES} more" if len(calls) > SHOWN_LINES else ""
+    yield _finding("topic-possible", doc, calls[0][0].line,
+                   f"{len(calls)} record{'s' if len(calls) > 1 else ''} whose topic is a close call (no topic's words "
+                   f"clearly ahead; shown as 可能, topic_possible in the downloads), by line: {shown}{more}")
+
+
 def structure_findings(doc: Document) -> Iterable[Finding]:
     """What the parser and the ledger found wrong (``Document.problems``, typed by kind)."""
     for problem in doc.problems:
@@ -320,6 +343,7 @@ def run_check(config_dir: Path, sources_dir: Path, cache_dir: Path | None = None
     archive = load_archive(config_dir, sources_dir, cache_dir=cache_dir, skip_stale=True)
     report = Report(documents=len(archive.documents))
     gazetteer = Gazetteer(archive.cfg.regions)
+    taxonomy = Taxonomy(archive.cfg.topics)
     for corr, reason in archive.stale:
         path, _, line = corr.where.rpartition(":")
         report.findings.append(Finding(ERROR, "stale-correction", path or corr.where,
@@ -327,7 +351,7 @@ def run_check(config_dir: Path, sources_dir: Path, cache_dir: Path | None = None
     for doc in archive.documents:
         fixed, _ = fix_lines(document_lines(doc.source, archive.texts[doc.source.file]))
         for check in (date_findings(doc), duplicate_findings(doc), region_findings(doc, gazetteer),
-                      ocr_findings(doc, fixed), structure_findings(doc)):
+                      ocr_findings(doc, fixed), structure_findings(doc), topic_findings(doc, taxonomy)):
             report.findings.extend(check)
     report.findings = _accept(report.findings, load_acceptances(config_dir))
     report.findings.sort(key=lambda f: (f.file, f.line, f.kind))

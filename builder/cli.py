@@ -245,7 +245,8 @@ def gazetteer_add(targets: tuple[str, ...], config: str | None, package: str | N
 def check(sources: str | None, config: str | None, errors_only: bool) -> None:
     """Errors: impossible dates, stale corrections, lost text. Warnings: date order, duplicate
     events, unknown region names, suspected OCR errors, TOC sections the body lacks, cut-off
-    documents. Reviewed findings in site_config/check.yml are accepted. See builder/check.py."""
+    documents. Info: records whose topic is a close call (shown as possible). Reviewed findings in
+    site_config/check.yml are accepted. See builder/check.py."""
     project, sources_dir, config_dir = _paths(sources, config)
     with _stop_on_errors():
         report = run_check(config_dir, sources_dir, cache_dir=project / CACHE_DIR)
@@ -254,6 +255,6 @@ def check(sources: str | None, config: str | None, errors_only: bool) -> None:
             click.echo(finding.format())
     counts = report.counts()
     click.echo(f"{report.documents} documents checked: {counts['error']} errors, {counts['warning']} warnings, "
-               f"{counts['accepted']} accepted", err=True)
+               f"{counts['accepted']} accepted, {counts['info']} info", err=True)
     if report.errors:
         sys.exit(1)

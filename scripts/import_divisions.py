@@ -173,7 +173,7 @@ def short_names(name: str, level: str, words: dict[str, tuple[int, str]]) -> lis
         stem = name.removesuffix("特别行政区")
     elif level == "地区":
         stem = name.removesuffix("地区")
-    elif level in ("地级市", "县级市", "盟") or level == "县":
+    elif level in ("地级市", "县级市", "盟", "县"):
         stem = name[:-1]
     elif level == "区" and len(name) >= 4:  # a 新区 (浦东新区 → 浦东); not 清新区, whose name is 清新 + 区
         stem = name.removesuffix("新区")

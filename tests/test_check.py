@@ -42,6 +42,16 @@ def test_real_findings(report) -> None:
     assert not [f for f in report.findings if f.kind == "text-lost"]
 
 
+def test_close_call_topics_are_listed_as_info(report) -> None:
+    """One info finding per document lists the records whose topic is shown as possible; info never fails
+    the run nor counts as a warning."""
+    infos = [f for f in report.findings if f.kind == "topic-possible"]
+    assert infos and all(f.severity == "info" for f in infos)
+    guta = next(f for f in infos if f.file == "guta-dashiji-2012-2021.txt")
+    assert guta.line == 18 and "18 纪检监察" in guta.message
+    assert len({(f.source, f.line) for f in infos}) == len(infos)
+
+
 def _project(tmp_path: Path, text: str, extra: dict[str, str] | None = None) -> tuple[Path, Path]:
     sources, config = tmp_path / "src", tmp_path / "cfg"
     sources.mkdir()

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.classifier import entry_accuracy, event_accuracy, load_cases
+from bench.classifier import decide, entry_accuracy, event_accuracy, load_cases
 from builder.config import ConfigError
 from builder.config.site import load_topics
 from builder.enrich.annotate import Taxonomy, TopicDecision, event_decisions, event_topics
@@ -101,6 +101,10 @@ def test_where_no_topic_leads_the_first_named_decides_and_says_so(taxonomy):
     assert event_decisions(["县政府组织抗旱救灾，发放救济粮。"], taxonomy, None) == [TopicDecision(["zaihai"], "words")]
     assert event_decisions(["区妇联组织开展活动。"], taxonomy, None) == [TopicDecision(["quntuan"], "body")]
     assert event_decisions(["是日，晴。"], taxonomy, None) == [TopicDecision([], "none")]
+    # only the close call is published as possible (marked 可能; tests/test_topic_possible.py)
+    assert [d.possible for d in event_decisions(["市长检查疫情防控和复工复产情况。", "县政府组织抗旱救灾。",
+                                                 "区妇联组织开展活动。", "是日，晴。"], taxonomy, None)] == [
+        True, False, False, False]
 
 
 def test_a_recipient_is_not_the_subject(taxonomy):
@@ -201,11 +205,18 @@ def test_event_accuracy_on_the_hand_labelled_events(seed_archive):
     change for the worse fails here."""
     cases = load_cases(seed_archive)
     assert len(cases) >= 300 and len({c.source for c in cases}) >= 20
-    scores = event_accuracy(seed_archive, cases)
+    decisions = decide(seed_archive, cases)
+    scores = event_accuracy(seed_archive, cases, decisions=decisions)
     assert scores["all"]["accuracy"] >= 0.89, scores
     assert scores["test"]["accuracy"] >= 0.85, scores
     assert scores["test"]["precision"] >= 0.85, scores  # the topics it does give are right
     assert scores["all"]["coverage"] >= 0.95, scores  # and it gives one to most events
+    # the close calls (published marked possible) as abstentions: fewer answers, the rest more often right
+    sure = event_accuracy(seed_archive, cases, decisions=decisions, abstain=True)
+    assert sum(d.possible for d in decisions) > 0
+    for part in ("dev", "test", "all"):
+        assert sure[part]["coverage"] < scores[part]["coverage"], (sure, scores)
+        assert sure[part]["precision"] >= scores[part]["precision"], (sure, scores)
 
 
 def test_entry_accuracy_five_fold(seed_archive):

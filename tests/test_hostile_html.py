@@ -296,7 +296,8 @@ def test_csv_cells_that_look_like_formulas_start_with_a_quote():
         assert csv_cell(ok) == ok
     row = {"id": "=1+1", "source": "+s", "date": "2012", "precision": "day", "edtf": "2012", "printed": "=2012年",
            "calendar": "gregorian", "original": "", "qualifier": "@q", "title": "@t", "text": FORMULAS[0],
-           "regions": ["-r"], "topics": ["t"], "url": "u", "line": 3, "path": ["=p", "q"]}
+           "regions": ["-r"], "topics": ["t"], "topic_possible": False, "url": "u", "line": 3,
+           "path": ["=p", "q"]}
     cells = list(csv.reader(io.StringIO(_csv([row]).lstrip("\ufeff"))))[1]
     assert cells[:3] == ["'=1+1", "'+s", "2012"]
     assert cells[5] == "'=2012年" and cells[8] == "'@q"

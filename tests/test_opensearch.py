@@ -64,6 +64,7 @@ def test_documents_fit_the_strict_mapping_and_fold_as_the_index(small) -> None:
         assert doc["text"] == fold(display_text(record.text)) and doc["title"] == fold(record.title)
         assert doc["text_shown"] == display_text(record.text)
         assert doc["topics"] == record.topics and doc["regions"] == record.regions and doc["years"] == record.years
+        assert doc["topic_possible"] is record.topic_possible
         assert not re.search(r"\s", doc["text"]), "whitespace is folded away, as in the static index"
 
 

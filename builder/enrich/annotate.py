@@ -1038,8 +1038,9 @@ def enrich(doc: Document, cfg: SiteConfig, gazetteer: Gazetteer, taxonomy: Taxon
     """Assign ids, regions and topics to every record of ``doc`` in place.
 
     Topics: a 条目 or section takes the topic its own yearbook heading maps to;
-    everything else takes the classifier's prediction (trained on those
-    headings), or the taxonomy's cue words when no classifier is trained.
+    everything else takes what its words decide (``event_decisions``), the
+    classifier only where they decide nothing. A close call (no topic's words
+    clearly ahead) sets ``topic_possible``: the site shows the topic as possible.
     """
     assign_ids(doc)
     _predict_topics(_label(doc, gazetteer, taxonomy, classifier), taxonomy, classifier)
@@ -1066,19 +1067,38 @@ def _label_topics(labelled: Labelled, taxonomy: Taxonomy, classifier: TopicClass
     those whose topics the classifier must predict, which are left as they are."""
     pending: Pending = []
     for node, title, text in zip(*labelled):
-        if isinstance(node, Entry):
-            topics = taxonomy.from_path(node.path)
-        elif isinstance(node, Section):
-            topics = taxonomy.from_path((node.title,))
-        else:
-            topics = []
+        topics = _heading_topics(node, taxonomy)
         if topics:
-            node.topics = topics
+            node.topics, node.topic_possible = topics, False
         elif classifier is not None and classifier.trained and (text or title):
             pending.append((node, example_text(title, text)))
         else:
-            node.topics = event_topics([example_text(title, text)], taxonomy, None)[0]
+            _decided(node, event_decisions([example_text(title, text)], taxonomy, None)[0])
     return pending
+
+
+def _heading_topics(node: Event | Entry | Section, taxonomy: Taxonomy) -> list[str]:
+    """The topics a 条目's yearbook headings or a section's own heading map to (none for an event)."""
+    if isinstance(node, Entry):
+        return taxonomy.from_path(node.path)
+    if isinstance(node, Section):
+        return taxonomy.from_path((node.title,))
+    return []
+
+
+def close_calls(doc: Document, taxonomy: Taxonomy) -> list[tuple[Event | Entry | Section, str]]:
+    """The records of ``doc`` (ids assigned; a section only with text of its own, as ``build_records``
+    makes them) whose topic ``enrich`` marks possible, with that topic. No classifier is needed: a close
+    call is decided by the record's words before one would be asked."""
+    asked = [(node, example_text(title, text)) for node, title, text in zip(*_records_of(doc))
+             if (text or not isinstance(node, Section)) and not _heading_topics(node, taxonomy)]
+    decisions = event_decisions([text for _, text in asked], taxonomy, None)
+    return [(node, d.topics[0]) for (node, _), d in zip(asked, decisions) if d.possible]
+
+
+def _decided(node: Event | Entry | Section, decision: TopicDecision) -> None:
+    """A record's topics as decided, and whether they are a close call (shown as possible)."""
+    node.topics, node.topic_possible = decision.topics, decision.possible
 
 
 def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> None:
@@ -1102,8 +1122,8 @@ def _predict_topics(pending: Pending, taxonomy: Taxonomy, classifier: TopicClass
     """The classifier's topic (and the taxonomy's cue-word one after it) for each pending record."""
     if not pending or classifier is None:
         return
-    for (node, _), topics in zip(pending, event_topics([t for _, t in pending], taxonomy, classifier)):
-        node.topics = topics
+    for (node, _), decision in zip(pending, event_decisions([t for _, t in pending], taxonomy, classifier)):
+        _decided(node, decision)
 
 
 @dataclass(frozen=True)
@@ -1113,8 +1133,15 @@ class TopicDecision:
     topics: list[str]
     how: str  # one of DECIDED_BY
 
+    @property
+    def possible(self) -> bool:
+        """A close call: no topic clearly ahead, the first named of those close decided. The site shows
+        such a topic as possible (可能), the downloads mark it, and the bench can count it as no topic."""
+        return self.how == CLOSE_CALL
 
-DECIDED_BY = ("body", "words", "first named", "classifier", "none")
+
+CLOSE_CALL = "first named"
+DECIDED_BY = ("body", "words", CLOSE_CALL, "classifier", "none")
 
 
 def event_topics(texts: list[str], taxonomy: Taxonomy, classifier: TopicClassifier | None) -> list[list[str]]:

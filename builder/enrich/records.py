@@ -75,6 +75,7 @@ class Record:
     years: list[int] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    topic_possible: bool = False  # the topic is a close call, shown as possible (model Event.topic_possible)
     sort_key: tuple = ()
     citation: str = ""  # GB/T 7714 (builder/enrich/citation.py)
     edtf: str = ""  # an event's date in EDTF (model DateSpec.edtf)
@@ -127,7 +128,7 @@ def build_records(doc: Document, pages: list[Page], site_url: str = "") -> list[
                             id=node.id, type="section", source_id=doc.source.id, title=node.title,
                             text=own, url=f"{page.url}#{node.id}", line=node.line, path=path,
                             years=section_years((*path, node.title), default_years) if report else list(default_years),
-                            regions=node.regions, topics=node.topics,
+                            regions=node.regions, topics=node.topics, topic_possible=node.topic_possible,
                         )
                     )
                 add_nodes(node.children, page, (*path, node.title))
@@ -137,7 +138,8 @@ def build_records(doc: Document, pages: list[Page], site_url: str = "") -> list[
                         id=node.id, type="event", source_id=doc.source.id, title="",
                         text=node.text + node.attribution, url=f"{page.url}#{node.id}", line=node.line, path=path,
                         date=node.date.iso(), precision=node.date.precision, years=node.date.years(),
-                        regions=node.regions, topics=node.topics, sort_key=node.date.sort_key(),
+                        regions=node.regions, topics=node.topics, topic_possible=node.topic_possible,
+                        sort_key=node.date.sort_key(),
                         edtf=node.date.edtf(), printed=node.date.raw, calendar=node.date.calendar,
                         original=node.date.original, qualifier=node.date.qualifier,
                     )
@@ -149,7 +151,7 @@ def build_records(doc: Document, pages: list[Page], site_url: str = "") -> list[
                         id=node.id, type="entry", source_id=doc.source.id, title=node.title,
                         text=node.full_text, url=f"{page.url}#{node.id}", line=node.line, path=path,
                         years=[doc.source.content_year] if doc.source.content_year else list(default_years),
-                        regions=node.regions, topics=node.topics,
+                        regions=node.regions, topics=node.topics, topic_possible=node.topic_possible,
                         date=dated.iso() if dated else "", precision=dated.precision if dated else "",
                         sort_key=dated.sort_key() if dated else (),
                     )

@@ -277,6 +277,7 @@ class Entry:
     path: tuple[str, ...] = ()  # titles of the enclosing sections
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    topic_possible: bool = False  # a close call (see Event.topic_possible)
     marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
 
     @property
@@ -297,6 +298,9 @@ class Event:
     path: tuple[str, ...] = ()
     regions: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
+    # the topic is a close call (no topic's words clearly ahead: the first named of those close won),
+    # shown as a possible topic, not a sure one (builder/enrich/annotate.py, event_decisions)
+    topic_possible: bool = False
     flags: list[str] = field(default_factory=list)  # e.g. "out-of-order", "impossible-date"
     marks: list[Mark] = field(default_factory=list)  # fixed spans of ``text``
     attribution: str = ""  # where the entry says it comes from: ``（摘自《…日报》）``, ``资料来源:…``
@@ -325,6 +329,7 @@ class Section:
     children: list[Node] = field(default_factory=list)
     id: str = ""
     topics: list[str] = field(default_factory=list)
+    topic_possible: bool = False  # a close call (see Event.topic_possible)
     regions: list[str] = field(default_factory=list)
     present: bool = True  # False when the heading is only known from the TOC
     end: int = 0  # the last line of its text, where it is tracked (kind ``article``: an article a chronicle embeds)

@@ -21,7 +21,7 @@ from builder.render.safe import csv_cell
 
 TYPE_CODES = {"event": "e", "entry": "t", "section": "s"}
 CSV_FIELDS = ["id", "source", "date", "precision", "edtf", "printed", "calendar", "original", "qualifier", "title",
-              "text", "regions", "topics", "url", "line", "path"]
+              "text", "regions", "topics", "topic_possible", "url", "line", "path"]
 
 
 def record_dict(r: Record) -> dict[str, object]:
@@ -40,6 +40,7 @@ def record_dict(r: Record) -> dict[str, object]:
         "text": r.text,
         "regions": r.regions,
         "topics": r.topics,
+        "topic_possible": r.topic_possible,  # the topic is a close call (shown as 可能 on the site)
         "years": r.years,
         "url": r.url,
         "line": r.line,
@@ -74,11 +75,15 @@ def readable_json(data: object) -> str:
     return _compact(data) + "\n"
 
 
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
 def _csv(rows: list[dict[str, object]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
-    joined = {"regions": ";".join, "topics": ";".join, "path": " / ".join}
+    joined = {"regions": ";".join, "topics": ";".join, "path": " / ".join, "topic_possible": _flag}
     writer.writerows(  # one call for all rows; the cells are CSV_FIELDS of each record, none a formula
         [csv_cell(joined[key](row[key]) if key in joined else row[key]) for key in CSV_FIELDS]  # type: ignore[operator]
         for row in rows
@@ -164,8 +169,15 @@ def _regions_rows(cfg: SiteConfig, records: list[Record]) -> list[dict[str, obje
 
 
 def _topics_rows(cfg: SiteConfig, records: list[Record]) -> list[dict[str, object]]:
+    """Each topic with its events and 条目 (``records``) and, of those, the close calls (``possible``)."""
     by = _mentions(records)
-    return [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": by.get(("topic", t.id), [])}
+    possible: dict[str, list[str]] = {}
+    for r in records:
+        if r.topic_possible and r.type in ("event", "entry"):
+            for t in r.topics:
+                possible.setdefault(t, []).append(r.id)
+    return [{"id": t.id, "name": t.name, "url": f"topics/{t.id}/", "records": by.get(("topic", t.id), []),
+             "possible": possible.get(t.id, [])}
             for t in cfg.topics]
 
 

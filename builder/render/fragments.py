@@ -78,7 +78,7 @@ class Fragments:
         self.links = links
         self.by_id = {r.id: r for r in records}
         self._items: dict[tuple[str, int, str], tuple[Record, str]] = {}  # (kind of item, record, root) -> HTML
-        self._tags: dict[tuple[str, str, str], str] = {}  # (region or topic, id, root) -> HTML
+        self._tags: dict[tuple[str, str, str, bool], str] = {}  # (region or topic, id, root, possible) -> HTML
 
     # -- source reading pages ------------------------------------------------
 
@@ -120,19 +120,20 @@ class Fragments:
     def _meta(self, r: Event | Entry, root: str, iso: str = "") -> str:
         label = date_label(r.date) if isinstance(r, Event) else ""
         stamp = iso.split("/")[0] if iso[:1].isdigit() and r.date.start.month else ""  # type: ignore[union-attr]
-        return self.html.record_meta(r, stamp, label, self.tags(r.regions, r.topics, root),
+        return self.html.record_meta(r, stamp, label, self.tags(r.regions, r.topics, root, r.topic_possible),
                                      self._record_links(r.id, root), root)
 
-    def tags(self, regions: list[str], topics: list[str], root: str) -> Markup:
+    def tags(self, regions: list[str], topics: list[str], root: str, possible: bool = False) -> Markup:
+        """The region and topic tags of a record; ``possible``: its topics are a close call, each marked so."""
         return Markup("".join([*(self._tag("region", g, root) for g in regions),
-                               *(self._tag("topic", t, root) for t in topics)]))
+                               *(self._tag("topic", t, root, possible) for t in topics)]))
 
-    def _tag(self, kind: str, key: str, root: str) -> str:
+    def _tag(self, kind: str, key: str, root: str, possible: bool = False) -> str:
         """A region's or topic's tag: the same few on every page at one depth, so each is drawn once."""
-        tag = self._tags.get((kind, key, root))
+        tag = self._tags.get((kind, key, root, possible))
         if tag is None:
             name = self.region_names[key] if kind == "region" else self.topic_names[key]
-            tag = self._tags[kind, key, root] = self.html.tag(kind, key, name, root)
+            tag = self._tags[kind, key, root, possible] = self.html.tag(kind, key, name, root, possible)
         return tag
 
     def _record_links(self, record_id: str, root: str) -> str:
@@ -159,16 +160,22 @@ class Fragments:
             hit = self._items[key] = (r, draw(r, root))  # holding r keeps its id() from being reused
         return hit[1]
 
-    def listing(self, records: list[Record], root: str) -> str:
-        """Region and topic pages: one Markdown list item a record."""
-        return "".join(self._cached("listing", r, root, self._listing_item) for r in records)
+    def listing(self, records: list[Record], root: str, topics: bool = False) -> str:
+        """Region and topic pages: one Markdown list item a record; on a topic page (``topics``) a record
+        whose topic is a close call is marked possible."""
+        return "".join(self._cached("possible", r, root, self._possible_item) if topics and r.topic_possible
+                       else self._cached("listing", r, root, self._listing_item) for r in records)
 
     def _listing_item(self, r: Record, root: str) -> str:
         return self.html.listing_item(r, root) + "\n"
 
+    def _possible_item(self, r: Record, root: str) -> str:
+        return self.html.listing_item(r, root, True) + "\n"
+
     def year_events(self, records: list[Record], root: str) -> str:
         """Year pages: each event's whole text with its tags (most events are on one year's page only)."""
-        return "".join(self.html.year_item(r, root, self.tags(r.regions, r.topics, root)) + "\n\n" for r in records)
+        return "".join(self.html.year_item(r, root, self.tags(r.regions, r.topics, root, r.topic_possible)) + "\n\n"
+                       for r in records)
 
     def entity_records(self, records: list[Record], root: str) -> str:
         """Entity pages: the records that name the entity."""

@@ -315,7 +315,8 @@ class Renderer:
                 if up not in intros:
                     intros[up] = self._facet_intro(kind, key, recs, up=up, with_map=pager.number == 1)
                 root = _root(pager.path)
-                groups = [(label, Markup(self.fragments.listing(group, root))) for label, group in _group_records(chunk)]
+                groups = [(label, Markup(self.fragments.listing(group, root, topics=kind == "topics")))
+                          for label, group in _group_records(chunk)]
                 self.write(pager.path, "listing.md.j2", title=name, groups=groups, intro=intros[up], pager=pager)
             items.append({"name": name, "link": f"{key}/index.md", "note": f"{len(recs)} 条"})
         if kind == "regions":
@@ -326,7 +327,8 @@ class Renderer:
         intro = (
             "按行政区划浏览。地区据文献所属地区与正文所提地名标注（“我区”“我市”按文献所属地区解析）。"
             if kind == "regions"
-            else "按主题浏览。年鉴条目按其所在部类/类目归类，其余记录按关键词归类（初版）。"
+            else "按主题浏览。年鉴条目按其所在部类/类目归类，其余记录按开头的机构名或类目词归类；几类词语并列、"
+            "无一明显居先的，暂按首先提到的一类归入，并标“可能”。"
         )
         self.write(f"{kind}/index.md", "index_list.md.j2", title=title, items=items, intro=intro)
 
@@ -379,6 +381,7 @@ class Renderer:
             names = self.common["topic_names"]
             related = Counter(t for r in recs for t in r.topics if t != key)
             context["related"] = [(t, names[t], n) for t, n in related.most_common(6)]
+            context["possible"] = sum(r.topic_possible for r in recs)
         return Markup(self.env.get_template("facet_intro.html.j2").render(context))
 
     # -- people, meetings, series, organisations ---------------------------------

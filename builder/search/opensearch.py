@@ -7,7 +7,8 @@
   ``title`` and ``text`` **folded exactly as the static index folds them** (builder/search/index.py: NFKC,
   lower case, whitespace and invisible characters removed, traditional → simplified), ``title_shown`` and
   ``text_shown`` as the site shows them (for snippets), and the facets (type, source, years, date, EDTF,
-  regions, topics) and the GB/T 7714 citation;
+  regions, topics, and ``topic_possible``: the topic is a close call, marked 可能 on the site) and the
+  GB/T 7714 citation;
 * ``FILE.template.json`` — an index template whose analyzer makes a phrase query an exact substring
   query over Chinese: the ``ngram`` tokenizer with ``min_gram = max_gram = 1`` and no ``token_chars``
   gives **one token per character** (every Han character, digit, letter and mark, at consecutive
@@ -74,6 +75,7 @@ def search_document(record: Record, source_titles: dict[str, str], table: dict[i
         "years": list(record.years),
         "regions": list(record.regions),
         "topics": list(record.topics),
+        "topic_possible": record.topic_possible,
         "citation": record.citation,
     }
 
@@ -149,7 +151,7 @@ def index_template(records: list[Record], index: str = INDEX_NAME, cmap: dict[st
                     "source_title": _KEYWORD, "title": _FOLDED_FIELD, "text": _FOLDED_FIELD,
                     "title_shown": _STORED, "text_shown": _STORED, "date": _KEYWORD, "edtf": _KEYWORD,
                     "printed": _KEYWORD, "years": {"type": "integer"}, "regions": _KEYWORD, "topics": _KEYWORD,
-                    "citation": _STORED,
+                    "topic_possible": {"type": "boolean"}, "citation": _STORED,
                 },
             },
         },
