@@ -14,7 +14,15 @@ out: every record carries it) are compared with the listed places of the record'
 * recall: listed places with a code whose unit is among the record's tags;
 * precision: tags that are listed places of the record (a tag outside the document's
   province that is not listed counts as wrong, like any other);
-* places with no code are counted apart (``nocode``): no gazetteer can tag them.
+* places with no code are counted apart (``nocode``): no gazetteer can tag them;
+* places in page furniture are counted apart (``furn.``): a row whose fifth column is
+  ``furniture`` names a place on a line that is not the chronicle's text (a forum's or site's
+  name, a column header, an advertisement, a running head, the page's title) and that the parser
+  keeps out of every record: it sends the line to the ledger, or keeps it as a block before the
+  first record. Such a place is not "a place the chronicle names": it is neither a miss nor
+  expected as a tag. The mark is checked against the parser: a row marked ``furniture`` whose
+  line the parser puts in a record is scored like any other (and said so with ``--misses``).
+  Line by line, a line holding a furniture row is left out (its rows and its tags).
 
     python bench/places.py            # the table
     python bench/places.py --misses   # and every miss and false tag
@@ -47,19 +55,22 @@ class Truth:
     region: str
     years: tuple[int, ...]
     rows: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, name, code, note
+    furniture: set[int] = field(default_factory=set)  # indexes of the rows marked ``furniture``
 
 
 def read_truth(path: Path) -> Truth:
-    region, years, rows = "", (), []
+    region, years, rows, furniture = "", (), [], set()
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# region:"):
             region = line.split(":", 1)[1].strip()
         elif line.startswith("# years:"):
             years = tuple(int(y) for y in line.split(":", 1)[1].split())
         elif line and not line.startswith(("#", "line\t")):
-            no, name, code, *note = line.split("\t")
-            rows.append((int(no), name, code, note[0] if note else ""))
-    return Truth(path.name.removesuffix(".places.tsv"), region, years, rows)
+            no, name, code, *rest = line.split("\t")
+            if rest[1:2] == ["furniture"]:
+                furniture.add(len(rows))
+            rows.append((int(no), name, code, rest[0] if rest else ""))
+    return Truth(path.name.removesuffix(".places.tsv"), region, years, rows, furniture)
 
 
 def load_text(truth: Truth, regions: list[Region]) -> Document:
@@ -79,6 +90,7 @@ class Score:
     tags: int = 0
     right: int = 0
     nocode: int = 0
+    furniture: int = 0
     misses: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
 
@@ -115,6 +127,13 @@ def _record_of(records: list, starts: list[int], line: int, name: str, code: str
     return (fresh or holding or on_line or running)[0]
 
 
+def outside_records(doc: Document, first: int | None) -> set[int]:
+    """The lines the parser keeps out of every record: those it sends whole to the ledger (not only
+    markup stripped from them), and those before the first record (a block of text, or the ledger)."""
+    lines = {d.line for d in doc.dropped if d.reason != "markup"}
+    return lines | set(range(1, first if first is not None else 1))
+
+
 def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
     doc = load_text(truth, regions)
     assign_ids(doc)
@@ -123,9 +142,16 @@ def score_text(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sco
     records = [n for n in doc.root.walk() if isinstance(n, (Event, Entry, Section)) and n.line]
     records.sort(key=lambda n: n.line)
     starts = [n.line for n in records]
+    outside = outside_records(doc, starts[0] if starts else None)
     score = Score(truth.text_id)
     listed: dict[int, list[tuple[str, str]]] = {}  # by record: (code, name) of its listed places
-    for line, name, code, _ in truth.rows:
+    for i, (line, name, code, _) in enumerate(truth.rows):
+        if i in truth.furniture:
+            if line in outside:
+                score.furniture += 1
+                continue
+            score.misses.append(f"{truth.text_id}:{line}: {name} marked furniture, but the parser puts the line "
+                                "in a record: scored as text")
         node = _record_of(records, starts, line, name, code, listed)
         if code == "-":
             score.nocode += 1
@@ -179,7 +205,11 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
         tags[no] = [r for r in gazetteer.mentions(text, home, year) if r != home]
     score = Score(truth.text_id)
     listed: dict[int, list[str]] = {}
+    furniture_lines = {truth.rows[i][0] for i in truth.furniture}
     for line, name, code, _ in truth.rows:
+        if line in furniture_lines:
+            score.furniture += 1
+            continue
         if code == "-":
             score.nocode += 1
             continue
@@ -194,6 +224,8 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
         else:
             score.misses.append(f"{truth.text_id}:{line}: {name} ({code}) not tagged")
     for line, ids in tags.items():
+        if line in furniture_lines:
+            continue
         for rid in ids:
             score.tags += 1
             if any(_matches(code, gazetteer.by_id[rid]) for code in listed.get(line, [])):
@@ -204,13 +236,14 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
 
 
 def _table(title: str, scores: list[Score], show_misses: bool) -> None:
-    print(f"{title:56} {'listed':>6} {'found':>5} {'recall':>6} {'tags':>4} {'right':>5} {'prec.':>5} {'nocode':>6}")
-    for s in scores:
+    print(f"{title:56} {'listed':>6} {'found':>5} {'recall':>6} {'tags':>4} {'right':>5} {'prec.':>5} {'nocode':>6} "
+          f"{'furn.':>5}")
+    total = Score("all", *(sum(getattr(s, k) for s in scores)
+                           for k in ("listed", "found", "tags", "right", "nocode", "furniture")))
+    for s in [*scores, total]:
         print(f"{s.text_id:56} {s.listed:6} {s.found:5} {s.recall:6.2f} {s.tags:4} {s.right:5} {s.precision:5.2f} "
-              f"{s.nocode:6}")
-    total = Score("all", *(sum(getattr(s, k) for s in scores) for k in ("listed", "found", "tags", "right", "nocode")))
-    print(f"{'all':56} {total.listed:6} {total.found:5} {total.recall:6.2f} {total.tags:4} {total.right:5} "
-          f"{total.precision:5.2f} {total.nocode:6}\n")
+              f"{s.nocode:6} {s.furniture:5}")
+    print()
     if show_misses:
         for s in scores:
             for line in [*s.misses, *s.wrong]:

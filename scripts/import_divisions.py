@@ -27,8 +27,9 @@ it was changed; both counted: the change happened during that year). A first yea
 the dataset's first list, means "at least since then": it is left open.
 
 Short names (连云港 for 连云港市, 安国 for 安国县, 江苏 for 江苏省) are written for provinces,
-prefecture-level units, 县, 县级市, 旗 and 自治县, never for 区 (古塔 is a pagoda, not 古塔区),
-and not where the short form is a common word (jieba's dictionary: a word other than a noun
+prefecture-level units, 县, 县级市, 旗 and 自治县, never for 区 (古塔 is a pagoda, not 古塔区)
+but a 新区 (浦东 for 浦东新区, 滨海 for 滨海新区: a name of two characters or more before 新区; not
+清新区, 清新 + 区), and not where the short form is a common word (jieba's dictionary: a word other than a noun
 used more than 1,000 times, or one of STOP_SHORT). A 地区 is also its 专区 and 专署. A 乡/镇 gets its name without its 民族, a 镇
 its name as a 乡 (before the 乡→镇 conversions), both their 公社 name (see township_short).
 """
@@ -174,6 +175,8 @@ def short_names(name: str, level: str, words: dict[str, tuple[int, str]]) -> lis
         stem = name.removesuffix("地区")
     elif level in ("地级市", "县级市", "盟", "县"):
         stem = name[:-1]
+    elif level == "区" and len(name) >= 4:  # a 新区 (浦东新区 → 浦东); not 清新区, whose name is 清新 + 区
+        stem = name.removesuffix("新区")
     if len(stem) < 2 or stem == name or stem in STOP_SHORT:
         return []
     freq, tag = words.get(stem, (0, "ns"))
@@ -325,7 +328,7 @@ def main() -> None:
     words = common_words()
     units = merge(current_units(args.current), history_records(args.history))
     for u in units.values():
-        if u.level not in ("区", "开发区", "街道", "镇", "乡", "乡级单位"):
+        if u.level not in ("开发区", "街道", "镇", "乡", "乡级单位"):
             u.short = [*u.short, *short_names(u.name, u.level, words)]
         else:
             u.short = [*u.short, *township_short(u.name, u.level)]

