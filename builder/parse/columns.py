@@ -91,7 +91,7 @@ class _Row:
     line: Line
     text: str  # stripped
     offset: int  # where ``text`` starts in the line
-    at: dict[int, int]  # display width of text[:i], at 0, the end and every candidate's start and end
+    at: dict[int, int]  # display width of text[:i], at 0, the end and every candidate's start and end (if any)
     cands: list[tuple[int, int, bool]]  # (start, end, wide) of each space run inside ``text``
 
     def width(self, lo: int, hi: int) -> int:
@@ -102,23 +102,25 @@ def _row(line: Line) -> _Row | None:
     text = line.text.strip()
     if not text or len(text) > _MAX_LINE:
         return None
-    cands: list[tuple[int, int, bool]] = []
+    offset = len(line.text) - len(line.text.lstrip())
+    runs = list(_RUN.finditer(text))
+    if not runs or len(runs) > _MAX_RUNS:  # one printed line, or letter-spacing (spaces between most characters)
+        return _Row(line, text, offset, {}, [])
+    date = _FIRST.match(text)
+    cands = [(m.start(), m.end(), m.end() - m.start() >= _WIDE_GAP) for m in runs]
+    # not a boundary: ``28 日`` (OCR's space between a number and its date unit), ``19 日 由…`` (the entry's date
+    # and its text), a space before a mark no printed line starts with (``。``)
+    cands = [(lo, hi, wide) for lo, hi, wide in cands if not _NO_LINE_START.match(text, hi) and (
+        wide or not (text[lo - 1].isdigit() and _DATE_UNIT.match(text, hi) or date is not None and lo == date.end()))]
+    if not cands:
+        return _Row(line, text, offset, {}, [])
     at, pos, width = {0: 0}, 0, 0
-    runs = _RUN.findall(text)
-    if len(runs) > _MAX_RUNS:  # spaces between most characters: letter-spacing, not two columns
-        at[len(text)] = _display_width(text, 0, len(text))
-        return _Row(line, text, len(line.text) - len(line.text.lstrip()), at, cands)
-    for m in _RUN.finditer(text):
-        wide = m.end() - m.start() >= _WIDE_GAP
-        if not wide and text[m.start() - 1].isdigit() and _DATE_UNIT.match(text, m.end()) \
-                or _NO_LINE_START.match(text, m.end()):
-            continue  # ``28 日``: OCR's space between a number and its date unit; no printed line starts with ``。``
-        width += _display_width(text, pos, m.start())
-        at[m.start()] = at[m.end()] = width
-        pos = m.end()
-        cands.append((m.start(), m.end(), wide))
+    for lo, hi, _ in cands:
+        width += _display_width(text, pos, lo)
+        at[lo] = at[hi] = width
+        pos = hi
     at[len(text)] = width + _display_width(text, pos, len(text))
-    return _Row(line, text, len(line.text) - len(line.text.lstrip()), at, cands)
+    return _Row(line, text, offset, at, cands)
 
 
 def _by_number(text: str, cand: tuple[int, int, bool]) -> bool:
@@ -145,10 +147,11 @@ def _cost(text: str, lo: int, hi: int, width: int, w: float, w1: float) -> float
 
 def _best(row: _Row, w: float, w1: float) -> tuple[int, int] | None:
     """The boundary that fits the column widths best, or None when the line fits better whole."""
+    if not row.cands:
+        return None
     total = row.width(0, len(row.text))
     best: tuple[float, int, int] | None = None
-    date = _FIRST.match(row.text)
-    words = [c for c in row.cands if not _by_number(row.text, c) and not (date and c[0] == date.end())]
+    words = [c for c in row.cands if not _by_number(row.text, c)]
     if total <= (1 + _TOLERANCE) * w and not words:
         # whole: a left-column line beside an empty right one — only where every space is OCR's around a number
         # (or after the entry's date): a space between two words is the boundary
@@ -173,9 +176,9 @@ def _widths(rows: list[_Row]) -> tuple[float, float] | None:
     """``W`` and ``W1`` from a balanced first split of every line."""
     full, first = [], []
     for row in rows:
-        total = row.width(0, len(row.text))
-        if not row.cands or total == 0:
+        if not row.cands:
             continue
+        total = row.width(0, len(row.text))
         lo, _, _ = min(row.cands, key=lambda c: abs(row.width(0, c[0]) - row.width(c[1], len(row.text))))
         lw = row.width(0, lo)
         if lw < total / 3 or total - lw < total / 3:
