@@ -309,7 +309,7 @@ def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
 
 def ocr_findings(doc: Document, lines: Sequence[Line]) -> Iterable[Finding]:
     """Suspicious characters left in the lines the pages are made from."""
-    dropped = {d.line for d in doc.dropped if d.reason != "markup"}
+    dropped = {d.line for d in doc.dropped if d.reason != "markup" and d.text}  # a ``two-column`` page drops nothing
     for ln in lines:
         if ln.no in dropped or not ln.text.strip():
             continue

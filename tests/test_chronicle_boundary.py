@@ -10,7 +10,7 @@ Both sides of the rule, on short texts in the forms real chronicles use:
   成立…。23日,…``), a month after ``；`` (``1958年建立…;9月,撤区…``), a day in a later month than a month entry
   (``6、7月发大水…。8月17日大北风``), an entry run into the line before in the chronicle's own form (``…全会。3月8日
   县政府…``), 是日/同月 after a sentence end, enumerated items (``一、39年…。 二、42年…``), and a column gap of a
-  two-column OCR page;
+  two-column OCR page; a two-column page joined by one space is read left column first, then right;
 * page furniture never joins an event: boilerplate, timestamps, HTML comments, forum filler;
 * a date OCR glued into running text starts an item only when it keeps the order, ends a clause and an item's text
   follows (a glued follow-up stays); an embedded article is a section, not events; date cells of a flattened
@@ -86,6 +86,58 @@ def test_column_gap_of_a_two_column_page() -> None:
                   站成立 。                                           浦东举行的锦标赛中夺冠 。
 """
     assert _dates(text, year=2006) == ["2006-09-19", "2006-12-22"]
+
+
+# a two-column page whose text layer joined the columns with one space (as OCR also puts around numbers):
+# real line shapes of a 大事记 page (hanging dates, ``28 日``, a month item and a month heading in the right column)
+TWO_COLUMNS = """P. 77
+2001 年
+17~18日 副省长某某在副市长 28 日 市委、市政府召开计划生育先
+陈某陪同下,到罗平调研教育工作。 进集体和先进个人表彰大会,麒麟区计生
+18~22日 政协曲靖市第一届委员 委等 30 个先进集体和高某等 100 名先进
+会第四次会议在曲靖举行,315 名政协委员 个人受到表彰,王某、高某、陈某某及
+出席开幕式,市政协主席李某作常委会工 原地级老领导朱某出席表彰会。
+作报告,市长王某某代表市政府作《政府 2 月 以某某为代表的世界粮食计
+工作报告》的说明,会议通过市政协一届 划署官员到宣威市、罗平县等地对 1992 年
+四次会议决议和提案收集情况的报告。 以来实施的援粮农业综合开发项
+19 日 由曲靖市老体协、市直机关老 目进行验收。
+体协、麒麟区老体协、曲烟企业老体协联
+合举办的曲靖城区迎接新世纪老年体育运 3月
+动会举行,来自麒麟区 100 家市直单位 191
+支代表队的 1153 名老年运动员参赛,是曲 1 日 国家烟草专卖局局长倪某、
+靖市有史以来规模最大,参赛单位、参赛 副省长程某、省烟草专卖局局长李某某
+人数最多的一次老年体育盛会。 在曲靖市领导的陪同下,对罗平的“两烟”
+19~20日 市政府召开全市物价工 情况进行实地考察调研。
+作会议。 同日 由云南师范大学旅游规划研究"""
+
+
+def test_two_column_page_joined_by_one_space_is_read_column_by_column() -> None:
+    events = _events(TWO_COLUMNS)
+    assert [(e.line, e.date.edtf()) for e in events] == [
+        (3, "2001-01-17/2001-01-18"), (5, "2001-01-18/2001-01-22"), (11, "2001-01-19"), (18, "2001-01-19/2001-01-20"),
+        (3, "2001-01-28"), (8, "2001-02"), (15, "2001-03-01"), (19, "2001-03-01")]
+    assert events[0].text == "副省长某某在副市长陈某陪同下,到罗平调研教育工作。"
+    # a line with no right part (only OCR's spaces around numbers in it) is the left column's
+    assert events[2].text.endswith("来自麒麟区100家市直单位191支代表队的1153名老年运动员参赛,是曲靖市有史以来规模最大,"
+                                   "参赛单位、参赛人数最多的一次老年体育盛会。")
+    src = Source(id="t", file="t.txt", title="t", genre="chronicle", region="", years=())
+    _, dropped = parse_events(split_lines(TWO_COLUMNS), source=src, year=None)
+    assert [(d.line, d.text, d.reason) for d in dropped if d.reason == "two-column"] == [(3, "", "two-column")]
+
+
+def test_two_column_reading_needs_a_two_column_page() -> None:
+    # one column with OCR spaces around numbers: lines of one width, nothing to split
+    one = """1998年
+3月5日 县委召开全会,到会 315 名代表,会议通过决议。
+3月8日 县政府召开常务会议,研究 2 项工作。
+3月9日 县人大召开会议,100 名代表出席。
+3月12日 植树节,全县植树 30 万株。
+3月15日 消费者权益日活动举行。
+3月20日 县政协召开常委会议。"""
+    src = Source(id="t", file="t.txt", title="t", genre="chronicle", region="", years=())
+    _, dropped = parse_events(split_lines(one), source=src, year=None)
+    assert not [d for d in dropped if d.reason == "two-column"]
+    assert _dates(one) == ["1998-03-05", "1998-03-08", "1998-03-09", "1998-03-12", "1998-03-15", "1998-03-20"]
 
 
 def test_page_furniture_never_joins_an_event() -> None:

@@ -59,6 +59,7 @@ def test_chinese_numerals_by_cn2an(numeral: str, value: int) -> None:
     ("1----3月", {"year": 1962}, "1962-01/1962-03", "1----3月"),
     ("9日、10日", {"year": 2000, "month": 3}, "{2000-03-09,2000-03-10}", "9日、10日"),
     ("13日", {"year": 2017, "unknown_month": True}, "2017-XX-13", "13日"),
+    ("17~18日", {"year": 2001, "unknown_month": True}, "2001-XX-17/2001-XX-18", "17~18日"),
 ])
 def test_forms(text: str, kw: dict, edtf: str, printed: str) -> None:
     hit = _m(text, **kw)

@@ -77,6 +77,34 @@ def test_markup_and_separators_are_in_the_ledger() -> None:
     assert verify_conservation(doc, lines) == []
 
 
+def test_a_two_column_page_read_column_by_column_is_conserved() -> None:
+    # the left column's last entry runs on at the head of the right column: its text goes back up the page
+    page = """2001 年
+17~18日 副省长某某在副市长 会议,市长某某出席并讲话。
+陈某陪同下,到罗平调研教育工作。 28 日 市委、市政府召开计划生育先
+18~22日 政协曲靖市第一届委员 进集体和先进个人表彰大会,麒麟区计生
+会第四次会议在曲靖举行,315 名政协委员 委等 30 个先进集体和高某等 100 名先进
+出席开幕式,市政协主席李某作常委会工 个人受到表彰,王某、高某、陈某某及
+作报告,市长王某某代表市政府作《政府 原地级老领导朱某出席表彰会。
+工作报告》的说明,会议通过市政协一届 2 月 以某某为代表的世界粮食计
+四次会议决议和提案收集情况的报告。 划署官员到宣威市、罗平县等地对 1992 年
+19 日 由曲靖市老体协、市直机关老 以来实施的援粮农业综合开发项
+体协、麒麟区老体协、曲烟企业老体协联 目进行验收。
+合举办的曲靖城区迎接新世纪老年体育运 3月
+动会举行,来自麒麟区的市直单位代表队 1 日 国家烟草专卖局局长倪某、
+的老年运动员参赛,是曲靖市有史以来规 副省长程某、省烟草专卖局局长李某某
+模最大,参赛单位、参赛人数最多的一次 在曲靖市领导的陪同下,对罗平的“两烟”
+老年体育盛会。开幕式后,代表队在城区 情况进行实地考察调研并召开座谈"""
+    doc, lines = _doc(page)
+    assert [d.reason for d in doc.dropped if not d.text] == ["two-column"]
+    last = next(e for e in doc.events() if e.line == 10)
+    assert last.text.endswith("开幕式后,代表队在城区会议,市长某某出席并讲话。")
+    assert [(e.line, e.date.edtf()) for e in doc.events()] == [
+        (2, "2001-01-17/2001-01-18"), (4, "2001-01-18/2001-01-22"), (10, "2001-01-19"), (3, "2001-01-28"),
+        (8, "2001-02"), (13, "2001-03-01")]
+    assert verify_conservation(doc, lines) == [] and not doc.problems
+
+
 def test_a_lost_character_is_detected() -> None:
     doc, lines = _doc("大事记\n\n2020年\n\n2020.3.5 召开会议。\n")
     doc.events()[0].text = "召开会"

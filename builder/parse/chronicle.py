@@ -28,6 +28,11 @@ sentence end and is not earlier than the current event.  A date OCR glued to
 the text before it (no punctuation) splits only when it keeps the order, ends
 a clause of its own and an item's text follows it (``_glued_item``).
 
+A two-column page whose text layer joined the columns line by line with one space is read left column
+first, then right (``builder.parse.columns``; each part keeps its line number, the page is listed in the
+ledger under ``two-column``); where OCR letter-spacing hides such a boundary, a line is still cut at a wide
+column gap and the piece after the gap starts a paragraph of its own.
+
 Also: an article the page embeds (a short title, then running prose that no
 date starts) is a Section of kind ``article`` (``_article_title``); the date
 cells of a table flattened into paragraphs date the paragraphs after them
@@ -63,6 +68,7 @@ from builder.model.document import (
     Section,
     Source,
 )
+from builder.parse.columns import read_columns
 from builder.parse.dates import DateMatch, cn_int, match_date, refine, validate
 from builder.parse.eras import Era, dynasty_names, dynasty_span, lookup
 from builder.sources.normalise import is_blank, join_wrapped
@@ -1105,6 +1111,14 @@ def parse_events(
     if source.era:
         b.era = next(iter(lookup(source.era)), None)
     lines = _without_noise(b, lines)
+    columns = read_columns(lines)
+    column_starts: frozenset[int] = frozenset()
+    if columns is not None:
+        # a two-column page joined line by line: its left column, then its right one (``columns``); the page is
+        # listed in the ledger (nothing is dropped: the boundary is whitespace)
+        lines, column_starts = columns.lines, columns.column_starts
+        for no in columns.pages:
+            b.drop(no, "", "two-column")
     b.bullet_same_day = sum(1 for ln in lines if _SAME_DAY.match(ln.text.lstrip())) < 3
     following = _next_nonblank(lines)
     # a sentence-initial day inside a paragraph starts an item only where the text does that as a rule
@@ -1128,7 +1142,7 @@ def parse_events(
             blank_run += 1
             after_filler = after_filler or -ln.no in b.noise_breaks
             continue
-        b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks
+        b.paragraph_break = blank_run >= 2 or after_filler or ln.no in b.noise_breaks or i in column_starts
         b.short_before = b.width > 0 and prev_len < 0.8 * b.width
         blank_run, after_filler, prev_len = 0, False, len(ln.text.strip())
         if _furniture_line(ln.text):

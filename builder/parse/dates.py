@@ -441,7 +441,9 @@ def _tail(s: str, pos: int, start: _Point, style: str, ctx: _Ctx) -> tuple[_Poin
     return end, stop
 
 
-def _shared(s: str, pos: int, ctx: _Ctx) -> tuple[DateSpec, int] | None:
+def _shared(s: str, pos: int, ctx: _Ctx, unknown_month: bool = False) -> tuple[DateSpec, int] | None:
+    """``7—8 日``, ``1953年2月19日～22日`` … (a range whose unit is printed once); with ``unknown_month`` a
+    day range with no month in scope is read with the month unknown (``17~18日`` at the top of a page)."""
     m = _SHARED.match(s, pos)
     if not m:
         return None
@@ -459,7 +461,9 @@ def _shared(s: str, pos: int, ctx: _Ctx) -> tuple[DateSpec, int] | None:
     elif unit == "月":
         start, end = PartialDate(year, a), PartialDate(year, b)
     elif month is None:
-        return None
+        if not unknown_month or unit == "月":
+            return None
+        start, end = PartialDate(year, None, a), PartialDate(year, None, b)
     else:
         start, end = PartialDate(year, month, a), PartialDate(year, month, b)
     return DateSpec(start, "range", end=end), m.end()
@@ -573,8 +577,8 @@ def match_date(text: str, *, year: int | None = None, month: int | None = None, 
     """
     s = text[:_TOKEN_MAX].translate(_FULLWIDTH)  # a token is short: never copy a long text (1 MB lines)
     ctx = _Ctx(year, month, era, lunar, short)
-    shared = _shared(s, 0, ctx)
-    unknown = ""
+    shared = _shared(s, 0, ctx, unknown_month)
+    unknown = "month" if shared and shared[0].start.month is None and shared[0].start.day is not None else ""
     span = None if shared else _era_span(s, 0)
     if shared:
         spec, pos = shared

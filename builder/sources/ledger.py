@@ -20,7 +20,9 @@ markers and texts, 条目 titles and texts, blocks, table cells) and of the
 dropped pieces, each piece starting at its own line: dropped pieces are
 claimed first (exact, within their line), then page pieces in line order,
 matching character by character; where a piece skips ahead (a caption or a
-running head interrupts it) it resynchronises on its next characters.
+running head interrupts it) it resynchronises on its next characters — further
+on, or, where a text runs back up the page (a two-column page read column by
+column), on free characters before.
 Characters left over between two pieces (or markup inside one) are markup;
 any other leftover is ``unaccounted`` and a page character not found in the
 source is ``inserted`` — both are reported as problems and must never occur
@@ -75,6 +77,7 @@ RULE_NAMES = {
     "table-header-repeat": "续表重复的表头",
     "date-cell": "表格拆散后单独成行的日期格（日期记在它所标的大事上）",
     "timestamp": "网页的发布日期（单独一行、正文条目不用的写法）",
+    "two-column": "两栏排版：文本层把左右两栏的同一行连成一行，本页按版面先读左栏、再读右栏（只改顺序，不删字）",
 }
 
 
@@ -288,10 +291,14 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
             clear[row] = c
             i = max(i, c)
         while j < len(text):
-            i = used.find(0, i)
-            if i < 0:
-                al.inserted.append((piece, text[j:]))
-                break
+            free = used.find(0, i)
+            if free < 0:
+                back = _resync(src.text, used, max(0, n - _WINDOW), text[j : j + _RESYNC], n)
+                if back < 0:
+                    al.inserted.append((piece, text[j:]))
+                    break
+                free = back
+            i = free
             row = bisect_right(starts, i) - 1  # src.line_end(i), inlined: this loop runs per line of each piece
             stop = starts[row + 1] if row < last_row else n
             run = _free_run(src.text, used, i, text, j, stop)
@@ -312,6 +319,10 @@ def align(lines: list[Line], pieces: list[Piece], dropped: list[Piece], late: li
             pos = _resync(src.text, used, i, text[j : j + _RESYNC])
             if pos < 0 and len(text) - j > 3:
                 pos = _resync(src.text, used, i, text[j : j + 3])
+            if pos < 0:
+                # a text that goes back up the page: a paragraph running from the foot of a page's left column
+                # on at the head of its right one (read column by column, ``parse.columns``)
+                pos = _resync(src.text, used, max(0, i - _WINDOW), text[j : j + _RESYNC], i)
             if pos >= 0:
                 i = pos
                 continue
