@@ -26,6 +26,10 @@ out: every record carries it) are compared with the listed places of the record'
 
     python bench/places.py            # the table
     python bench/places.py --misses   # and every miss and false tag
+    python bench/places.py --corpus tests/corpus/places-unseen   # the out-of-sample lists
+
+A list names its text in its first line (``# hand-listed place names of tests/corpus/<dir>/<id>.txt``); a list
+that does not is read against ``tests/corpus/chronicles/<id>.txt``.
 """
 
 from __future__ import annotations
@@ -56,12 +60,19 @@ class Truth:
     years: tuple[int, ...]
     rows: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, name, code, note
     furniture: set[int] = field(default_factory=set)  # indexes of the rows marked ``furniture``
+    text: Path | None = None  # the chronicle the list is of (None: tests/corpus/chronicles/<id>.txt)
+
+    @property
+    def path(self) -> Path:
+        return self.text if self.text is not None else CHRONICLES / f"{self.text_id}.txt"
 
 
 def read_truth(path: Path) -> Truth:
-    region, years, rows, furniture = "", (), [], set()
+    region, years, rows, furniture, text = "", (), [], set(), None
     for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("# region:"):
+        if line.startswith("# hand-listed place names of "):
+            text = REPO / line.removeprefix("# hand-listed place names of ").strip()
+        elif line.startswith("# region:"):
             region = line.split(":", 1)[1].strip()
         elif line.startswith("# years:"):
             years = tuple(int(y) for y in line.split(":", 1)[1].split())
@@ -70,15 +81,16 @@ def read_truth(path: Path) -> Truth:
             if rest[1:2] == ["furniture"]:
                 furniture.add(len(rows))
             rows.append((int(no), name, code, rest[0] if rest else ""))
-    return Truth(path.name.removesuffix(".places.tsv"), region, years, rows, furniture)
+    return Truth(path.name.removesuffix(".places.tsv"), region, years, rows, furniture, text)
 
 
 def load_text(truth: Truth, regions: list[Region]) -> Document:
     """The chronicle as a one-record archive (region by name, as an editor would write it)."""
-    source = Source(id="t", file=f"{truth.text_id}.txt", title=truth.text_id, genre="chronicle",
+    folder = truth.path.parent
+    source = Source(id="t", file=truth.path.name, title=truth.text_id, genre="chronicle",
                     region=truth.region, years=truth.years)
-    source = replace(source, region=source_region(source, regions, CHRONICLES))
-    archive = load_archive(CHRONICLES, CHRONICLES, cfg=SiteConfig([source], regions, [], []))
+    source = replace(source, region=source_region(source, regions, folder))
+    archive = load_archive(folder, folder, cfg=SiteConfig([source], regions, [], []))
     return archive.documents[0]
 
 
@@ -195,7 +207,7 @@ def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Sc
     the chronicle's events being found."""
     doc = load_text(truth, regions)
     home = doc.source.region
-    lines = (CHRONICLES / f"{truth.text_id}.txt").read_text(encoding="utf-8").splitlines()
+    lines = truth.path.read_text(encoding="utf-8").splitlines()
     year = truth.years[0] if truth.years else None
     tags: dict[int, list[str]] = {}
     for no, text in enumerate(lines, start=1):
@@ -251,11 +263,12 @@ def _table(title: str, scores: list[Score], show_misses: bool) -> None:
         print()
 
 
-def run(show_misses: bool = False) -> tuple[list[Score], list[Score]]:
-    """Both measures for every text: line by line (the gazetteer), then as built (records)."""
+def run(show_misses: bool = False, corpus: Path = PLACES) -> tuple[list[Score], list[Score]]:
+    """Both measures for every text of ``corpus`` (a folder of ``*.places.tsv``): line by line (the
+    gazetteer), then as built (records)."""
     regions = merge_regions([], [], where="(shipped)")
     gazetteer = Gazetteer(regions)
-    truths = [read_truth(path) for path in sorted(PLACES.glob("*.places.tsv"))]
+    truths = [read_truth(path) for path in sorted(corpus.glob("*.places.tsv"))]
     by_line = [score_lines(t, gazetteer, regions) for t in truths]
     built = [score_text(t, gazetteer, regions) for t in truths]
     _table("by line (the gazetteer)", by_line, show_misses)
@@ -268,5 +281,10 @@ def run(show_misses: bool = False) -> tuple[list[Score], list[Score]]:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--misses", action="store_true", help="list every miss and every wrong tag")
-    run(ap.parse_args().misses)
+    ap.add_argument("--corpus", type=Path, default=PLACES, metavar="DIR",
+                    help="the folder of *.places.tsv lists (default: tests/corpus/places)")
+    args = ap.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"places: error: no such folder: {args.corpus}")
+    run(args.misses, args.corpus)
     sys.exit(0)

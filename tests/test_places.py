@@ -24,6 +24,10 @@ Classes of input covered:
   东风 alone, 港口管理局, 古塔公园管理所); a 新区 by its short form (浦东, 滨海) after its city or in a text
   naming it; a county of another province as the end of a route (同江至三亚公路); places in page
   furniture counted apart by the bench.
+* out of sample: the 9 held-out chronicles (tests/corpus/chronicles-unseen/, 9 provinces), whose places
+  were hand-listed in tests/corpus/places-unseen/ before any measurement and never used for a rule: the
+  bench runs on them (``--corpus``); their precision is reported, and asserted ≥ 0.9 only as an
+  expected failure while it is below (the figure is measured, not forced).
 """
 
 from __future__ import annotations
@@ -333,3 +337,28 @@ def test_place_names_in_page_furniture_are_counted_apart() -> None:
     score = score_text(marked, g, regions)
     assert score.furniture == 1 and score.listed == 1 and score.found == 1
     assert any("marked furniture" in m for m in score.misses)
+
+
+UNSEEN = REPO / "tests" / "corpus" / "places-unseen"
+
+
+@pytest.fixture(scope="module")
+def unseen() -> tuple[list, list]:
+    return run(corpus=UNSEEN)
+
+
+def test_the_bench_runs_on_the_out_of_sample_lists(unseen: tuple[list, list]) -> None:
+    """Each list is read against its own text (named in its first line: chronicles-unseen/), with the
+    region and years of its header; both measures score every text."""
+    truths = [read_truth(p) for p in sorted(UNSEEN.glob("*.places.tsv"))]
+    assert len(truths) == 9 and all(t.path.is_file() and t.path.parent.name == "chronicles-unseen" for t in truths)
+    for scores in unseen:
+        assert [s.text_id for s in scores] == [t.text_id for t in truths]
+        assert sum(s.listed for s in scores) > 0 and sum(s.tags for s in scores) > 0
+
+
+@pytest.mark.xfail(strict=True, reason="out-of-sample precision measured 0.80 as built, 0.78 line by line "
+                   "(庆阳 1949–1955: 西峰 tagged as the 西峰市 of 1985, 解放区 as 焦作's district); issue 13")
+def test_out_of_sample_precision(unseen: tuple[list, list]) -> None:
+    for scores in unseen:
+        assert sum(s.right for s in scores) / sum(s.tags for s in scores) >= 0.9
