@@ -78,6 +78,35 @@ def _valid_in(region: Region, year: int) -> bool:
     return (start is None or year >= start) and (end is None or year <= end)
 
 
+# The yearly code lists re-code units: a district of 1980 the data starts under a new code in 1983
+# (伊春区) is the same district. A unit the data starts at most this many years after a text's year
+# stands for the unit of that name in use then; one it starts later (西峰市 of 1985 for a text of 1955,
+# 西峰区 of 2002) is another unit, not yet there.
+LATER_WINDOW = 5
+# 专区 and 地区 are units of the People's Republic (from 1949): before it, the data's 地区 is not meant,
+# and a name that is a 县 and a 县级市 is the 县 (信阳 in 1936: 信阳县)
+PRC_FROM = 1949
+
+
+def _county_second(year: int | None) -> str:
+    """Of a 县 and a 县级市 of one name, the level that comes second: the county before 1949 (信阳
+    in 1936), else the city (都匀 in 1964: 都匀市; the county prints as 都匀县)."""
+    return "县级市" if year is not None and year < PRC_FROM else "县"
+
+
+def _starts_soon(region: Region, year: int) -> bool:
+    """Whether ``region`` has not ended by ``year`` and the data starts it within ``LATER_WINDOW``
+    years after it (see ``LATER_WINDOW``)."""
+    start = int(region.valid_from[:4]) if region.valid_from else None
+    end = int(region.valid_to[:4]) if region.valid_to else None
+    return (end is None or end >= year) and (start is None or start <= year + LATER_WINDOW)
+
+
+def _gone_by(region: Region, year: int) -> bool:
+    """Whether ``region`` had ended before ``year`` (淮阴市 for a text of 2016)."""
+    return bool(region.valid_to) and int(region.valid_to[:4]) < year
+
+
 MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
@@ -439,8 +468,10 @@ class Gazetteer:
                      and province not in self._chain(c.id) and not _common_word(name)
                      and (not within or within in self._chain(c.id))]
             if year is not None:
-                units = [c for c in units if _valid_in(c, year)] or [
-                    c for c in units if not c.valid_to or int(c.valid_to[:4]) >= year]
+                units = [c for c in units if _valid_in(c, year)] or [c for c in units if _starts_soon(c, year)]
+            if len(units) > 1:  # a 县 and a 县级市 of that name: as in ``_candidates``
+                second = _county_second(year)
+                units = [c for c in units if c.level != second] or units
             unit = self._far[key] = units[0].id if len(units) == 1 else ""
         return unit
 
@@ -565,7 +596,7 @@ class Gazetteer:
                         and self._is_word(text, end, end) and not (at and self._given_name(text, at)) \
                         and (stem == key or self._organisation_after(text, end)):
                     kept = [u for u in units if year is None or _valid_in(u, year)] or _earliest([
-                        u for u in units if not u.valid_to or year is None or int(u.valid_to[:4]) >= year])
+                        u for u in units if year is None or _starts_soon(u, year)])
                     if len(kept) == 1 and kept[0].id not in out:
                         out.append(kept[0].id)
                     break
@@ -693,11 +724,14 @@ class Gazetteer:
                 candidates = inside
             else:  # 佛山市市区: no 市区 of 佛山, so 濮阳's 市区 stays as far as anywhere else
                 within = ""
-        if year is not None:  # the units of that year; else those the data starts later (its 伊春区 from 1983
-            # for a text of 1980); else, by their full name only, units gone by then (淮阴 in 2016 is not 淮阴市)
+        if year is not None:  # the units of that year; else those the data starts soon after (its 伊春区
+            # from 1983 for a text of 1980: LATER_WINDOW); else, by their full name only, units gone by
+            # then (淮阴 in 2016 is not 淮阴市)
+            if year < PRC_FROM:
+                candidates = [c for c in candidates if c.level != "地区"]
             candidates = [c for c in candidates if _valid_in(c, year)] or [
-                c for c in candidates if not c.valid_to or int(c.valid_to[:4]) >= year] or [
-                c for c in candidates if name == c.name or name in c.aliases]
+                c for c in candidates if _starts_soon(c, year)] or [
+                c for c in candidates if (name == c.name or name in c.aliases) and _gone_by(c, year)]
         province = self.province(doc_region)
         homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
         kept = []
@@ -721,9 +755,13 @@ class Gazetteer:
         kept = [c for c in kept if nearness(c) == best]
         if len(kept) > 1:  # a full name before a short form; a larger unit before a smaller (淮阴: the city);
             # a city before the 地区 of its name (石家庄 in 1980: the city; the 地区 prints as 石家庄地区)
+            # and before the 县 of its name (都匀 in 1964: 都匀市; the county prints as 都匀县), but
+            # before 1949 the 县 (信阳 in 1936: 信阳县; see PRC_FROM)
+            county_second = _county_second(year)
 
-            def order(c: Region) -> tuple[bool, int, bool]:
-                return name in c.short and name != c.name, _RANK.get(c.level, 3), c.level == "地区"
+            def order(c: Region) -> tuple[bool, int, bool, bool]:
+                return (name in c.short and name != c.name, _RANK.get(c.level, 3), c.level == "地区",
+                        c.level == county_second)
 
             kept = sorted(kept, key=order)
             kept = [c for c in kept if order(c) == order(kept[0])]
