@@ -356,3 +356,42 @@ def test_the_bench_runs_on_the_out_of_sample_lists(unseen: tuple[list, list]) ->
         assert [s.text_id for s in scores] == [t.text_id for t in truths]
         assert sum(s.listed for s in scores) > 0 and sum(s.tags for s in scores) > 0
 
+
+
+def test_a_unit_the_data_starts_long_after_the_text_is_not_meant() -> None:
+    """庆阳 1949–1955: ``西峰各界群众``, ``西峰市召开…`` — the data's 西峰市 starts in 1985 and its 西峰区 in
+    2002: for a text of 1955 neither is meant (the 西峰 of then is in no dataset); within
+    ``LATER_WINDOW`` years (a text of 1983) the 西峰市 of 1985 stands for it, as 伊春's districts of 1983
+    do for 1980 (test above)."""
+    g = _shipped()
+    for text in ("庆阳城、西峰各界群众隆重集会", "西峰市召开中共首届党代会", "参观西峰镇水土保持试验站"):
+        assert not {"622801-1985", "621002"} & set(g.mentions(text, "622821-1981", 1955)), text
+    assert "622801-1985" in g.mentions("西峰市召开会议", "622821-1981", 1983)
+
+
+def test_a_district_of_another_province_only_where_the_text_says_where() -> None:
+    """``年底,解放区进行土改复查``, ``4个新解放区`` (庆阳): the word, not 焦作's 解放区, in a text of 甘肃;
+    the district where the record names its city or province, or in a text of its own city."""
+    g = _shipped()
+    for text in ("年底,解放区进行土改复查。", "董志、彭原、什社、西峰4个新解放区的32个乡"):
+        assert "410802" not in g.mentions(text, "622821-1981", 1990), text
+    assert "410802" in g.mentions("河南省焦作市解放区", "622821-1981", 1990)
+    assert "410802" in g.mentions("焦作市的解放区", "622821-1981", 1990)
+    assert g.mentions("解放区", "4108", 1990) == ["410802"]
+
+
+def test_a_short_name_at_the_level_of_its_time() -> None:
+    """颍上 1936: ``从河南归德到信阳`` is 信阳县 (no 地区 before 1949; the 县 before the 县级市 of its
+    name), in 1985 the 地区; 黔南 1959/1964: ``都匀至贵阳段``, ``都匀剑江化肥厂`` are 都匀市 (the city
+    before the 县 of its name, as before the 地区)."""
+    g = _shipped()
+    assert "413023-1981" in g.mentions("从河南归德到信阳", "341226", 1936)
+    assert g.mentions("赴信阳", "41", 1985) == ["4130-1981"]
+    assert g.mentions("黔桂铁路都匀至贵阳段正式通车", "5227", 1959) == ["522701", "5201"]
+    assert g.mentions("都匀剑江化肥厂建成投产", "5227", 1964) == ["522701"]
+
+
+def test_former_before_a_place_is_not_a_surname() -> None:
+    """华安 1985: ``原南京军区工人医院院长`` names 南京 (原: former), as 乔吉林 does not name 吉林."""
+    g = _shipped()
+    assert "3201" in g.mentions("原籍我县仙都镇云山村籍的原南京军区工人医院院长汤喜承", "350629", 1985)

@@ -115,6 +115,9 @@ COUNTY_LEVELS = {"区", "县", "县级市"}
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区", "乡级单位"}
 _RANK = {**dict.fromkeys(PROVINCE_LEVELS, 0), **dict.fromkeys(CITY_LEVELS - {"直辖市"}, 1),
          **dict.fromkeys(COUNTY_LEVELS, 2)}  # the rest: 3
+# levels whose units, outside the document's province, count only where the record says where they are
+# (names the city or the province they lie in): the names of 区 are often words (解放区, 新城区, 城关区)
+FAR_LEVELS = frozenset({"区"})
 _CODE_POINTS = 0x110000
 # a name inside quotation marks or a book title is a name of something else (“抚顺”轮, 《连云港日报》)
 _QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
@@ -127,8 +130,9 @@ _LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?){{1,40}}?)(?:等)?
                    "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
 _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
-# before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业)
-_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个")
+# before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业), 原 "former"
+# (原南京军区: a chronicle's way to name what a place had, far more often than the surname 原)
+_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
 _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
@@ -423,6 +427,9 @@ class Gazetteer:
                     far.append((start, end, unit))
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                if len(ids) == 1 and start != within_end and self._far_unit(ids[0], doc_region):
+                    far.append((start, end, ids[0]))  # 新解放区, 解放区进行土改: not 焦作's 解放区 unless
+                    continue  # the record names 焦作 or 河南 (``_far_named``)
                 if ids and start and name in self._short_only and not self._near(ids, doc_region) \
                         and self._given_name(text, start):
                     named.append((start, end))
@@ -474,6 +481,12 @@ class Gazetteer:
                 units = [c for c in units if c.level != second] or units
             unit = self._far[key] = units[0].id if len(units) == 1 else ""
         return unit
+
+    def _far_unit(self, region_id: str, doc_region: str) -> bool:
+        """Whether the unit is one of ``FAR_LEVELS`` outside the document's province: the text must
+        say where it is (``_far_named``)."""
+        unit = self.by_id[region_id]
+        return unit.level in FAR_LEVELS and self.province(doc_region) not in self._chain(region_id)
 
     def _far_named(self, text: str, far: list[tuple[int, int, str]], named: list[tuple[int, int]],
                    found: list[str]) -> list[str]:
