@@ -395,3 +395,14 @@ def test_former_before_a_place_is_not_a_surname() -> None:
     """华安 1985: ``原南京军区工人医院院长`` names 南京 (原: former), as 乔吉林 does not name 吉林."""
     g = _shipped()
     assert "3201" in g.mentions("原籍我县仙都镇云山村籍的原南京军区工人医院院长汤喜承", "350629", 1985)
+
+
+def test_a_unit_named_as_the_first_part_of_a_facility() -> None:
+    """石泉 1990: ``考察石泉喜河电站坝址`` names 喜河镇 (a 镇 of the county, before a facility word); 淄博
+    1993: ``309国道周村连接线`` 周村区 (a district whose name is also a person's name in jieba). A 镇's name
+    alone is as often a brigade or a school (``仁居、八社两个大队``, ``庙头小学``): not tagged."""
+    g = _shipped()
+    assert "610922106" in g.mentions("考察石泉喜河电站坝址", "610922", 1990)
+    assert "370306" in g.mentions("济青高速公路与309国道周村连接线一期工程竣工通车", "3703", 1993)
+    assert "420984112" not in g.mentions("将庙头小学改为汉川县平章小学", "422228-1981", 1953)
+    assert "610922106" not in g.mentions("喜河村召开会议", "610922", 1990)

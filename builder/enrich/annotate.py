@@ -216,6 +216,10 @@ _ROUTE_WORDS = ("公路", "铁路", "高速", "国道", "省道", "航线", "线
 ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # trades that say what an organisation does to the thing named before it (港口管理局: the port's
 # administration, not an office of a district 港口)
+# facilities named after the unit they lie in (喜河电站, 周村连接线): a unit's name that is an ordinary word
+# names the unit also right before one of these
+_FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站")
+LOCAL_BARE = True
 _TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
 _NOUN_TAGS = ("n", "vn", "b")  # jieba: nouns (n, nz, nt, ns…), verbal nouns, attributives
 
@@ -560,7 +564,10 @@ class Gazetteer:
         """The 区 of the document's city (as it was and as it is now) by their name without 区,
         memoised. A name that is an ordinary word in jieba's dictionary (友好, 东风, 古塔; not a place
         name there nor missing: 乌伊岭, 石湾) is kept under a key with a leading ``~``: it names the
-        district only before the name of an organisation (``_organisation_after``)."""
+        district only before the name of an organisation (``_organisation_after``) or a facility
+        (``_FACILITY_WORDS``: 周村连接线). In a document of a county, its 乡 and 镇 are kept too, all
+        under ``~``: bare, such a name is as often a 村, a brigade or a school of that place (仁居、八社两个
+        大队, 庙头小学), so only before an organisation or a facility (喜河电站) it names the 乡/镇."""
         table = self._districts.get(doc_region)
         if table is None:
             table = self._districts[doc_region] = {}
@@ -571,6 +578,12 @@ class Gazetteer:
                     if unit.level == "区" and len(stem) >= 2 and stem != unit.name:
                         key = stem if tags.get(stem, "ns") == "ns" else f"~{stem}"
                         table.setdefault(key, []).append(unit)
+            if self.by_id[doc_region].level in COUNTY_LEVELS:  # a county's 乡/镇 (喜河电站, 池河农田)
+                for county in dict.fromkeys((doc_region, self.present(doc_region))):
+                    for unit in self._children.get(county, ()):
+                        stem = _UNIT_SUFFIX.sub("", unit.name)
+                        if unit.level in ("乡", "镇") and len(stem) >= 2 and stem != unit.name:
+                            table.setdefault(f"~{stem}", []).append(unit)
         return table
 
     def _organisation_after(self, text: str, end: int) -> bool:
@@ -607,7 +620,8 @@ class Gazetteer:
                 end = at + len(stem)
                 if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
                         and self._is_word(text, end, end) and not (at and self._given_name(text, at)) \
-                        and (stem == key or self._organisation_after(text, end)):
+                        and (stem == key or text.startswith(_FACILITY_WORDS, end)
+                             or self._organisation_after(text, end)):
                     kept = [u for u in units if year is None or _valid_in(u, year)] or _earliest([
                         u for u in units if year is None or _starts_soon(u, year)])
                     if len(kept) == 1 and kept[0].id not in out:
