@@ -198,7 +198,7 @@ def home_code(gazetteer: Gazetteer, home: str) -> str:
     return gazetteer.by_id[home].id if home in gazetteer.by_id else home
 
 
-_YEAR = re.compile(r"(1[89]\\d\\d|20\\d\\d)年")
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)年")
 
 
 def score_lines(truth: Truth, gazetteer: Gazetteer, regions: list[Region]) -> Score:
