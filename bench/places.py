@@ -26,7 +26,7 @@ out: every record carries it) are compared with the listed places of the record'
 
     python bench/places.py            # the table
     python bench/places.py --misses   # and every miss and false tag
-    python bench/places.py --corpus tests/corpus/places-unseen   # the out-of-sample lists
+    python bench/places.py --corpus tests/corpus/places-unseen   # the second development set
 
 A list names its text in its first line (``# hand-listed place names of tests/corpus/<dir>/<id>.txt``); a list
 that does not is read against ``tests/corpus/chronicles/<id>.txt``.

@@ -24,10 +24,12 @@ Classes of input covered:
   东风 alone, 港口管理局, 古塔公园管理所); a 新区 by its short form (浦东, 滨海) after its city or in a text
   naming it; a county of another province as the end of a route (同江至三亚公路); places in page
   furniture counted apart by the bench.
-* out of sample: the 9 held-out chronicles (tests/corpus/chronicles-unseen/, 9 provinces), whose places
-  were hand-listed in tests/corpus/places-unseen/ before any measurement and never used for a rule: the
-  bench runs on them (``--corpus``); their precision is reported, and asserted ≥ 0.9 only as an
-  expected failure while it is below (the figure is measured, not forced).
+* a second development set: the 9 once held-out chronicles (tests/corpus/chronicles-unseen/, 9 provinces),
+  hand-listed in tests/corpus/places-unseen/ before their first measurement (the out-of-sample figure, 0.69 /
+  0.80, kept in its README); since issue #13 the rules are developed on them too: the bench runs on them
+  (``--corpus``); a unit the data starts long after the text (西峰市 of 1985 in 1955), a 区 of another province
+  not placed by the text (新解放区), a short name at the level of its time (信阳 1936, 都匀 1964), 原 "former"
+  before a place, a unit named as the first part of a facility (喜河电站, 周村连接线).
 """
 
 from __future__ import annotations
@@ -347,7 +349,7 @@ def unseen() -> tuple[list, list]:
     return run(corpus=UNSEEN)
 
 
-def test_the_bench_runs_on_the_out_of_sample_lists(unseen: tuple[list, list]) -> None:
+def test_the_bench_runs_on_the_second_development_set(unseen: tuple[list, list]) -> None:
     """Each list is read against its own text (named in its first line: chronicles-unseen/), with the
     region and years of its header; both measures score every text."""
     truths = [read_truth(p) for p in sorted(UNSEEN.glob("*.places.tsv"))]
@@ -355,6 +357,10 @@ def test_the_bench_runs_on_the_out_of_sample_lists(unseen: tuple[list, list]) ->
     for scores in unseen:
         assert [s.text_id for s in scores] == [t.text_id for t in truths]
         assert sum(s.listed for s in scores) > 0 and sum(s.tags for s in scores) > 0
+    # a development set since issue #13 (README): its figures as built may not fall back (0.85 / 0.96 measured)
+    built = unseen[1]
+    assert sum(s.right for s in built) / sum(s.tags for s in built) >= 0.9
+    assert sum(s.found for s in built) / sum(s.listed for s in built) >= 0.8
 
 
 
