@@ -210,13 +210,14 @@ class IndexSettings:
     shard_bytes: int = 7_000  # target size of a gram shard; a longer list has files of its own
     block_bytes: int = 2_400  # target size of a record block (metadata and the whole text of short records)
     long_chars: int = 1_500  # a record's text longer than this goes to the chunks of the long-text stream
+    head_chars: int = 200  # a long record keeps this many of its first characters with its metadata
     chunk_chars: int = 1_024  # characters per chunk of that stream
     list_records: int = 128  # records per list file (metadata only, for long result lists)
     # Past these numbers of files the sizes above grow with the archive instead (so an archive many
     # times this one's size keeps its index in a few thousand files; each file, and what a query
     # loads, grows instead): record blocks, text chunks, list files.
     block_files: int = 1_200
-    chunk_files: int = 800
+    chunk_files: int = 2_000
     list_files: int = 150
 
 
@@ -341,6 +342,24 @@ class _Packer:
         if self.items:
             self.groups.append(self.items)
             self._start()
+
+
+def _pack(items: list[bytes], target: int, files: int) -> list[list[bytes]]:
+    """``items`` cut into groups of about ``target`` bytes deflated (``_Packer``); if that makes more than
+    ``files`` groups, cut again at the size that makes about ``files``: the deflated size measured by the
+    first cut, not estimated, so text that repeats (and deflates well) still fills its groups."""
+    packer = _Packer(target)
+    for item in items:
+        packer.add(item)
+    packer.close()
+    if len(packer.groups) <= files:
+        return packer.groups
+    total = sum(_deflated_size(b"".join(group)) for group in packer.groups)
+    packer = _Packer(max(target, -(-total // files)))
+    for item in items:
+        packer.add(item)
+    packer.close()
+    return packer.groups
 
 
 def _deflated_size(data: bytes) -> int:
@@ -489,20 +508,15 @@ def _write_records(writer: _Writer, records: list[Record], texts: list[str], fol
     stream: list[str] = []
     offset = 0
     for r, shown in zip(records, texts, strict=True):
-        text: str | int = shown
+        row: list[object] = [r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
+                             folding.lag(shown), shown]
         if len(shown) > settings.long_chars:
-            text = offset
+            row[7:] = [offset, shown[:settings.head_chars]]
             stream.append(shown)
             offset += len(shown)
-        rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
-                     folding.lag(shown), text])
-    encoded = [_json(row) + b"," for row in rows]
-    estimate = sum(map(len, encoded)) * 2 // 5  # deflated, roughly
-    packer = _Packer(max(settings.block_bytes, estimate // settings.block_files))
-    for item in encoded:
-        packer.add(item)
-    packer.close()
-    sizes = [len(group) for group in packer.groups]
+        rows.append(row)
+    groups = _pack([_json(row) + b"," for row in rows], settings.block_bytes, settings.block_files)
+    sizes = [len(group) for group in groups]
     at = 0
     for n, size in enumerate(sizes):
         writer.put("records", f"r/{n}", _json(rows[at:at + size]))
