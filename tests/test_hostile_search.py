@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 
 from builder.search.index import (
     Folding,
+    IndexSettings,
     attaches,
     decode_varints,
     fold,
@@ -220,10 +221,11 @@ def test_index_offsets_and_lengths_are_code_points(hostile):
     assert all(len(chunk) == manifest["chunkChars"] for chunk in chunks[:-1])  # code points, not UTF-16 units
     assert sum(manifest["blocks"]) == len(rows) == len(archive.records)
     offset = longs = 0
-    for url, _, _, _, _, length, lag, text in rows:
+    for url, _, _, _, _, length, lag, text, *head in rows:
         assert length == len(by_url[url])
-        if isinstance(text, int):  # a long record: its text in the stream of long texts
+        if isinstance(text, int):  # a long record: its text in the stream of long texts, its opening kept
             assert text == offset and stream[text:text + length] == by_url[url]
+            assert head == [by_url[url][:IndexSettings().head_chars]]  # code points, not UTF-16 units
             offset += length
             longs += 1
         else:

@@ -35,10 +35,14 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones; its fol
   the result set, the hit counts and the total are exact without loading text.
 * **Records** are numbered by folded length (then document order), so "shorter
   record first" is "smaller number first" and ranking is stable. A record's
-  row is ``[url, type, title, source, date, length, lag, text]``: the text
+  row is ``[url, type, title, source, date, length, lag, text]``, and for a
+  long record ``[…, text, head]``: the text
   shown is the record's text with each run of whitespace made one space;
   ``text`` is that text, or, for a record longer than ``long_chars``, where it
-  starts in the stream of long texts; ``lag`` (≥ 0) bounds how far a folded
+  starts in the stream of long texts, and ``head`` its first ``head_chars``
+  code points (a snippet that ends inside them needs no chunk of the stream;
+  a hit whose position is known needs one window of the stream, most often one
+  chunk); ``lag`` (≥ 0) bounds how far a folded
   position can run ahead of the shown position of the same character (folding
   that lengthens, like ``℃`` → ``°c``), so the page starts looking for the
   snippet of a hit at folded position ``p`` at ``p - lag``: a shown position is
@@ -50,7 +54,9 @@ Rules (the search page, ``fangzhi-search.js``, implements the same ones; its fol
   with its document list and, for a 2-gram, ``p/<k>.js`` with its positional
   list, so a 2-character query never loads positions. Records go to blocks
   ``r/<n>.js`` of consecutive records, each about ``block_bytes`` deflated (the
-  manifest gives the number of records in each), with their metadata and the
+  manifest gives the number of records in each; past ``block_files`` blocks they
+  are cut again at the size that makes about that many, from the deflated size
+  measured, not estimated), with their metadata and the
   whole text of the short ones; the long texts to fixed-size chunks ``t/<n>.js``
   of one stream; metadata alone to blocks ``m/<id // LIST>.js`` for listing the
   rest of a long result list. Facet names and counts are in ``facets.js``; the
@@ -69,8 +75,12 @@ bit set on every byte but a number's last. A shard is a sequence of entries:
 its gram (``_shard_key``: whether it shares its first code point with the gram
 before, its length, its code points), the length of its list in bytes, the list.
 
-Sizes (this archive, 1×): 4.8 MB in 1,200 files, against 13.8 MB in 2,099 for
-the previous format (3-gram positions, ASCII varints, nothing deflated).
+Sizes (this archive, 1×): 4.8 MB in 1,301 files, against 13.8 MB in 2,099 for
+the previous format (3-gram positions, ASCII varints, nothing deflated). At 30×
+(bench/search.py): 19.3 MB in 4,659 files — past the caps only gram shards and
+facet files grow in number; record blocks, text chunks and list files grow in
+size — and no query of the bench's set loads more than 150 KB before its
+first page.
 
 Python and the browser must agree on Unicode data (NFKC, lower case, which
 code points are marks): Python's ``unicodedata`` and the browser's ICU may be a
@@ -210,13 +220,15 @@ class IndexSettings:
     shard_bytes: int = 7_000  # target size of a gram shard; a longer list has files of its own
     block_bytes: int = 2_400  # target size of a record block (metadata and the whole text of short records)
     long_chars: int = 1_500  # a record's text longer than this goes to the chunks of the long-text stream
+    head_chars: int = 200  # a long record keeps this many of its first characters with its metadata
     chunk_chars: int = 1_024  # characters per chunk of that stream
     list_records: int = 128  # records per list file (metadata only, for long result lists)
     # Past these numbers of files the sizes above grow with the archive instead (so an archive many
     # times this one's size keeps its index in a few thousand files; each file, and what a query
-    # loads, grows instead): record blocks, text chunks, list files.
+    # loads, grows instead): record blocks, text chunks, list files. Text chunks get the most files:
+    # the snippet of a long record's hit past its opening loads one, for each result on the first page.
     block_files: int = 1_200
-    chunk_files: int = 800
+    chunk_files: int = 3_000
     list_files: int = 150
 
 
@@ -341,6 +353,24 @@ class _Packer:
         if self.items:
             self.groups.append(self.items)
             self._start()
+
+
+def _pack(items: list[bytes], target: int, files: int) -> list[list[bytes]]:
+    """``items`` cut into groups of about ``target`` bytes deflated (``_Packer``); if that makes more than
+    ``files`` groups, cut again at the size that makes about ``files``: the deflated size measured by the
+    first cut, not estimated, so text that repeats (and deflates well) still fills its groups."""
+    packer = _Packer(target)
+    for item in items:
+        packer.add(item)
+    packer.close()
+    if len(packer.groups) <= files:
+        return packer.groups
+    total = sum(_deflated_size(b"".join(group)) for group in packer.groups)
+    packer = _Packer(max(target, -(-total // files)))
+    for item in items:
+        packer.add(item)
+    packer.close()
+    return packer.groups
 
 
 def _deflated_size(data: bytes) -> int:
@@ -490,20 +520,15 @@ def _write_records(writer: _Writer, records: list[Record], texts: list[str], fol
     stream: list[str] = []
     offset = 0
     for r, shown in zip(records, texts, strict=True):
-        text: str | int = shown
+        row: list[object] = [r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
+                             folding.lag(shown), shown]
         if len(shown) > settings.long_chars:
-            text = offset
+            row[7:] = [offset, shown[:settings.head_chars]]
             stream.append(shown)
             offset += len(shown)
-        rows.append([r.url, TYPE_CODES[r.type], r.title, source_index[r.source_id], r.date, len(shown),
-                     folding.lag(shown), text])
-    encoded = [_json(row) + b"," for row in rows]
-    estimate = sum(map(len, encoded)) * 2 // 5  # deflated, roughly
-    packer = _Packer(max(settings.block_bytes, estimate // settings.block_files))
-    for item in encoded:
-        packer.add(item)
-    packer.close()
-    sizes = [len(group) for group in packer.groups]
+        rows.append(row)
+    groups = _pack([_json(row) + b"," for row in rows], settings.block_bytes, settings.block_files)
+    sizes = [len(group) for group in groups]
     at = 0
     for n, size in enumerate(sizes):
         writer.put("records", f"r/{n}", _json(rows[at:at + size]))

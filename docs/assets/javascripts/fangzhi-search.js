@@ -401,21 +401,40 @@
           return { html: (from > 0 ? "…" : "") + escapeHtml(cps.slice(0, 120).join("")) + (from + 120 < len ? "…" : ""),
                    hits: [] };
         }
-        var s = Math.max(0, ranges[0][0] - 40), e = Math.min(cps.length, Math.max(ranges[0][0] + 110, ranges[0][1]));
-        while (s > 0 && ATTACH.test(cps[s])) s--;
-        while (e < cps.length && ATTACH.test(cps[e])) e++;
-        var hits = [];
-        ranges.forEach(function (r) {
-          if (r[0] >= s && r[1] <= e && !hits[r[2]]) hits[r[2]] = cps.slice(r[0], r[1]).join("").replace(/\s+/g, "");
-        });
-        return { html: (from + s > 0 ? "…" : "") + highlight(cps, ranges, s, e) + (from + e < len ? "…" : ""), hits: hits };
+        /* a window that ends before the snippet does: read a wider one from the same place */
+        return around(cps, from, ranges, end < len ? cps.length : Infinity) || attempt(from, end + wide);
       });
     }
+    /* the snippet of cps (the text from ``from``) around its first match, if it ends before ``limit`` */
+    function around(cps, from, ranges, limit) {
+      var s = Math.max(0, ranges[0][0] - 40), e = Math.min(cps.length, Math.max(ranges[0][0] + 110, ranges[0][1]));
+      while (s > 0 && ATTACH.test(cps[s])) s--;
+      while (e < cps.length && ATTACH.test(cps[e])) e++;
+      if (e >= limit) return null;
+      var hits = [];
+      ranges.forEach(function (r) {
+        if (r[0] >= s && r[1] <= e && !hits[r[2]]) hits[r[2]] = cps.slice(r[0], r[1]).join("").replace(/\s+/g, "");
+      });
+      return { html: (from + s > 0 ? "…" : "") + highlight(cps, ranges, s, e) + (from + e < len ? "…" : ""), hits: hits };
+    }
     /* a short record's text came with it; a long one's is read from where its first hit can be shown: a hit
-     * at folded position p is shown at p - lag or later. */
+     * at folded position p is shown at p - lag or later. A long record's opening (row[8]) came with it too:
+     * a snippet that ends inside it needs no chunk of the stream. */
     if (inline(row)) return attempt(0, len);
     var start = hit.first > 0 ? Math.max(0, hit.first - lag - 60) : 0;
-    return attempt(start, start + step);
+    if (row[8] && start < row[8].length) {
+      var head = (row.head || (row.head = Array.from(row[8]))).slice(start), ranges = matchRanges(head, terms);
+      if (!ranges.length && hit.hits <= (hit.title ? 1 : 0) && head.length >= 120) {  /* a hit in the title only */
+        return Promise.resolve({ html: (start > 0 ? "…" : "") + escapeHtml(head.slice(0, 120).join("")) + "…", hits: [] });
+      }
+      var found = ranges.length ? around(head, start, ranges, head.length) : null;
+      if (found) return Promise.resolve(found);
+    }
+    if (hit.first <= 0) return attempt(start, start + step);
+    /* where the first hit is known, a window wide enough for its snippet (whitespace, removed by folding, may
+     * put it further on): up to the end of the chunk it starts in, if that holds the least window */
+    var least = start + lag + 200 + 2 * longest, chunkEnd = (Math.floor((row[7] + start) / M.chunkChars) + 1) * M.chunkChars - row[7];
+    return attempt(start, Math.max(least, Math.min(start + lag + 400 + 2 * longest, chunkEnd)));
   }
 
   var TYPE_NAMES = { e: "大事", t: "条目", s: "章节" };
