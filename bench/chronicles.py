@@ -15,7 +15,10 @@ auto`` chose, and the error classes:
 * ``form``: the same start but another shape (a range read as a day, a 旬 or season missed …).
 
 Dates are compared in the truth files' notation: ``YYYY-MM-DD``, ranges ``start/end``, 上旬/中旬/下旬 as
-``~early``/``~mid``/``~late`` on the month, seasons ``~spring`` … on the year, an unknown part ``??``.
+``~early``/``~mid``/``~late`` on the month, seasons ``~spring`` … on the year, an unknown part ``??``
+(an unknown year ``????``).  An event whose year the text does not print (and no hint gives) is found
+when its line and text match, but dated exactly only if the truth's date has the same known parts: an
+unknown year against a truth year counts as a ``year`` error, never as dated.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ def read_truth(path: Path) -> list[Truth]:
 
 
 def _point(p: PartialDate) -> str:
+    if p.year == 0:  # an unknown year (EDTF ``XXXX``): never equal to a truth year
+        return "????" + p.iso()[4:]
     if p.year < 0:
         return f"-{-p.year:04d}" + p.iso()[len(str(p.year)):]
     return p.iso()
@@ -80,11 +85,11 @@ def truth_notation(spec: DateSpec) -> str:
     if spec.calendar == "chinese" and spec.original:
         return spec.original
     if spec.start.month is None and spec.start.day is not None:
-        return f"{spec.start.year:04d}-??-{spec.start.day:02d}"
+        return f"{_point(PartialDate(spec.start.year))}-??-{spec.start.day:02d}"
     if spec.qualifier in ("日期不详",) and spec.start.month is not None:
         return f"{_point(spec.start)}-??"
     if spec.qualifier in ("月份不详", "日期不详"):
-        return f"{spec.start.year:04d}-??-??"
+        return f"{_point(PartialDate(spec.start.year))}-??-??"
     if spec.precision == "season" and spec.end is not None:
         a, b = spec.qualifier[0], spec.qualifier[-1]
         return f"{_point(spec.start)}~{SEASONS[a]}/{_point(spec.end)}~{SEASONS[b]}"

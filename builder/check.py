@@ -142,7 +142,7 @@ def date_findings(doc: Document) -> Iterable[Finding]:
             if "impossible-date" in ev.flags:
                 yield _finding("impossible-date", doc, ev.line, f"{ev.marker or ev.date.raw} in {'/'.join(ev.path)}: "
                                f"{ev.date.iso()} does not exist")
-            if "unknown-month" in ev.flags or ev.date.precision == "unknown" or ev.date.start.year == 0:
+            if {"unknown-month", "unknown-year"} & set(ev.flags) or ev.date.precision == "unknown" or ev.date.start.year == 0:
                 what = "year" if ev.date.precision == "unknown" or ev.date.start.year == 0 else "month"
                 yield _finding("date-incomplete", doc, ev.line,
                                f"{ev.marker or ev.date.raw or '(undated)'}: the {what} is not printed and was not "

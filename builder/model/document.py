@@ -146,6 +146,8 @@ class PartialDate:
     Years count as historians do (-1 is 1 BCE; there is no year 0).  ``month``
     may be unknown while ``day`` is known (``13日`` with no month in scope):
     ``iso()`` then gives the year alone and ``edtf()`` marks the month ``XX``.
+    Year ``0`` (which historians' years never use) is an unknown year: ``edtf()`` writes it
+    ``XXXX`` (``XXXX-11-03``).
     """
 
     year: int
@@ -162,7 +164,7 @@ class PartialDate:
     def edtf(self) -> str:
         """EDTF (ISO 8601-2): astronomical years (1 BCE is ``0000``), ``XX`` for an unknown month."""
         y = self.year + 1 if self.year < 0 else self.year
-        year = f"-{-y:04d}" if y < 0 else f"{y:04d}"
+        year = "XXXX" if self.year == 0 else f"-{-y:04d}" if y < 0 else f"{y:04d}"
         if self.month is None:
             return year if self.day is None else f"{year}-XX-{self.day:02d}"
         if self.day is None:
@@ -218,7 +220,7 @@ class DateSpec:
         左右 an approximate date (``0540~``).  What EDTF cannot say (上旬, 月底 …)
         stays in ``qualifier``.
         """
-        if self.precision == "unknown" or self.start.year == 0:
+        if self.precision == "unknown" or self.start.year == 0 and self.start.month is None and self.start.day is None:
             return "XXXX"
         if self.end is not None:
             out = f"{self._point(self.start, 0)}/{self._point(self.end, -1)}"
@@ -226,7 +228,8 @@ class DateSpec:
             out = "{" + ",".join(p.edtf() for p in (self.start, *self.others)) + "}"
         else:
             out = self._point(self.start, 0)
-        return out + "~" if self.approximate and "/" not in out and "{" not in out else out
+        plain = "/" not in out and "{" not in out and "X" not in out  # EDTF has no ``~`` on an unspecified date
+        return out + "~" if self.approximate and plain else out
 
     def _point(self, p: PartialDate, which: int) -> str:
         season = _SEASON_EDTF.get(self.qualifier[which]) if self.precision == "season" and self.qualifier else None
@@ -235,6 +238,9 @@ class DateSpec:
         return p.edtf()
 
     def years(self) -> list[int]:
+        """The years the date covers; none for an unknown year (year ``0``)."""
+        if self.start.year == 0:
+            return []
         last = self.end.year if self.end else self.start.year
         years = set(range(self.start.year, last + 1))
         years.update(d.year for d in self.others)

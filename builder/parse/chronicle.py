@@ -327,9 +327,11 @@ class _Builder:
 
     def context(self, month: bool = True) -> DateSpec:
         year = self.last.start.year if self.last else self.year
+        mon = self.month if self.month is not None else (self.last.start.month if self.last else None)
+        if year is None and month and mon is not None:
+            year = 0  # ``是月`` under a month heading with no year in scope: the year unknown
         if year is None:
             return DateSpec(PartialDate(0), "unknown")
-        mon = self.month if self.month is not None else (self.last.start.month if self.last else None)
         if month and mon is not None:
             return DateSpec(PartialDate(year, mon), "month")
         if month:
@@ -341,7 +343,7 @@ class _Builder:
 
     def match(self, text: str, *, bare: bool = False) -> DateMatch | None:
         return match_date(text, year=self.year, month=self.month, era=self.era, lunar=self.lunar(), bare=bare,
-                          unknown_month=True, short=True)
+                          unknown_month=True, unknown_year=True, short=True)
 
 
 def _ocr_month_day(b: _Builder, text: str) -> DateMatch | None:
@@ -373,7 +375,7 @@ def _token(b: _Builder, text: str) -> DateMatch | None:
         new_year = spec.start.month is None and spec.end is None and (
             b.last is None or spec.start.year > b.last.start.year)
         in_order = spec.start.month is not None and spec.end is None and (
-            b.month is None or spec.start.year == b.year and spec.start.month >= b.month) \
+            b.month is None or spec.start.year == (b.year or 0) and spec.start.month >= b.month) \
             and not _NOT_AFTER_MONTH.match(after)
         if after[0] not in "，,：:、" and not new_year and not in_order:
             return None
@@ -406,6 +408,18 @@ def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpe
         b.anchored = False
         hit = match_date(text, year=b.year, month=1)  # type: ignore[assignment]
         spec = hit.spec
+    elif "year" in hit.unknown:
+        # no year in scope (none printed, none in sources.yml): the year stays unknown; a month printed or
+        # in force still orders the days (a day that falls back more than 3 opens the next month)
+        flags.append("unknown-year")
+        if "month" in hit.unknown:
+            flags.append("unknown-month")
+            return spec, flags
+        if not _day_only(hit):
+            if spec.calendar == "gregorian" and not spec.others and spec.start.month is not None:
+                b.month, b.month_stated = spec.start.month, True
+                b.prev_day, b.prev_start = _end_day(spec) or None, spec.start.day or 0
+            return spec, flags
     elif hit.unknown:
         flags.append("unknown-month")
         return spec, flags
@@ -420,7 +434,7 @@ def _resolve(b: _Builder, hit: DateMatch, text: str, line: int) -> tuple[DateSpe
     day = _end_day(spec)
     if b.prev_day is not None and not b.month_stated and day < b.prev_day - 3 and b.month and b.month < 12:
         b.open_month(f"{b.month + 1}月", b.month + 1, line, present=False)
-        spec = match_date(text, year=b.year, month=b.month).spec  # type: ignore[union-attr]
+        spec = match_date(text, year=b.year, month=b.month, unknown_year=True).spec  # type: ignore[union-attr]
     elif b.prev_day is not None and b.month_stated and day < b.prev_start:
         flags.append("out-of-order")
     b.prev_day, b.prev_start = day, spec.start.day or 0

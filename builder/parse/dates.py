@@ -11,7 +11,9 @@ A *point* is written
 * BCE as ``前206年`` or ``公元前2070年``.
 
 Missing leading parts come from the context (``year=``/``month=``).  A day whose month is not in scope
-is kept with the month unknown (``DateMatch.unknown == "month"``), never guessed.
+is kept with the month unknown (``DateMatch.unknown == "month"``), never guessed; with ``unknown_year`` a
+month or day read with no year in scope is kept with the year unknown (year ``0``, EDTF ``XXXX-11-03``;
+``DateMatch.unknown`` names ``year``).
 
 Calendar: a date is Chinese-calendar (lunar) when it says so (农历/阴历/夏历/旧历), uses a lunar form (正月,
 冬月, 腊月, 闰, 初五), or is in a pre-1912 era; its Gregorian day or interval is computed with lunar-python
@@ -118,7 +120,7 @@ class DateMatch:
     spec: DateSpec
     end: int  # index in the original text just after the token
     style: str  # "dotted", "units", "shared", "era", "bare"
-    unknown: str = ""  # "month" when a day was read with no month in scope
+    unknown: str = ""  # "month" (a day with no month in scope), "year" (no year in scope) or "year month"
     era: Era | None = None  # the era the token names (it stays in force for a bare 廿九年)
 
 
@@ -421,7 +423,9 @@ def _tail(s: str, pos: int, start: _Point, style: str, ctx: _Ctx) -> tuple[_Poin
     nxt = _NEXT_YEAR.match(s, pos)
     year = start.year
     if nxt:
-        pos, year = nxt.end(), (start.year or 0) + 1
+        if not start.year:
+            return None  # ``至翌年3月`` after a date whose year is unknown
+        pos, year = nxt.end(), start.year + 1
     hit = _era_at(s, pos, ctx.era, ctx.year) if not nxt else None
     if hit is not None:
         return hit
@@ -441,7 +445,8 @@ def _tail(s: str, pos: int, start: _Point, style: str, ctx: _Ctx) -> tuple[_Poin
     return end, stop
 
 
-def _shared(s: str, pos: int, ctx: _Ctx, unknown_month: bool = False) -> tuple[DateSpec, int] | None:
+def _shared(s: str, pos: int, ctx: _Ctx, unknown_month: bool = False,
+            unknown_year: bool = False) -> tuple[DateSpec, int] | None:
     """``7—8 日``, ``1953年2月19日～22日`` … (a range whose unit is printed once); with ``unknown_month`` a
     day range with no month in scope is read with the month unknown (``17~18日`` at the top of a page)."""
     m = _SHARED.match(s, pos)
@@ -454,6 +459,8 @@ def _shared(s: str, pos: int, ctx: _Ctx, unknown_month: bool = False) -> tuple[D
         return None  # ``10月29～11月3日``: the second number is a month of its own
     year = int(m["y"]) if m["y"] else ctx.year
     month = int(m["m"]) if m["m"] else ctx.month
+    if year is None and unknown_year and unit != "年":
+        year = 0  # the year is not in scope: kept unknown
     if unit == "年":
         start, end = PartialDate(a), PartialDate(b)
     elif year is None:
@@ -514,6 +521,8 @@ def _ranged(spec: DateSpec, p: _Point, s: str, pos: int, style: str, ctx: _Ctx) 
         return spec, pos
     if endp.era is not None and p.era is None and endp.year and p.year and endp.year < p.year:
         return spec, pos
+    if p.year == 0 and endp.year != 0:
+        return spec, pos  # a range from an unknown year into a printed one is not read as a range
     bracket = _BRACKET_YEAR.match(s, stop)
     if p.lunar and p.year and p.month is not None and endp.month is not None and endp.year:
         first = _lunar_spec(p.year, p.month, p.day, p.leap)
@@ -565,20 +574,23 @@ def _bare(s: str, ctx: _Ctx) -> tuple[DateSpec, int] | None:
 
 def match_date(text: str, *, year: int | None = None, month: int | None = None, era: Era | None = None,
                lunar: bool = False, bare: bool = False, unknown_month: bool = False,
-               short: bool = False) -> DateMatch | None:
+               unknown_year: bool = False, short: bool = False) -> DateMatch | None:
     """Read the date token at the very start of ``text`` (no leading spaces).
 
     ``year``/``month`` fill parts the token leaves out (``13日``, ``1月24日``); ``era`` is the era in
     force (for a bare ``廿九年``) and ``lunar`` says months in force are Chinese-calendar months.
     ``bare`` accepts a lone season or xun (``冬,``); ``unknown_month`` accepts a day with no month
-    in scope (marked ``unknown == "month"``); ``short`` accepts ``1.16`` (month.day) when a year is in
+    in scope (marked ``unknown == "month"``); ``unknown_year`` accepts a month or day with no year in scope
+    (year ``0``, marked ``"year"`` in ``unknown``); ``short`` accepts ``1.16`` (month.day) when a year is in
     scope — chronicle entries only, where a line starts with it.  Returns ``None`` when no token is there or the
     context is missing.
     """
     s = text[:_TOKEN_MAX].translate(_FULLWIDTH)  # a token is short: never copy a long text (1 MB lines)
     ctx = _Ctx(year, month, era, lunar, short)
-    shared = _shared(s, 0, ctx, unknown_month)
+    shared = _shared(s, 0, ctx, unknown_month, unknown_year)
     unknown = "month" if shared and shared[0].start.month is None and shared[0].start.day is not None else ""
+    if shared and shared[0].start.year == 0:
+        unknown = f"year {unknown}".strip()
     span = None if shared else _era_span(s, 0)
     if shared:
         spec, pos = shared
@@ -596,11 +608,13 @@ def match_date(text: str, *, year: int | None = None, month: int | None = None, 
         point, pos = hit
         style = point.style
         if point.year is None:
-            return None
+            if not unknown_year or (point.month is None and point.day is None) or point.era is not None:
+                return None
+            point.year, unknown = 0, "year"
         if point.day is not None and point.month is None:
             if not unknown_month:
                 return None
-            unknown = "month"
+            unknown = f"{unknown} month".strip()
         spec = _spec(point)
         if style == "dotted" and point.day is None:
             more = re.compile(rf"{_SP}月").match(s, pos)

@@ -31,7 +31,7 @@ def date_label(spec: DateSpec) -> str:
     """The computed date as a reader sees it under the printed one: the Gregorian date or interval
     (EDTF's notation, with ``—`` for a range), and what it was computed from or cannot say — the Chinese
     calendar date (``农历 1942-L03``, 闰月), an era, an unknown month, 上旬/春/左右, BCE years."""
-    if spec.precision == "unknown" or spec.start.year == 0:
+    if spec.precision == "unknown" or spec.start.year == 0 and spec.start.month is None and spec.start.day is None:
         return "日期不详"
 
     def year(y: int) -> str:
@@ -40,9 +40,10 @@ def date_label(spec: DateSpec) -> str:
     def point(p: PartialDate) -> str:
         if p.year < 0:
             return year(p.year)
+        y = "????" if p.year == 0 else f"{p.year:04d}"  # year 0: the year is not printed
         if p.month is None:
-            return f"{p.year:04d}" if p.day is None else f"{p.year:04d}-??-{p.day:02d}"
-        return p.iso()
+            return y if p.day is None else f"{y}-??-{p.day:02d}"
+        return y + p.iso()[4:]
 
     out = point(spec.start)
     if spec.end is not None and spec.end != spec.start:
@@ -54,6 +55,8 @@ def date_label(spec: DateSpec) -> str:
         notes.append(f"农历 {spec.original}" + ("，闰月" if spec.leap else ""))
     if spec.era and spec.era not in spec.raw[: len(spec.era)] or spec.era and not notes:
         notes.append(spec.era)
+    if spec.start.year == 0:
+        notes.append("年份不详")
     if spec.start.month is None and spec.start.day is not None:
         notes.append("月份不详")
     if spec.qualifier and spec.qualifier not in ("月份不详",):
@@ -119,7 +122,7 @@ class Fragments:
 
     def _meta(self, r: Event | Entry, root: str, iso: str = "") -> str:
         label = date_label(r.date) if isinstance(r, Event) else ""
-        stamp = iso.split("/")[0] if iso[:1].isdigit() and r.date.start.month else ""  # type: ignore[union-attr]
+        stamp = iso.split("/")[0] if iso[:1].isdigit() and r.date.start.month and r.date.start.year else ""  # type: ignore[union-attr]
         return self.html.record_meta(r, stamp, label, self.tags(r.regions, r.topics, root, r.topic_possible),
                                      self._record_links(r.id, root), root)
 
