@@ -148,15 +148,22 @@ def _print(rows: list[dict], workers: int) -> None:
             one = next(x for x in rows if x["n"] == r["n"] and not x["workers"])
             print(f"  measured at {r['n']} collections: {r['workers']} workers took {r['wall'] / one['wall']:.2f}× "
                   f"the one-process wall time")
-    per_mb = [(r["bytes"], r["index_kb"] * 1024, r["index_files"], r["text_mb"]) for r in rows if not r["workers"]]
-    big = max(per_mb, key=lambda x: x[3])
-    scale = PROVINCE_MB / max(big[3], 1e-9)
-    print(f"  output ≈ {big[0] * scale / 1e9:.0f} GB; search indexes ≈ {big[1] * scale / 1e9:.1f} GB (each collection's "
-          f"own, which grows with the collection, not the portal)")
+    # bytes = a × collections + b × MB of text (least squares over the one-process builds): a small collection's
+    # site is mostly fixed weight (the theme's assets), so scaling the whole site by text would overstate it
+    solo = [r for r in rows if not r["workers"]]
+    design = np.array([[r["n"], r["text_mb"]] for r in solo], dtype=float)
+    for label, key, unit in (("output", "bytes", 1.0), ("search indexes", "index_kb", 1024.0)):
+        if np.linalg.matrix_rank(design) < 2:
+            print(f"  {label}: give two sizes (--sizes 10 100) to separate the per-collection and per-MB parts")
+            continue
+        (per_collection, per_text), *_ = np.linalg.lstsq(design, np.array([r[key] * unit for r in solo]), rcond=None)
+        total = counties * per_collection + PROVINCE_MB * per_text
+        print(f"  {label} ≈ {per_collection / 1e6:.2f} MB per collection + {per_text / 1e6:.1f} MB per MB of text → "
+              f"≈ {total / 1e9:.1f} GB for the province")
     peak = max((m for r in rows for m in (r["workers_mb"] or [])), default=0.0)
     top = max(sized, key=lambda row: row[0])
-    print(f"  memory: the client held {max(r['client_mb'] for r in rows if r['workers']):.0f} MB with workers "
-          f"(it holds only the tasks in flight); a worker holds one collection at a time: {peak:.0f} MB at most "
+    held = ", ".join(f"{r['client_mb']:.0f} MB at {r['n']}" for r in rows if r["workers"])
+    print(f"  memory: the client held {held} collections with workers (the local cluster's scheduler runs in it); a worker holds one collection at a time: {peak:.0f} MB at most "
           f"here, {top[2]:.0f} MB for the largest collection ({top[0] / 1e6:.2f} MB of text); a {per_county:.0f} MB county "
           f"is the 10×–30× single archive of bench/bench.py (1.4 GB + MkDocs 1.1 GB at 30×, 69 MB)")
 
