@@ -227,8 +227,6 @@ def _phrase_stem(stem_words: list[str], unit: str, tags: dict[str, str]) -> bool
     (建立健全, 严肃查处 are tagged nr), a word ending in a function character (投身于, 隶属于), single characters
     most of which are verbs, measure words or adjectives (封控区, 名驻村, 做实织密社区; not 干堡村, 八盘村), or,
     before 市, a person's name (李静 of 李静市雷锋中学: surname and given name, each tagged nr)."""
-    import jieba
-
     singles = [tags.get(w, "x") for w in stem_words if len(w) == 1]
     if len(singles) >= 2 and 2 * sum(t.startswith(_VERBISH) for t in singles) > len(singles):
         return True
@@ -239,7 +237,7 @@ def _phrase_stem(stem_words: list[str], unit: str, tags: dict[str, str]) -> bool
         if len(w) >= 2 and (tag.startswith("v") or (tag.startswith("nr") and len(w) >= 4) or w[-1] in "于的了着过"):
             return True
         if len(w) >= 3 and any(len(p) >= 2 and p != w and tags.get(p, "x").startswith("v")
-                               for p in jieba.cut_for_search(w, HMM=False)):
+                               for p in quiet_jieba().cut_for_search(w, HMM=False)):
             return True
     return False
 

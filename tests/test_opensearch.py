@@ -3,15 +3,14 @@ whose analyzer makes `match_phrase` (slop 0) an exact substring query (builder/s
 
 The analyzer is checked here by doing what OpenSearch does with it: the `mapping` character filter's rules
 applied to the query, one token per character (the `ngram` 1–1 tokenizer), a phrase at slop 0 = the
-token sequence occurs in the field. The live test (index, query, compare totals) runs only when
-FANGZHI_OPENSEARCH_URL names a server — no OpenSearch can be installed from this machine's registries."""
+token sequence occurs in the field. Against a real server (index, query, compare totals) the check is
+scripts/opensearch_live.py URL: no OpenSearch can be installed from the registries CI reaches (PyPI,
+Debian, npm), so it is not a test here — a skipped test would prove nothing."""
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.pipeline import enrich_archive, load_archive
 from builder.search.index import display_text, fold
-from builder.search.opensearch import ANALYZER, bulk_lines, index_template, query_body, write_export
+from builder.search.opensearch import ANALYZER, bulk_lines, query_body, write_export
 
 from .conftest import REPO, small_config
 
@@ -158,29 +157,3 @@ def test_hostile_text_stays_data(small) -> None:
     assert len(lines) == 2 and all("\n" not in line for line in lines)
     doc = json.loads(lines[1])
     assert doc["text_shown"].startswith('a"b\\c</script>') and doc["title_shown"] == "<img onerror=1>"
-
-
-URL = os.environ.get("FANGZHI_OPENSEARCH_URL", "")
-
-
-@pytest.mark.skipif(not URL, reason="live OpenSearch test: set FANGZHI_OPENSEARCH_URL (e.g. http://127.0.0.1:9200)")
-def test_live_opensearch_totals_equal_the_static_search(small) -> None:  # pragma: no cover - needs a server
-    archive, _, _ = small
-    index = "fangzhi-test"
-
-    def call(method: str, path: str, body: bytes, ctype: str = "application/json") -> dict:
-        req = urllib.request.Request(URL.rstrip("/") + path, data=body, method=method, headers={"Content-Type": ctype})
-        with urllib.request.urlopen(req, timeout=120) as resp:
-            return json.loads(resp.read() or b"{}")
-
-    try:
-        call("DELETE", f"/{index}", b"")
-    except OSError:
-        pass
-    call("PUT", f"/_index_template/{index}", json.dumps(index_template(archive.records, index)).encode())
-    body = "".join(line + "\n" for line in bulk_lines(archive.records, archive.cfg, index)).encode()
-    assert not call("POST", "/_bulk?refresh=true", body, "application/x-ndjson")["errors"]
-    for query in ("古塔", "古塔區", "城市低保", "年"):
-        hits = call("POST", f"/{index}/_search", json.dumps(query_body(query)).encode())["hits"]["total"]["value"]
-        q = fold(query)
-        assert hits == sum(1 for r in archive.records if q in fold(r.title) or q in fold(display_text(r.text)))

@@ -14,6 +14,7 @@ replaces the old one only when all of it is built (builder/publish/site.py ``swi
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -38,7 +39,7 @@ from builder.portal.config import Portal, load_portal
 from builder.publish.site import SiteBuild, SiteBuildError, recover, switch_in
 from builder.render.hub import HubCollection, SharedPage, write_hub_pages
 from builder.render.pages import GENERATED_DIRS
-from builder.sources.provenance import provenance, source_date_epoch
+from builder.sources.provenance import Provenance, provenance, source_date_epoch
 
 MAX_FILE = 256 * 1024 * 1024  # a file bigger than this in a collection is refused (hostile input)
 
@@ -80,21 +81,24 @@ def _templates(portal: Portal) -> tuple[tuple[str, bytes], ...]:
     return (*docs, ("mkdocs.yml", (portal.root / "mkdocs.yml").read_bytes()))
 
 
-def jobs(portal: Portal, site_url: str, elsewhere: dict[str, dict[str, list[tuple[str, str]]]] | None = None
-         ) -> Iterator[CollectionJob]:
-    """One job per collection, read when it is asked for (so only the jobs in flight are in memory)."""
+def jobs(portal: Portal, site_url: str, elsewhere: dict[str, dict[str, list[tuple[str, str]]]] | None = None,
+         read: dict[str, tuple[tuple[str, Provenance], ...]] | None = None) -> Iterator[CollectionJob]:
+    """One job per collection, read when it is asked for (so only the jobs in flight are in memory).
+    ``read`` keeps each collection's provenance (its config and git, read once for both rounds)."""
+    read = {} if read is None else read
     templates = _templates(portal)
     epoch = source_date_epoch(portal.root)
     root = portal.root.resolve()
     for c in portal.collections:
         files = [f for part in COLLECTION_PARTS for f in _files(c.folder / part, part, root)]
-        cfg = load_config(c.config_dir)
-        given = provenance(cfg, c.sources_dir, c.config_dir)
+        if c.id not in read:
+            given = provenance(load_config(c.config_dir), c.sources_dir, c.config_dir)
+            read[c.id] = tuple(sorted(given.items()))
         links = (elsewhere or {}).get(c.id, {})
         yield CollectionJob(
             c.id, c.title, (*files, *templates),
             site_url=f"{site_url.rstrip('/')}/{c.id}/" if site_url else "",
-            epoch=epoch, provenance=tuple(sorted(given.items())),
+            epoch=epoch, provenance=read[c.id],
             elsewhere=tuple((page, tuple(v)) for page, v in sorted(links.items())), portal=portal.title,
         )
 
@@ -149,8 +153,6 @@ nav:
 
 def _start_hub(portal: Portal, work: Path, out: Path, summaries: list[Summary], shared: list[SharedPage],
                site_url: str, epoch: str) -> SiteBuild:
-    import json
-
     shutil.rmtree(work, ignore_errors=True)
     docs = work / "docs"
     shutil.copytree(portal.root / "docs" / "assets" / "stylesheets", docs / "assets" / "stylesheets")
@@ -182,7 +184,8 @@ def _build_portal(portal: Portal, out_dir: Path, site_url: str, progress: Callab
     work = portal.root / ".fangzhi-cache" / "portal-hub"
     start = time.perf_counter()
     summaries = []
-    for summary, task in run_tasks(summarise, jobs(portal, site_url)):
+    read: dict[str, tuple[tuple[str, Provenance], ...]] = {}
+    for summary, task in run_tasks(summarise, jobs(portal, site_url, read=read)):
         summaries.append(summary)
         stats.tasks.append(("summarise", summary.id, task))
         progress(f"summarised {summary.id}")
@@ -193,7 +196,7 @@ def _build_portal(portal: Portal, out_dir: Path, site_url: str, progress: Callab
                      source_date_epoch(portal.root))
     start = time.perf_counter()
     try:
-        for site in run_tasks(build_collection, jobs(portal, site_url, elsewhere)):
+        for site in run_tasks(build_collection, jobs(portal, site_url, elsewhere, read)):
             for rel, data in site.files:
                 path = new / site.id / rel
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -80,18 +80,18 @@ def search_document(record: Record, source_titles: dict[str, str], table: dict[i
     }
 
 
-def _corpus_map(records: Iterable[Record]) -> dict[str, str]:
+def _chars(records: Iterable[Record]) -> set[str]:
     chars: set[str] = set()
     for r in records:
         chars.update(r.title)
         chars.update(r.text)
-    return fold_map(chars)
+    return chars
 
 
 def bulk_lines(records: list[Record], cfg: SiteConfig, index: str = INDEX_NAME,
                cmap: dict[str, str] | None = None) -> Iterator[str]:
     """The lines of the ``_bulk`` body (without their newlines): an action, then its document."""
-    table = fold_table(_corpus_map(records) if cmap is None else cmap)
+    table = fold_table(fold_map(_chars(records)) if cmap is None else cmap)
     titles = {s.id: s.title for s in cfg.sources}
     for record in records:
         yield _json({"index": {"_index": index, "_id": record.id}})
@@ -109,12 +109,8 @@ def fold_mappings(records: Iterable[Record], cmap: dict[str, str] | None = None)
     non-empty string — the traditional forms of the corpus's simplified characters, the corpus's own
     characters, full-width ASCII and capital letters. (A character folding to nothing, like a zero-width
     space, cannot be a mapping rule; the site's query parser drops it with the whitespace.)"""
-    records = list(records)
-    cmap = _corpus_map(records) if cmap is None else cmap
-    seen: set[str] = set()
-    for r in records:
-        seen.update(r.title)
-        seen.update(r.text)
+    seen = _chars(records)
+    cmap = fold_map(seen) if cmap is None else cmap
     simplified = {cmap.get(c, c) for c in seen}
     qmap = query_fold_map(simplified)
     candidates = seen | set(qmap) | {chr(c) for c in range(0xFF01, 0xFF5F)} | {chr(c) for c in range(0x41, 0x5B)}
@@ -172,7 +168,7 @@ def query_body(query: str, size: int = 20) -> dict:
 
 def write_export(records: list[Record], cfg: SiteConfig, out: Path, index: str = INDEX_NAME) -> ExportStats:
     """Write ``out`` (the bulk NDJSON) and, beside it, ``<stem>.template.json``."""
-    cmap = _corpus_map(records)
+    cmap = fold_map(_chars(records))
     body = "".join(line + "\n" for line in bulk_lines(records, cfg, index, cmap))
     write_atomic(out, body.encode("utf-8"))
     template = out.with_name(out.name.removesuffix(".ndjson") + ".template.json")
