@@ -120,17 +120,18 @@ _SAME_PERIOD = re.compile(r"^((?:是|同|当|當|本)[ \t\u3000]?[月年]|是[ \
 _MARKUP = re.compile(r"^\s*(?:#{1,6}\s*|[-*+]\s+(?=\S))")
 _UNIT_AFTER = re.compile(r"^[\d.％%‰万亿千百元平公吨亩米个人户家项余多]")
 _SENTENCE_END = re.compile(r"(?:[。！？!?；;）)」』”\"]|(?<=[\u4e00-\u9fff》」”）])[Oo0.．])$")
-# where a second item may start inside a line: after a sentence end, a column gap, or before an
-# enumerator (二、 / 丁、)
+# a date glued into running text by OCR (``…来连3月2日赣榆…``): an Arabic month-day or day right after a
+# Chinese character, with no punctuation or space between (``_glued_item`` decides whether it starts an item)
+_GLUED_DATE = r"(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]"
+# where a second item may start inside a line: after a sentence end, a column gap, before an enumerator
+# (二、 / 丁、), before a bracketed 民国 year, or before a glued date (not after a word that makes it a follow-up)
 _CUT = re.compile(
     r"(?:(?<=[。！？；;])[ \t\u3000]*|(?<=\S)[ \t\u3000]{3,}|(?<=[。！？；;\s])(?=[一二三四五六七八九十]{1,3}、|[甲乙丙丁戊己庚辛壬癸]、)"
     r"|(?<=[\u4e00-\u9fff])(?=(?:民国|民國)\s*\d{1,2}\s*年\s*[（(]\s*\d{4}\s*年?\s*[）)]\s)"
-    r"|" + r"(?<=[\u4e00-\u9fff])(?<![年月日号號于於在至到自从從及与與和或是每约約截止前后後迟遲晚早])(?=(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]))"
+    r"|(?<=[\u4e00-\u9fff])(?<![年月日号號于於在至到自从從及与與和或是每约約截止前后後迟遲晚早])(?=" + _GLUED_DATE + "))"
     r"(?=\S)"
 )
-# a date glued into running text by OCR (``…来连3月2日赣榆…``): an Arabic month-day or day right after a
-# Chinese character, with no punctuation or space between (``_glued_item`` decides whether it starts an item)
-_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?<![年月日号號])(?:\d{1,2}月)?\d{1,2}日[\u4e00-\u9fff]")
+_GLUED = re.compile(r"(?<=[\u4e00-\u9fff])(?<![年月日号號])" + _GLUED_DATE)  # the cut above was at a glued date
 _CLAUSE_END = re.compile(r"[。！？；;，,：:、（(）)《》“”「」\s]")
 _NOT_AFTER_MONTH = re.compile(r"^(?:份|底|末|初|以|前|后|後|间|間|内|內|止|起|至|到|的|里|裏)")
 _OCR_MONTH_DAY = re.compile(r"^([1-9]|1[0-2])([0-3]\d)\s*日")
