@@ -49,6 +49,7 @@ from builder.search.index import (
     fold_segment,
     read_index_file,
     segments,
+    shard_entries,
 )
 from tests.conftest import REPO, _QuietHandler, make_project
 
@@ -237,32 +238,8 @@ def test_index_offsets_and_lengths_are_code_points(hostile):
 
 
 def _shard_entries(data: bytes) -> dict[str, list[int]]:
-    """A shard's grams and their lists (the format of builder/search/index.py ``_shard_key``)."""
-    out, i, previous = {}, 0, []
-
-    def number() -> int:
-        nonlocal i
-        v = shift = 0
-        while True:
-            b = data[i]
-            i += 1
-            v |= (b & 127) << shift
-            shift += 7
-            if b < 128:
-                return v
-
-    while i < len(data):
-        h = number()
-        shared, n = h >> 2, h & 3
-        key = previous[:1] if shared else []
-        for k in range(shared, n):
-            cp = number()
-            key.append(cp + (previous[1] if shared and k == shared and len(previous) > 1 else 0))
-        size = number()
-        out["".join(map(chr, key))] = decode_varints(data[i:i + size])
-        i += size
-        previous = key
-    return out
+    """A shard's grams and their lists, as numbers."""
+    return {gram: decode_varints(payload) for gram, payload in shard_entries(data).items()}
 
 
 def test_gram_positions_count_astral_characters_once(hostile):

@@ -3,9 +3,14 @@ same bytes whether built in one process or on a 2-worker Dask LocalCluster (buil
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
+import socketserver
+import threading
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -13,8 +18,18 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parallel import cluster, run_tasks
 from builder.portal.build import build_portal
+from builder.portal.search import build_hub_search, collection_records, index_files
+from builder.search.index import (
+    IndexSettings,
+    display_text,
+    fold,
+    fold_map,
+    fold_pairs,
+    gram_lists,
+    read_gram_lists,
+)
 
-from .conftest import REPO, make_project, small_config
+from .conftest import REPO, _QuietHandler, make_project, small_config, watch_csp
 from .portal_archive import make_portal
 
 COLLECTIONS = [("guta", "锦州市古塔区", ("guta-dsj", "guta-tuopin-report")),
@@ -140,3 +155,122 @@ def test_portal_config_errors_are_one_line_with_file_and_line(tmp_path: Path) ->
         assert len(lines) == 1 and lines[0].startswith("fangzhi: error: "), result.output
         assert re.search(pattern, lines[0]), lines[0]
     assert not (tmp_path / "site").exists()
+
+
+# ---- the hub's search over every collection (builder/portal/search.py) ----
+
+def test_the_hubs_lists_are_one_index_over_every_collections_records(portals, tmp_path: Path) -> None:
+    """Exact by construction: the hub's gram lists are, byte for byte, the lists of one index built over the
+    records of every collection, numbered collection after collection in each one's own order — also with
+    small shards, where lists that are light in each collection are heavy in the hub (a heavy 2-gram's
+    document list is then made from the pieces' own), and with ranges of a few bytes (many reduce tasks)."""
+    _, (site, stats), _ = portals
+    folders = [(ident, title, site / ident / "data" / "search") for ident, title, _ in COLLECTIONS]
+    records = [r for _, _, folder in folders for r in collection_records(index_files(folder))]
+    assert stats.search is not None and stats.search.records == len(records)
+    folded = fold_pairs([(title, display_text(text)) for title, text in records])[0]
+    small = build_hub_search(folders, tmp_path / "small", tmp_path / "cache", IndexSettings(shard_bytes=100),
+                             range_bytes=20_000)
+    assert small.ranges > 5
+    for limit, index in ((IndexSettings().shard_bytes, site / "data" / "search"), (100, tmp_path / "small")):
+        expected = gram_lists(folded, limit)
+        hub = read_gram_lists(index)
+        assert set(hub) == set(expected.light) | set(expected.heavy)
+        for gram, payload in expected.light.items():
+            assert hub[gram] == ((payload, b"") if len(gram) == 1 else (b"", payload)), gram
+        for gram, pair in expected.heavy.items():
+            assert hub[gram] == pair, gram
+    assert any(len(g) == 2 for g in gram_lists(folded, 100).heavy)
+
+
+def _all_records(site: Path) -> list[dict]:
+    out = []
+    for ident, _, _ in COLLECTIONS:
+        for name in ("events", "entries", "sections"):
+            rows = json.loads((site / ident / "data" / f"{name}.json").read_text("utf-8"))
+            out += [dict(r, url=f"{ident}/{r['url']}") for r in rows]
+    return out
+
+
+@pytest.fixture(scope="module")
+def hub_served(portals):
+    _, (site, _), _ = portals
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+HUB_QUERIES = ["古塔", "锦州", "人民代表大会", "2012年", "會議", "脱贫攻坚", "街道", "的", "古塔区人民政府", "亿元", "%"]
+
+
+@pytest.mark.browser
+def test_the_hubs_search_finds_every_record_of_every_collection(portals, hub_served, browser) -> None:
+    _, (site, _), _ = portals
+    records = _all_records(site)
+    cmap = fold_map({c for r in records for c in r["title"] + r["text"]})
+    folded = [(fold(r["title"], cmap), fold(r["text"], cmap)) for r in records]
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{hub_served}search/")
+    got = page.evaluate("""async (qs) => { const out = [];
+        for (const q of qs) out.push((await window.FangzhiSearch.query(q)).map(r => r.url));
+        return out; }""", HUB_QUERIES)
+    both = 0
+    for q, urls in zip(HUB_QUERIES, got, strict=True):
+        f = fold(q)  # a traditional query folds by its own characters' map (the page's is the same)
+        truth = {r["url"] for r, (title, text) in zip(records, folded, strict=True) if f in title or f in text}
+        assert truth and set(urls) == truth and len(urls) == len(truth), (q, len(truth), len(urls))
+        both += len({u.split("/")[0] for u in urls}) == len(COLLECTIONS)
+    assert both >= 5  # most queries find records in both collections
+
+    # as a reader: type into the box, press Enter, read the total, open a result in its collection
+    page.fill("#fz-q", "古塔")
+    page.press("#fz-q", "Enter")
+    page.wait_for_selector("#fz-results[data-complete]", timeout=30000)
+    total = int(page.get_attribute("#fz-search-status", "data-total"))
+    f = fold("古塔", cmap)
+    assert total == sum(f in title or f in text for title, text in folded)
+    meta = page.locator(".fz-result-meta").first.inner_text()
+    assert any(title in meta for _, title, _ in COLLECTIONS)
+    assert page.locator(".fz-facet[data-facet='source'] .fz-facet-value").count() == len(COLLECTIONS)
+    first = page.locator(".fz-result").first.get_attribute("data-url")
+    page.locator(".fz-result a").first.click()
+    page.wait_for_load_state("load")
+    anchor = first.split("#")[1]
+    assert page.url.startswith(hub_served + first.split("#")[0]) and page.locator(f"[id='{anchor}']").count() == 1
+    assert not errors, errors
+    page.close()
+
+
+@pytest.mark.browser
+def test_the_hubs_search_works_from_disk_with_the_network_blocked(portals, browser) -> None:
+    _, (site, _), _ = portals
+    context = browser.new_context()
+    blocked: list[str] = []
+
+    def route(r):  # type: ignore[no-untyped-def]
+        if r.request.url.startswith("file://"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    csp = watch_csp(page)
+    page.goto((site / "search" / "index.html").as_uri() + "?q=" + quote("锦州"))
+    page.wait_for_selector("#fz-results[data-complete]", timeout=30000)
+    urls = page.eval_on_selector_all(".fz-result", "els => els.map(e => e.getAttribute('data-url'))")
+    assert int(page.get_attribute("#fz-search-status", "data-total")) == len(urls) > 0
+    assert {u.split("/")[0] for u in urls} == {ident for ident, _, _ in COLLECTIONS}
+    assert page.locator(".fz-snippet mark, .fz-snippet .fz-hit").count() > 0 or "锦州" in page.inner_text("#fz-results")
+    page.locator(".fz-result a").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith("file://") and "/index.html" in page.url
+    assert not blocked and not errors and not csp, (blocked, errors, csp)
+    context.close()

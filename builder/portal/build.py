@@ -36,6 +36,7 @@ from builder.portal.collection import (
     summarise,
 )
 from builder.portal.config import Portal, load_portal
+from builder.portal.search import HubSearchStats, build_hub_search
 from builder.publish.site import SiteBuild, SiteBuildError, recover, switch_in
 from builder.render.hub import HubCollection, SharedPage, write_hub_pages
 from builder.render.pages import GENERATED_DIRS
@@ -52,6 +53,7 @@ class PortalStats:
     shared: int = 0  # people, places and meetings with pages in several collections
     seconds: dict[str, float] = field(default_factory=dict)
     tasks: list[tuple[str, str, TaskStats]] = field(default_factory=list)  # (round, collection, stats)
+    search: HubSearchStats | None = None  # the hub's index across the collections
 
 
 def _files(folder: Path, prefix: str, root: Path, skip: Callable[[Path], bool] = lambda p: False
@@ -145,10 +147,15 @@ extra_css:
   - assets/stylesheets/fangzhi.css
   - assets/stylesheets/fangzhi-pages.css
   - assets/stylesheets/fangzhi-reader.css
+extra_javascript:
+  - assets/javascripts/fangzhi-fold.js
+  - assets/javascripts/fangzhi-search.js
 nav:
   - 卷宗: index.md
   - 跨卷宗索引: shared/index.md
+  - 检索: search/index.md
 """
+HUB_SCRIPTS = ("fangzhi-fold.js", "fangzhi-search.js")  # the search page and the header box, over every collection
 
 
 def _start_hub(portal: Portal, work: Path, out: Path, summaries: list[Summary], shared: list[SharedPage],
@@ -156,6 +163,10 @@ def _start_hub(portal: Portal, work: Path, out: Path, summaries: list[Summary], 
     shutil.rmtree(work, ignore_errors=True)
     docs = work / "docs"
     shutil.copytree(portal.root / "docs" / "assets" / "stylesheets", docs / "assets" / "stylesheets")
+    scripts = docs / "assets" / "javascripts"
+    scripts.mkdir(parents=True)
+    for name in HUB_SCRIPTS:
+        shutil.copyfile(portal.root / "docs" / "assets" / "javascripts" / name, scripts / name)
     collections = [HubCollection(s.id, s.title, s.documents, s.counts, s.years) for s in summaries]
     write_hub_pages(docs, portal.title, collections, shared)
     (work / "mkdocs.yml").write_text(HUB_MKDOCS.format(title=json.dumps(portal.title, ensure_ascii=False),
@@ -206,6 +217,14 @@ def _build_portal(portal: Portal, out_dir: Path, site_url: str, progress: Callab
             stats.tasks.append(("build", site.id, site.stats))
             progress(f"built {site.id}: {len(site.files)} files")
         stats.seconds["build"] = time.perf_counter() - start
+        start = time.perf_counter()
+        search = build_hub_search([(c.id, c.title, new / c.id / "data" / "search") for c in portal.collections],
+                                  new / "data" / "search", portal.root / ".fangzhi-cache" / "portal-search",
+                                  progress=progress)
+        stats.search = search
+        stats.files += search.index.files
+        stats.bytes += search.index.bytes
+        stats.seconds["search"] = time.perf_counter() - start
         hub.finish(work / "docs")
     except SiteBuildError as exc:
         shutil.rmtree(new, ignore_errors=True)

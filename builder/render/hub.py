@@ -55,6 +55,7 @@ def write_hub_pages(docs_dir: Path, title: str, collections: list[HubCollection]
         for pager, chunk in paginate(f"shared/{KIND_FOLDERS[kind]}", items):
             put(pager.path, "hub_shared.md.j2", title=KIND_TITLES[kind], items=chunk, pager=pager, kind=kind)
     put("shared/index.md", "hub_kinds.md.j2", kinds=kinds, folders=KIND_FOLDERS)
+    put("search/index.md", "search.md.j2")  # one search over every collection (builder/portal/search.py)
     return written
 
 

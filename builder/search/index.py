@@ -96,9 +96,9 @@ import shutil
 import unicodedata
 import zlib
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +111,7 @@ from builder.search.postings import (
     Corpus,
     decode_varints,
     document_lists,
+    encode_varints,
     partitions,
     positional_lists,
     select,
@@ -311,7 +312,9 @@ def _json(data: object) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
 
 
-class _Writer:
+class Writer:
+    """Writes index files (``FZS.put`` scripts of packed bytes) under ``out`` and counts them in ``stats``."""
+
     def __init__(self, out: Path, stats: IndexStats) -> None:
         self.out, self.stats = out, stats
 
@@ -326,7 +329,7 @@ class _Writer:
         self.stats.files_by_kind[kind] = self.stats.files_by_kind.get(kind, 0) + 1
 
 
-class _Packer:
+class Packer:
     """Cuts a sequence of items into groups whose deflated size reaches ``target`` (the item that reaches
     it ends its group), measuring the deflated size as it goes."""
 
@@ -359,14 +362,14 @@ def _pack(items: list[bytes], target: int, files: int) -> list[list[bytes]]:
     """``items`` cut into groups of about ``target`` bytes deflated (``_Packer``); if that makes more than
     ``files`` groups, cut again at the size that makes about ``files``: the deflated size measured by the
     first cut, not estimated, so text that repeats (and deflates well) still fills its groups."""
-    packer = _Packer(target)
+    packer = Packer(target)
     for item in items:
         packer.add(item)
     packer.close()
     if len(packer.groups) <= files:
         return packer.groups
     total = sum(_deflated_size(b"".join(group)) for group in packer.groups)
-    packer = _Packer(max(target, -(-total // files)))
+    packer = Packer(max(target, -(-total // files)))
     for item in items:
         packer.add(item)
     packer.close()
@@ -427,6 +430,21 @@ def gram_lists(folded: list[tuple[str, str]], limit: int) -> GramLists:
     return out
 
 
+def fold_pairs(pairs: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], dict[str, str], Folding]:
+    """Titles and texts (as shown) folded as the index folds them, with one traditional→simplified map for
+    all of them; returns them, that map, and the ``Folding`` that knows their characters (for ``lag``)."""
+    folding = Folding()
+    chars: set[str] = set()
+    for title, text in pairs:
+        chars.update(title)
+        chars.update(text)
+    folding.add(chars)
+    prefolded = [(folding.prefold(title), folding.prefold(text)) for title, text in pairs]
+    cmap = fold_map(set().union(*(set(title) | set(text) for title, text in prefolded)))
+    table = fold_table(cmap)
+    return [(title.translate(table), text.translate(table)) for title, text in prefolded], cmap, folding
+
+
 def write_search_index(
     records: list[Record], cfg: SiteConfig, out: Path, settings: IndexSettings | None = None
 ) -> IndexStats:
@@ -434,20 +452,10 @@ def write_search_index(
     settings = settings or IndexSettings()
     shutil.rmtree(out, ignore_errors=True)
     stats = IndexStats(records=len(records))
-    writer = _Writer(out, stats)
+    writer = Writer(out, stats)
 
-    folding = Folding()
-    chars: set[str] = set()
-    for r in records:
-        chars.update(r.title)
-        chars.update(r.text)
-    folding.add(chars)
     shown = [display_text(r.text) for r in records]  # folds as r.text does: whitespace is removed
-    prefolded = [(folding.prefold(r.title), folding.prefold(text)) for r, text in zip(records, shown, strict=True)]
-    chars = set().union(*(set(title) | set(text) for title, text in prefolded))
-    cmap = fold_map(chars)
-    table = fold_table(cmap)
-    folded = [(title.translate(table), text.translate(table)) for title, text in prefolded]
+    folded, cmap, folding = fold_pairs([(r.title, text) for r, text in zip(records, shown, strict=True)])
     order = sorted(range(len(records)), key=lambda i: (len(folded[i][0]) + len(folded[i][1]), i))
 
     lists = gram_lists([folded[i] for i in order], settings.shard_bytes)
@@ -456,7 +464,7 @@ def write_search_index(
     blocks = _write_records(writer, [records[i] for i in order], [shown[i] for i in order], folding, cfg, settings)
     used = _write_facets(writer, [records[i] for i in order], cfg)
 
-    simplified = {cmap.get(c, c) for c in chars}
+    simplified = set().union(*(set(title) | set(text) for title, text in folded))
     qmap = query_fold_map(simplified)
     qmap.update(cmap)
     writer.put("manifest", "manifest", _json({
@@ -474,7 +482,7 @@ def write_search_index(
     return stats
 
 
-def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> list[str]:
+def _write_grams(writer: Writer, lists: GramLists, settings: IndexSettings) -> list[str]:
     """Heavy lists in files of their own (``h/<k>`` the document list, ``p/<k>`` the positions of a 2-gram),
     the rest in shards ``g/<n>`` of consecutive grams in code point order; returns each shard's first gram."""
     for k, gram in enumerate(sorted(lists.heavy)):
@@ -482,7 +490,7 @@ def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> 
         writer.put("grams", f"h/{k}", doc)
         if positions:
             writer.put("grams", f"p/{k}", positions)
-    packer = _Packer(settings.shard_bytes)
+    packer = Packer(settings.shard_bytes)
     firsts: list[str] = []
     previous = ""
     for gram in sorted(lists.light):
@@ -490,7 +498,7 @@ def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> 
             firsts.append(gram)
             previous = ""
         payload = lists.light[gram]
-        packer.add(_shard_key(previous, gram) + varints([len(payload)]) + payload)
+        packer.add(shard_key(previous, gram) + varints([len(payload)]) + payload)
         previous = gram
     packer.close()
     for n, group in enumerate(packer.groups):
@@ -498,7 +506,7 @@ def _write_grams(writer: _Writer, lists: GramLists, settings: IndexSettings) -> 
     return firsts
 
 
-def _shard_key(previous: str, gram: str) -> bytes:
+def shard_key(previous: str, gram: str) -> bytes:
     """A gram after ``previous`` in a shard (grams in code point order): 4 × (1 if it starts with the same
     code point) + its length, then its other code points, the first of them (after a shared one) as the
     difference from the code point at the same place in ``previous`` (0 if none), the rest whole."""
@@ -509,7 +517,53 @@ def _shard_key(previous: str, gram: str) -> bytes:
     return varints([4 * shared + len(gram), *points])
 
 
-def _write_records(writer: _Writer, records: list[Record], texts: list[str], folding: Folding, cfg: SiteConfig,
+def shard_entries(data: bytes) -> dict[str, bytes]:
+    """A shard's grams and their lists, as bytes (inverse of the packing in ``_write_grams``; tests and tools)."""
+    out: dict[str, bytes] = {}
+    i = 0
+    previous: list[int] = []
+
+    def number() -> int:
+        nonlocal i
+        v = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            v |= (b & 127) << shift
+            shift += 7
+            if b < 128:
+                return v
+
+    while i < len(data):
+        h = number()
+        shared, n = h >> 2, h & 3
+        key = previous[:1] if shared else []
+        for k in range(shared, n):
+            cp = number()
+            key.append(cp + (previous[1] if shared and k == shared and len(previous) > 1 else 0))
+        size = number()
+        out["".join(map(chr, key))] = data[i:i + size]
+        i += size
+        previous = key
+    return out
+
+
+def read_gram_lists(index: Path) -> dict[str, tuple[bytes, bytes]]:
+    """Every gram of an index folder → (document list, positional list); a light 1-gram has no positional
+    list and a light 2-gram no document list (b""). Tests and tools: it reads the whole index."""
+    manifest = json.loads(read_index_file(index / "manifest.js"))
+    out: dict[str, tuple[bytes, bytes]] = {}
+    for n in range(len(manifest["shards"])):
+        for gram, data in shard_entries(read_index_file(index / "g" / f"{n}.js")).items():
+            out[gram] = (data, b"") if len(gram) == 1 else (b"", data)
+    for k, gram in enumerate(manifest["heavy"]):
+        positions = index / "p" / f"{k}.js"
+        out[gram] = (read_index_file(index / "h" / f"{k}.js"),
+                     read_index_file(positions) if positions.exists() else b"")
+    return out
+
+
+def _write_records(writer: Writer, records: list[Record], texts: list[str], folding: Folding, cfg: SiteConfig,
                    settings: IndexSettings) -> list[int]:
     """Blocks ``r/<n>`` of consecutive records with their metadata and, for a short record, its whole text;
     the text of long records as one stream in chunks ``t/<n>``; metadata alone in list files ``m/<n>`` (for
@@ -553,9 +607,8 @@ def chunk_chars(settings: IndexSettings, chars: int) -> int:
     return max(settings.chunk_chars, -(-chars // settings.chunk_files))
 
 
-def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> dict[str, object]:
-    """Per facet value its records (``f/<n>``), per kind all of them (``fc/<kind>``, each value's list after
-    its length); returns names and counts."""
+def _write_facets(writer: Writer, records: list[Record], cfg: SiteConfig) -> dict[str, object]:
+    """Per facet value its records (``f/<n>``), per kind all of them (``fc/<kind>``); returns names and counts."""
     source_index = {s.id: i for i, s in enumerate(cfg.sources)}
     facets: dict[tuple[str, str], list[int]] = defaultdict(list)
     for new_id, r in enumerate(records):
@@ -566,27 +619,57 @@ def _write_facets(writer: _Writer, records: list[Record], cfg: SiteConfig) -> di
         for t in r.topics:
             facets[("topic", t)].append(new_id)
         facets[("source", str(source_index[r.source_id]))].append(new_id)
+    labels = region_labels(cfg.regions)
+    regions = sorted({value for kind, value in facets if kind == "region"})
+    return write_facet_lists(writer, facets, {
+        "source": [s.title for s in cfg.sources],
+        "region": {v: labels.get(v, v) for v in regions},
+        "topic": {t.id: t.name for t in cfg.topics},
+    })
+
+
+def write_facet_lists(writer: Writer, facets: Mapping[tuple[str, str], Sequence[int]],
+                      names: dict[str, object]) -> dict[str, object]:
+    """``f/<n>`` per facet value (its record numbers, ascending, as gaps), ``fc/<kind>`` per kind (each value's
+    list after its length); returns what ``facets.js`` holds: per kind [value, n, count], and ``names``."""
     index: dict[str, list[list[object]]] = defaultdict(list)
     by_kind: dict[str, list[bytes]] = defaultdict(list)
     for n, ((kind, value), ids) in enumerate(sorted(facets.items())):
-        encoded = varints([ids[0]] + [b - a - 1 for a, b in pairwise(ids)])
+        gaps = np.diff(np.asarray(ids, dtype=np.int64), prepend=-1) - 1
+        encoded = encode_varints(gaps)
         writer.put("facets", f"f/{n}", encoded)
         index[kind].append([value, n, len(ids)])
         by_kind[kind].append(varints([len(encoded)]) + encoded)
     for kind, lists in sorted(by_kind.items()):
         writer.put("facets", f"fc/{kind}", b"".join(lists))
-    labels = region_labels(cfg.regions)
-    return {
-        "facets": index,
-        "names": {
-            "source": [s.title for s in cfg.sources],
-            "region": {v: labels.get(v, v) for v, _, _ in index.get("region", [])},
-            "topic": {t.id: t.name for t in cfg.topics},
-        },
-    }
+    return {"facets": index, "names": names}
 
 
-__all__ = ["IGNORED_RANGES", "Folding", "IndexSettings", "IndexStats", "attaches", "decode_varints", "display_text",
-           "fold",
-           "fold_map", "fold_segment", "pack", "query_terms", "read_index_file", "segments", "unpack", "varints",
-           "write_search_index"]
+__all__ = [
+    "IGNORED_RANGES",
+    "Folding",
+    "IndexSettings",
+    "IndexStats",
+    "Packer",
+    "Writer",
+    "attaches",
+    "decode_varints",
+    "display_text",
+    "fold",
+    "fold_map",
+    "fold_pairs",
+    "fold_segment",
+    "gram_lists",
+    "pack",
+    "query_fold_map",
+    "query_terms",
+    "read_gram_lists",
+    "read_index_file",
+    "segments",
+    "shard_entries",
+    "shard_key",
+    "unpack",
+    "varints",
+    "write_facet_lists",
+    "write_search_index",
+]

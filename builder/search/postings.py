@@ -38,8 +38,16 @@ PARTITION_OCCURRENCES = 1 << 20  # occurrences sorted at once
 
 
 def varints(values: list[int]) -> bytes:
-    """Non-negative numbers as LEB128 varints."""
-    return encode_varints(np.asarray(values, dtype=np.int64)) if values else b""
+    """Non-negative numbers as LEB128 varints (a few numbers in Python, more with numpy)."""
+    if len(values) > 32:
+        return encode_varints(np.asarray(values, dtype=np.int64))
+    out = bytearray()
+    for v in values:
+        while v > 127:
+            out.append((v & 127) | 128)
+            v >>= 7
+        out.append(v)
+    return bytes(out)
 
 
 def decode_varints(data: bytes) -> list[int]:
@@ -55,7 +63,31 @@ def decode_varints(data: bytes) -> list[int]:
     return out
 
 
-def _widths(values: np.ndarray) -> np.ndarray:
+def decode_varints_array(data: bytes) -> np.ndarray:
+    """``decode_varints`` for long inputs, without a Python loop per number (int64)."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    if not len(raw):
+        return np.zeros(0, dtype=np.int64)
+    ends = np.flatnonzero(raw < 128)
+    number = np.zeros(len(raw), dtype=np.int64)
+    number[ends[:-1] + 1] = 1
+    number = np.cumsum(number)  # which number each byte belongs to
+    first = np.r_[0, ends[:-1] + 1]
+    shift = 7 * (np.arange(len(raw)) - first[number])
+    return np.add.reduceat((raw.astype(np.int64) & 127) << shift, first)
+
+
+def gather(source: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``source[starts[0]:starts[0]+lengths[0]]``, then the next range … end to end, without a Python loop."""
+    lengths = lengths.astype(np.int64)
+    total = int(lengths.sum())
+    if not total:
+        return source[:0]
+    step = np.repeat(starts.astype(np.int64) - (np.cumsum(lengths) - lengths), lengths)
+    return source[step + np.arange(total, dtype=np.int64)]
+
+
+def widths(values: np.ndarray) -> np.ndarray:
     """Bytes each number takes as a varint."""
     width = np.ones(len(values), dtype=np.int64)
     for bits in range(7, 64, 7):
@@ -71,7 +103,7 @@ def encode_varints(values: np.ndarray) -> bytes:
     parts = []
     for lo in range(0, len(values), _ENCODE_SLICE):
         v = values[lo:lo + _ENCODE_SLICE]
-        width = _widths(v)
+        width = widths(v)
         ends = np.cumsum(width)
         starts = ends - width
         out = np.empty(int(ends[-1]) if len(v) else 0, dtype=np.uint8)
@@ -174,7 +206,7 @@ class Lists:
 def _split(numbers: np.ndarray, key_starts: np.ndarray) -> list[bytes]:
     """Encode numbers and cut them into per-key byte strings at the numbers where each key starts."""
     encoded = encode_varints(numbers)
-    offsets = np.r_[0, np.cumsum(_widths(numbers))][np.r_[key_starts, len(numbers)]]
+    offsets = np.r_[0, np.cumsum(widths(numbers))][np.r_[key_starts, len(numbers)]]
     return [encoded[a:b] for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)]
 
 

@@ -62,28 +62,34 @@
   }
   var store = (window.FZS && window.FZS.early) || {}, pending = {};
   window.FZS = { put: function (name, data) { store[name] = data; }, loaded: [] };
-  function load(name) {
-    if (pending[name]) return pending[name];
-    if (name in store) {  /* the page included it: <script data-fzs=NAME> before this script */
+  /* ``dir``: another index's folder (a portal's hub reads each collection's records from that collection's
+   * own index, whose files carry the same names): its file is taken from the store in the load event of
+   * its own script, which the browser fires right after running it, before any other script runs. */
+  function load(name, dir) {
+    var key = (dir || "") + name;
+    if (pending[key]) return pending[key];
+    if (!dir && name in store) {  /* the page included it: <script data-fzs=NAME> before this script */
       window.FZS.loaded.push(name);
-      return (pending[name] = unpack(store[name]).then(function (b) { return parse(name, b); }));
+      return (pending[key] = unpack(store[name]).then(function (b) { return parse(name, b); }));
     }
-    if (document.querySelector('script[data-fzs="' + name + '"]')) {
-      return (pending[name] = Promise.reject(new Error("检索索引未能载入：" + name)));
+    if (!dir && document.querySelector('script[data-fzs="' + name + '"]')) {
+      return (pending[key] = Promise.reject(new Error("检索索引未能载入：" + name)));
     }
-    pending[name] = new Promise(function (resolve, reject) {
+    pending[key] = new Promise(function (resolve, reject) {
       var s = document.createElement("script");
-      s.src = INDEX + name + ".js";
+      s.src = (dir || INDEX) + name + ".js";
       s.async = true;
       s.onload = function () {
-        window.FZS.loaded.push(name);
-        if (name in store) resolve(unpack(store[name]).then(function (b) { delete store[name]; return parse(name, b); }));
-        else reject(new Error(name));
+        window.FZS.loaded.push(key);
+        if (!(name in store)) return reject(new Error(name));
+        var data = store[name];
+        delete store[name];
+        resolve(unpack(data).then(function (b) { return parse(name, b); }));
       };
       s.onerror = function () { reject(new Error("检索索引未能载入：" + name)); };
       document.head.appendChild(s);
     });
-    return pending[name];
+    return pending[key];
   }
 
   /* ---- numbers and folding ---- */
@@ -108,6 +114,9 @@
     return x.length - y.length;
   }
   var M = null, F = null, FOLD = {}, SEGMENTS = new Map(), HEAVY = Object.create(null), BLOCKS = [];
+  /* a portal's hub (builder/portal/search.py): its collections [id, title, records], where each one's records
+   * start in the hub's numbering, and each one's c/<k> (blocks, list and chunk sizes, source titles) */
+  var HUB = null, OFFSETS = [], INFO = [];
   var ATTACH = window.FangzhiFold.ATTACH;  /* fangzhi-fold.js, loaded before this */
   function foldSegment(seg) {
     var out = SEGMENTS.get(seg);
@@ -150,6 +159,11 @@
         m.heavy.forEach(function (g, k) { HEAVY[g] = k; });
         var at = 0;
         BLOCKS = m.blocks.map(function (n) { var first = at; at += n; return first; });
+        if (m.collections) {
+          HUB = m.collections;
+          at = 0;
+          OFFSETS = HUB.map(function (c) { var first = at; at += c[2]; return first; });
+        }
       }
       return M;
     });
@@ -321,23 +335,62 @@
   /* A record: [url, type, title, source, date, text length, lag, text] (length: code points of the text as
    * shown; lag: see builder/search/index.py; text: the text itself, or for a long record where it starts
    * in the stream of long texts). Blocks hold consecutive records, as many as the manifest says. */
-  function meta(id) {
-    var lo = 0, hi = BLOCKS.length - 1;
+  function last(starts, id) {  /* the index of the last of ``starts`` (ascending) that is <= id */
+    var lo = 0, hi = starts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
-      if (BLOCKS[mid] <= id) lo = mid; else hi = mid - 1;
+      if (starts[mid] <= id) lo = mid; else hi = mid - 1;
     }
+    return lo;
+  }
+  /* On a hub: the collection of record ``id``, its number there, its c/<k> and its index's folder. A row read
+   * from a collection's index gets ``k``, the collection's number. */
+  function where(id) {
+    var k = last(OFFSETS, id);
+    return load("c/" + k).then(function (info) {
+      if (!info.starts) {
+        var at = 0;
+        info.starts = info.blocks.map(function (n) { var first = at; at += n; return first; });
+      }
+      INFO[k] = info;
+      return { k: k, local: id - OFFSETS[k], info: info, dir: ROOT + HUB[k][0] + "/data/search/" };
+    });
+  }
+  function mark(row, k) { if (row && HUB) row.k = k; return row; }
+  function meta(id) {
+    if (HUB) {
+      return where(id).then(function (w) {
+        var b = last(w.info.starts, w.local);
+        return load("r/" + b, w.dir).then(function (rows) { return mark(rows[w.local - w.info.starts[b]], w.k); });
+      });
+    }
+    var lo = last(BLOCKS, id);
     return load("r/" + lo).then(function (rows) { return rows[id - BLOCKS[lo]]; });
   }
   /* The same without the text: for listing long result lists. */
   function listRow(id) {
+    if (HUB) {
+      return where(id).then(function (w) {
+        var per = w.info.listRecords;
+        return load("m/" + Math.floor(w.local / per), w.dir).then(function (rows) { return mark(rows[w.local % per], w.k); });
+      });
+    }
     return load("m/" + Math.floor(id / M.listRecords)).then(function (rows) { return rows[id % M.listRecords]; });
+  }
+  /* what differs between a collection's own search and the hub's: where a row's page, chunks and source are */
+  function rowUrl(row) { return HUB ? HUB[row.k][0] + "/" + row[0] : row[0]; }
+  function chunkChars(row) { return HUB ? INFO[row.k].chunkChars : M.chunkChars; }
+  function sourceName(row) {
+    return HUB ? HUB[row.k][1] + " · " + (INFO[row.k].sources[row[3]] || "") : M.sources[row[3]] || "";
   }
   function inline(row) { return typeof row[7] === "string"; }
   function cpsOf(row) { return row.cps || (row.cps = Array.from(row[7])); }
   var chunks = {};
-  function chunk(c) {
-    return load("t/" + c).then(function (s) { return chunks[c] || (chunks[c] = Array.from(s)); });
+  function chunk(row, c) {
+    var key = HUB ? row.k + ":" + c : c;
+    return load("t/" + c, HUB ? ROOT + HUB[row.k][0] + "/data/search/" : undefined).then(function (s) {
+      return chunks[key] || (chunks[key] = Array.from(s));
+    });
   }
   /* Code points [from, to) of a record's text, as an array of code points. */
   function textRange(row, from, to) {
@@ -345,11 +398,11 @@
     to = Math.min(row[5], to);
     if (to <= from) return Promise.resolve([]);
     if (inline(row)) return Promise.resolve(cpsOf(row).slice(from, to));
-    var a = row[7] + from, b = row[7] + to, first = Math.floor(a / M.chunkChars), last = Math.floor((b - 1) / M.chunkChars);
+    var per = chunkChars(row), a = row[7] + from, b = row[7] + to, first = Math.floor(a / per), end = Math.floor((b - 1) / per);
     var jobs = [];
-    for (var c = first; c <= last; c++) jobs.push(chunk(c));
+    for (var c = first; c <= end; c++) jobs.push(chunk(row, c));
     return Promise.all(jobs).then(function (parts) {
-      var base = first * M.chunkChars;
+      var base = first * per;
       return [].concat.apply([], parts).slice(a - base, b - base);
     });
   }
@@ -433,7 +486,7 @@
     if (hit.first <= 0) return attempt(start, start + step);
     /* where the first hit is known, a window wide enough for its snippet (whitespace, removed by folding, may
      * put it further on): up to the end of the chunk it starts in, if that holds the least window */
-    var least = start + lag + 200 + 2 * longest, chunkEnd = (Math.floor((row[7] + start) / M.chunkChars) + 1) * M.chunkChars - row[7];
+    var least = start + lag + 200 + 2 * longest, chunkEnd = (Math.floor((row[7] + start) / chunkChars(row)) + 1) * chunkChars(row) - row[7];
     return attempt(start, Math.max(least, Math.min(start + lag + 400 + 2 * longest, chunkEnd)));
   }
 
@@ -447,15 +500,15 @@
   function resultItem(row, hit, terms) {
     var li = document.createElement("li");
     li.className = "fz-result";
-    li.setAttribute("data-url", row[0]);
+    li.setAttribute("data-url", rowUrl(row));
     li.setAttribute("data-hits", String(hit.hits));
     var title = row[2], type = row[1];
     var head = (row[4] ? '<span class="fz-date">' + escapeHtml(row[4]) + "</span> " : "") +
       (title ? (type === "t" ? "【" : "§ ") + titleHtml(Array.from(title), terms) +
         (type === "t" ? "】" : "") : "");
-    li.innerHTML = '<a class="fz-result-link" href="' + escapeHtml(linkFor(row[0], terms.join(" "))) + '">' +
+    li.innerHTML = '<a class="fz-result-link" href="' + escapeHtml(linkFor(rowUrl(row), terms.join(" "))) + '">' +
       (head || TYPE_NAMES[type]) + "</a>" + '<div class="fz-snippet"></div>' +
-      '<div class="fz-result-meta">' + TYPE_NAMES[type] + " · " + escapeHtml(M.sources[row[3]] || "") +
+      '<div class="fz-result-meta">' + TYPE_NAMES[type] + " · " + escapeHtml(sourceName(row)) +
       " · 命中 " + hit.hits + " 处</div>";
     return li;
   }
@@ -466,13 +519,13 @@
       li.querySelector(".fz-snippet").innerHTML = sn.html;
       li.setAttribute("data-snippet", "done");
       if (sn.hits.length) {
-        li.querySelector("a").href = linkFor(row[0], terms.map(function (t, k) { return sn.hits[k] || t; }).join(" "));
+        li.querySelector("a").href = linkFor(rowUrl(row), terms.map(function (t, k) { return sn.hits[k] || t; }).join(" "));
       }
     });
   }
 
   function renderFacets(container, hits, params) {
-    var labels = { year: "年份", region: "地区", topic: "主题", source: "文献" };
+    var labels = { year: "年份", region: "地区", topic: "主题", source: HUB ? "卷宗" : "文献" };
     var names = {
       year: function (k) { return k + "年"; },
       region: function (k) { return F.names.region[k] || k; },
@@ -603,11 +656,11 @@
   function exportHits(hits, q, format) {
     return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
       var records = rows.map(function (row, k) {
-        var hash = row[0].indexOf("#"), path = row[0].slice(0, hash);
+        var url = rowUrl(row), hash = url.indexOf("#"), path = url.slice(0, hash);
         if (FILE_URLS && /\/$/.test(path)) path += "index.html";
         return { "序号": k + 1, "类型": TYPE_NAMES[row[1]], "标题": row[2], "日期": row[4] || "",
-                 "文献": M.sources[row[3]] || "", "命中": hits[k].hits,
-                 "链接": new URL(ROOT + path + row[0].slice(hash), window.location.href).href };
+                 "文献": sourceName(row), "命中": hits[k].hits,
+                 "链接": new URL(ROOT + path + url.slice(hash), window.location.href).href };
       });
       var text = format === "json" ? JSON.stringify({ query: q, total: hits.length, results: records }, null, 1)
         : "\ufeff" + [CSV_COLUMNS.join(",")].concat(records.map(function (r) {
@@ -801,7 +854,7 @@
         if (!terms.length) return [];
         return search(terms, filters || {}).then(function (hits) {
           return Promise.all(hits.map(function (h) { return listRow(h.id); })).then(function (rows) {
-            return rows.map(function (r, k) { return { url: r[0], hits: hits[k].hits, title: hits[k].title }; });
+            return rows.map(function (r, k) { return { url: rowUrl(r), hits: hits[k].hits, title: hits[k].title }; });
           });
         });
       });
@@ -818,7 +871,7 @@
             return Promise.all(rows.map(function (row, k) { return snippet(row, first[k], terms); }))
               .then(function (snippets) {
                 return { total: hits.length, results: rows.map(function (row, k) {
-                  return { url: row[0], title: row[2], snippet: snippets[k].html };
+                  return { url: rowUrl(row), title: row[2], snippet: snippets[k].html };
                 }) };
               });
           });
