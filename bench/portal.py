@@ -4,13 +4,15 @@
     python bench/portal.py --sizes 10 --workers 2
 
 Each collection is one seed document in turn (tests/portal_archive.py ``cycled``), with its own
-source_texts/ and site_config/: at 10 collections the six seed documents, the two yearbooks (1.3 and
-0.9 MB) among them (``MIXED``); at more, the four small ones (``ONE``: 古塔 大事记, 古塔 脱贫 report, 锦州
-and 古塔 government reports), so that 100 collections build in minutes, not hours. Every build runs in
-its own process (so peak RSS is that build's). Printed per build: wall seconds; peak RSS of the process
-that ran the portal (the client), of each worker process, and of the largest MkDocs process; pages
-(HTML files), files and bytes in all; the search index bytes and files (every collection's data/search/);
-and whether the two builds of a size are byte-identical. Then the projection to 1,300× the seeds (about
+source_texts/ and site_config/: the four small seed documents (``ONE``: 古塔 大事记, 古塔 脱贫 report, 锦州
+and 古塔 government reports, 0.02 to 0.5 MB), at every size, so that 100 collections build in minutes, not
+hours, and the sizes compare. Every build runs in its own process (so peak RSS is that build's). Printed per
+build: wall seconds; peak RSS of the process that ran the portal (the client), of each worker process, and of
+the largest MkDocs process; pages (HTML files), files and bytes in all; the search index bytes and files (every
+collection's data/search/); and whether the two builds of a size are byte-identical. Then the hub's search
+over every collection (builder/portal/search.py) in headless Chromium: per query of bench/search.py's set
+(drawn once, from the first size's largest collection, and asked at every size), the bytes and files the page
+loads before it shows its first 20 results with their snippets and the exact total. Then the projection to 1,300× the seeds (about
 3 GB of text: 100 counties × 30 volumes), with the figures it rests on.
 """
 
@@ -62,6 +64,9 @@ def _child(portal: str, out: str, workers: int) -> None:
     print(json.dumps({"wall": wall, "client_mb": client, "workers_mb": sorted(per_pid.values()) if workers else [],
                       "mkdocs_mb": children, "files": stats.files, "bytes": stats.bytes, "shared": stats.shared,
                       "task_seconds": {k: sum(v) for k, v in seconds.items()},
+                      "search_s": stats.seconds.get("search", 0.0),
+                      "hub_index": [stats.search.index.bytes, stats.search.index.files, stats.search.ranges]
+                      if stats.search else [0, 0, 0],
                       "task_median": {k: statistics.median(v) if v else 0 for k, v in seconds.items()},
                       "sized": sorted(sized.values())}))
 
@@ -72,6 +77,57 @@ def _digest(site: Path) -> str:
         if p.is_file():
             h.update(p.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()[:16]
+
+
+def hub_queries(site: Path) -> dict[str, list[str]]:
+    """The query set of bench/search.py, drawn from the collection with the most text."""
+    from bench.search import query_set
+
+    def text(c: Path) -> int:
+        return sum(p.stat().st_size for p in c.glob("data/raw/*.txt"))
+
+    biggest = max((c for c in site.iterdir() if (c / "data" / "search").is_dir() and c.name != "data"), key=text)
+    return query_set(biggest, 100)
+
+
+def measure_hub_search(site: Path, queries: dict[str, list[str]]) -> dict[str, object]:
+    """Per query, what the hub's search page loads before it shows its first 20 results (with their
+    snippets) and the exact total: bytes and files (the hub's own and the collections'), and ms (cold)."""
+    from playwright.sync_api import sync_playwright
+
+    from bench.search import ARGS, CHROMIUM, OURS_PAGE, serve
+
+    (site / "ours-bench.html").write_text(OURS_PAGE, "utf-8")
+    base, httpd = serve(site)
+    samples: list[tuple[str, int, int, int, float]] = []  # query, bytes, hub files, collection files, ms
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for q in (q for qs in queries.values() for q in qs):
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                page.goto(f"{base}ours-bench.html")
+                cold = page.evaluate("(q) => window.ourRun(q)", q)
+                ctx.close()
+                size = hub = own = 0
+                for name in cold["files"]:
+                    if name.startswith(base):
+                        path, own = site / (name[len(base):] + ".js"), own + 1
+                    else:
+                        path, hub = site / "data" / "search" / f"{name}.js", hub + 1
+                    size += path.stat().st_size
+                samples.append((q, size, hub, own, cold["ms"]))
+            browser.close()
+    finally:
+        httpd.shutdown()
+        (site / "ours-bench.html").unlink()
+    sizes = sorted(s[1] for s in samples)
+    worst = max(samples, key=lambda s: s[1])
+    return {"queries": len(samples), "median_kb": statistics.median(sizes) / 1024, "p90_kb": sizes[int(0.9 * (len(sizes) - 1))] / 1024,
+            "worst_kb": worst[1] / 1024, "worst_query": worst[0],
+            "median_files": statistics.median(s[2] + s[3] for s in samples),
+            "median_collection_files": statistics.median(s[3] for s in samples),
+            "median_ms": statistics.median(s[4] for s in samples)}
 
 
 def _measure(site: Path) -> dict[str, float]:
@@ -86,17 +142,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-queries", dest="queries", action="store_false",
+                        help="skip the hub's search measurement (Chromium)")
     parser.add_argument("--child", nargs=3, metavar=("PORTAL", "OUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         _child(args.child[0], args.child[1], int(args.child[2]))
         return
-    from tests.portal_archive import MIXED, ONE, cycled, make_portal
+    from tests.portal_archive import ONE, cycled, make_portal
 
     rows = []
+    queries: dict[str, list[str]] = {}  # one query set for every size: drawn from the first
     with tempfile.TemporaryDirectory(prefix="fangzhi-portal-bench-") as tmp:
         for n in args.sizes:
-            portal = make_portal(Path(tmp) / f"p{n}", cycled(n, MIXED if n <= 10 else ONE))
+            portal = make_portal(Path(tmp) / f"p{n}", cycled(n, ONE))
             digests = {}
             for workers in (0, args.workers):
                 out = Path(tmp) / f"site-{n}-{workers}"
@@ -107,6 +166,9 @@ def main() -> None:
                 figures = json.loads(proc.stdout.strip().splitlines()[-1])
                 figures.update(_measure(out), n=n, workers=workers)
                 digests[workers] = _digest(out)
+                if not workers and args.queries:
+                    queries = queries or hub_queries(out)
+                    figures["hub_search"] = measure_hub_search(out, queries)
                 rows.append(figures)
                 print(f"  built {n} collections, {workers or 'no'} workers: {figures['wall']:.0f} s", file=sys.stderr)
             for r in rows[-2:]:
@@ -128,6 +190,26 @@ def _print(rows: list[dict], workers: int) -> None:
         print(f"{r['n']:>4} {mode:<10} {r['wall']:>7.0f} {r['client_mb']:>9.0f} {wmb:>11} {r['mkdocs_mb']:>9.0f} "
               f"{r['pages']:>7} {r['files']:>7} {r['bytes'] / 1e6:>8.0f} {r['index_kb']:>9.0f} {r['index_files']:>9} "
               f"{r['text_mb']:>7.1f} {'yes' if r['identical'] else 'NO':>5}")
+    searched = [r for r in rows if "hub_search" in r]
+    if searched:
+        print(f"\nthe hub's search over every collection (one index, builder/portal/search.py): per query of "
+              f"bench/search.py's set ({searched[0]['hub_search']['queries']} queries), what the page loads before it "
+              f"shows the first 20 results with snippets and the exact total (cold: a new browser context each)\n")
+        head = (f"{'N':>4} {'build s':>7} {'index KB':>9} {'files':>6} {'ranges':>6} {'median KB':>9} {'p90 KB':>7} "
+                f"{'worst KB':>8} {'files/q':>7} {'of them in collections':>22} {'median ms':>9}  worst query")
+        print(head)
+        print("-" * len(head))
+        for r in searched:
+            h, (kb, files, ranges) = r["hub_search"], r["hub_index"]
+            print(f"{r['n']:>4} {r['search_s']:>7.1f} {kb / 1024:>9.0f} {files:>6} {ranges:>6} {h['median_kb']:>9.1f} "
+                  f"{h['p90_kb']:>7.1f} {h['worst_kb']:>8.1f} {h['median_files']:>7.0f} "
+                  f"{h['median_collection_files']:>22.0f} {h['median_ms']:>9.0f}  {h['worst_query']}")
+        if len(searched) > 1:
+            a, b = searched[0], searched[-1]
+            print(f"  from {a['n']} to {b['n']} collections ({b['n'] / a['n']:.0f}×): median bytes per query "
+                  f"{b['hub_search']['median_kb'] / a['hub_search']['median_kb']:.2f}×, worst "
+                  f"{b['hub_search']['worst_kb'] / a['hub_search']['worst_kb']:.2f}×, index "
+                  f"{b['hub_index'][0] / a['hub_index'][0]:.2f}×")
     import numpy as np
 
     # time of a collection's two tasks = a + b × its text (least squares over every one-process task)
