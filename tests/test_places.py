@@ -412,3 +412,18 @@ def test_a_unit_named_as_the_first_part_of_a_facility() -> None:
     assert "370306" in g.mentions("济青高速公路与309国道周村连接线一期工程竣工通车", "3703", 1993)
     assert "420984112" not in g.mentions("将庙头小学改为汉川县平章小学", "422228-1981", 1953)
     assert "610922106" not in g.mentions("喜河村召开会议", "610922", 1990)
+
+
+def test_a_record_year_outside_the_editors_years_is_brought_within_them() -> None:
+    """陈仓 (宝鸡县) 1944–1946: the parser dates the records by the page's posting line (2011); places are
+    read at a year within the editor's ``years``: ``宝鸡道德学社成立`` is then the document's own 宝鸡县 (the
+    unit of 1945), not the 地级 宝鸡市 it would be in 2011 when 宝鸡县 was gone."""
+    from builder.enrich.annotate import within_years
+    assert within_years(2011, (1944, 1945, 1946)) == 1946
+    assert within_years(1930, (1944, 1946)) == 1944
+    assert within_years(1945, (1944, 1946)) == 1945
+    assert within_years(2011, ()) == 2011
+    assert within_years(None, (1944,)) is None
+    g = _shipped()
+    assert g.mentions("宝鸡道德学社成立", "610321-1981", 1946) == ["610321-1981"]  # the document's own county
+    assert g.mentions("宝鸡道德学社成立", "610321-1981", 2011) == ["6103"]

@@ -1172,10 +1172,21 @@ def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> N
     nodes, titles, texts = labelled
     home = doc.source.region
     default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
-    years = [(n.date.start.year or default_year) if isinstance(n, Event) else default_year for n in nodes]
+    years = [within_years((n.date.start.year or default_year) if isinstance(n, Event) else default_year,
+                          doc.source.years) for n in nodes]
     places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
     for node, named in zip(nodes, places):
         node.regions = _unique([home, *named])
+
+
+def within_years(year: int | None, years: tuple[int, ...]) -> int | None:
+    """The year places are read at: a record's year, brought within the years the editor gave the
+    document (sources.yml ``years``). A date outside them is not the text's time (a page's posting
+    date, 2011, read as the year of a 民国 chronicle of 1944–1946), and the units of that time would
+    be the wrong ones (宝鸡市 for 宝鸡县, 天水市 for 天水县)."""
+    if year is None or not years:
+        return year
+    return min(max(year, min(years)), max(years))
 
 
 def label_regions(doc: Document, gazetteer: Gazetteer) -> None:
