@@ -427,3 +427,12 @@ def test_a_record_year_outside_the_editors_years_is_brought_within_them() -> Non
     g = _shipped()
     assert g.mentions("宝鸡道德学社成立", "610321-1981", 1946) == ["610321-1981"]  # the document's own county
     assert g.mentions("宝鸡道德学社成立", "610321-1981", 2011) == ["6103"]
+
+
+def test_a_conjunction_before_the_county_word_is_not_he_xian() -> None:
+    """陈仓 (宝鸡县) 1945: ``各乡、镇举行乡民代表会,选举乡、镇长和县参议员`` — 和 joins 镇长 and 县参议员; not 和县 of
+    安徽. 和县 itself, in its own words, still is."""
+    g = _shipped()
+    assert "342626-1981" not in g.mentions("各乡、镇举行乡民代表会,选举乡、镇长和县参议员。", "610321-1981", 1945)
+    assert "342626-1981" not in g.mentions("省和县领导出席", "34", 1985)
+    assert "342626-1981" in g.mentions("和县发生洪水", "34", 1985)

@@ -132,6 +132,10 @@ _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区",
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
 # before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业), 原 "former"
 # (原南京军区: a chronicle's way to name what a place had, far more often than the surname 原)
+# ``省和县领导``, ``乡、镇长和县参议员``: a conjunction before 县 and the word 县 opens (县委, 县长, 县参议员), not
+# 和县 of 安徽: a county's two-character name that is a conjunction and 县, there
+_CONJUNCTIONS = frozenset("和与及或同暨")
+_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
@@ -425,6 +429,8 @@ class Gazetteer:
                 after_unit = start == within_end and not text.startswith(_STREET_WORDS, end)  # 上海|浦东
                 if name in self._short_only and not after_unit and not self._is_word(text, start, end, short=True):
                     continue  # a short form only as a word of its own, or right after a larger unit
+                if self._conjunction_county(text, start, end):
+                    continue  # 省和县领导: not 和县
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
                 if not ids and name in self._short_only and (
                         unit := self._far_short(name, doc_region, year, within if start == within_end else "")):
@@ -465,6 +471,13 @@ class Gazetteer:
                     found.append(rid)
             out.append(found)
         return out
+
+    @staticmethod
+    def _conjunction_county(text: str, start: int, end: int) -> bool:
+        """Whether a two-character name ``X县`` is a conjunction after another word and the 县 of the word
+        that follows (``乡、镇长和县参议员``, ``省和县领导``: ``_CONJUNCTIONS``, ``_COUNTY_WORDS``)."""
+        return end - start == 2 and text[end - 1] == "县" and text[start] in _CONJUNCTIONS and start > 0 \
+            and "\u3400" <= text[start - 1] <= "\u9fff" and text.startswith(_COUNTY_WORDS, end)
 
     def _far_short(self, name: str, doc_region: str, year: int | None, within: str = "") -> str:
         """The one county-level unit outside the document's province that ``name`` is the short form
