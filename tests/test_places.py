@@ -436,3 +436,17 @@ def test_a_conjunction_before_the_county_word_is_not_he_xian() -> None:
     assert "342626-1981" not in g.mentions("各乡、镇举行乡民代表会,选举乡、镇长和县参议员。", "610321-1981", 1945)
     assert "342626-1981" not in g.mentions("省和县领导出席", "34", 1985)
     assert "342626-1981" in g.mentions("和县发生洪水", "34", 1985)
+
+
+def test_bare_names_of_a_list_that_no_level_word_closes() -> None:
+    """南安 1984–1988 (福建): ``洪濑、诗山、石井改乡为镇``, ``美林、金淘、康美、罗东改乡为镇``: a list of three or more
+    names that are all (all but one in four or more) 乡/镇/街道 of the document's region names them, 石井 and
+    罗东 too. Not a list a count closes (庆阳 1950: ``董志、彭原、什社、西峰4个新解放区``: 区 of 1950) nor one of
+    brigades (正宁 1966: ``西坡、山河、湫头部分大队``: the 公社 of 1966)."""
+    g = _shipped()
+    found = g.mentions("1984年10月,洪濑、诗山、石井改乡为镇", "350583", 1984)
+    assert {"350583113", "350583106", "350583120"} <= set(found)
+    assert {"350583003", "350583111"} <= set(g.mentions("1988年9月,美林、金淘、康美、罗东改乡为镇。", "350583", 1988))
+    assert "621002101" not in g.mentions("12月,董志、彭原、什社、西峰4个新解放区的32个乡开始进行土地改革。",
+                                         "622821-1981", 1950)
+    assert "621025107" not in g.mentions("25日西坡、山河、湫头部分大队遭受冰雹袭击", "622825-1981", 1966)

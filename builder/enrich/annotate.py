@@ -128,6 +128,13 @@ _NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a 
 _CJK = "\u3400-\u9fff\U00020000-\U0003134f"
 _LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?){{1,40}}?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
                    "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
+# a list that no level word closes (经赤沙、香泉、新街抵陇县; 洪濑、诗山、石井改乡为镇): its names are the 乡/镇 they are
+# only where (nearly) all are, and the list is not of villages, brigades or schools of those names
+_OPEN_LIST = re.compile(f"[{_CJK}]+(?:、[{_CJK}]+){{2,40}}")
+_OPEN_LIST_MIN = 3
+# (a list a count closes, ``董志、彭原、什社、西峰4个新解放区``, is of what the count's noun says; ``西坡、山河、湫头部分大队``
+# names the 公社 of those brigades)
+_NOT_LOCAL_AFTER = re.compile("(?:部分|各|等)?(?:[0-9〇零一二三四五六七八九十两几]+个|村|大队|生产队|小队|小学|中学|学校)")
 _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
 # before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业), 原 "former"
@@ -466,6 +473,9 @@ class Gazetteer:
             for rid in self._list_members(text, doc_region, year) if "、" in text else ():
                 if rid not in found:
                     found.append(rid)
+            for rid in self._open_list_members(text, doc_region, year) if "、" in text else ():
+                if rid not in found:
+                    found.append(rid)
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
@@ -703,6 +713,40 @@ class Gazetteer:
                 if len(units) == 1:
                     found.append(units[0].id)
             if 2 * len(found) >= 1 + len(names):
+                out.extend(rid for rid in found if rid not in out)
+        return out
+
+    def _open_list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
+        """乡/镇/街道 of the document's region named bare in a list that no level word closes (陈仓 1946:
+        ``绕道经赤沙、香泉、新街抵陇县``; 南安 1984: ``洪濑、诗山、石井改乡为镇``): a list of at least
+        ``_OPEN_LIST_MIN`` names, each of which (all but one in a list of four or more) is, with its suffix
+        left off, one such unit (the one of ``year`` where several are), not followed by the word of a
+        village, a brigade or a school (``_NOT_LOCAL_AFTER``). The first name is the longest end of the
+        words before the first 、 that is such a unit and starts a word, the last the longest start of
+        the words after the last 、 (石井|改乡为镇)."""
+        stems = self.stems(doc_region)
+        if not stems:
+            return []
+        out: list[str] = []
+        for m in _OPEN_LIST.finditer(text):
+            parts = m.group(0).split("、")
+            head, tail = parts[0], parts[-1]
+            first = next((head[i:] for i in range(max(0, len(head) - 4), len(head) - 1)
+                          if _fold(head[i:]) in stems and self._is_word(text, m.start() + i, m.start() + len(head))),
+                         head[-2:])
+            last = next((tail[:n] for n in (4, 3, 2) if len(tail) >= n and _fold(tail[:n]) in stems), tail[:2])
+            after = m.end() - len(tail) + len(last)
+            if _NOT_LOCAL_AFTER.match(text, after):
+                continue
+            names = [first, *parts[1:-1], last]
+            found = []
+            for name in names:
+                units = [u for u in stems.get(_fold(name), ()) if u.level in ("乡", "镇", "街道")]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1:
+                    found.append(units[0].id)
+            if len(names) >= _OPEN_LIST_MIN and len(found) >= len(names) - (len(names) >= 4):
                 out.extend(rid for rid in found if rid not in out)
         return out
 
