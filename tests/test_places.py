@@ -450,3 +450,12 @@ def test_bare_names_of_a_list_that_no_level_word_closes() -> None:
     assert "621002101" not in g.mentions("12月,董志、彭原、什社、西峰4个新解放区的32个乡开始进行土地改革。",
                                          "622821-1981", 1950)
     assert "621025107" not in g.mentions("25日西坡、山河、湫头部分大队遭受冰雹袭击", "622825-1981", 1966)
+
+
+def test_a_name_before_the_offices_of_a_prefecture_is_the_prefecture() -> None:
+    """辛集 1945 (河北): ``直属石家庄行政督察专员公署领导`` names the 专区 (石家庄地区 of the data), even before 1949
+    when a bare 石家庄 is not a 地区; 石家庄 alone stays the city."""
+    g = _shipped()
+    assert "1323-1981" in g.mentions("辛集市改为辛集镇,直属石家庄行政督察专员公署领导。", "130181", 1945)
+    assert "1301" not in g.mentions("辛集市改为辛集镇,直属石家庄行政督察专员公署领导。", "130181", 1945)
+    assert "1301" in g.mentions("赴石家庄参加会议", "130181", 1980)

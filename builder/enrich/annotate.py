@@ -143,6 +143,8 @@ _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区",
 # 和县 of 安徽: a county's two-character name that is a conjunction and 县, there
 _CONJUNCTIONS = frozenset("和与及或同暨")
 _COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
+# the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
+_PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
@@ -439,6 +441,8 @@ class Gazetteer:
                 if self._conjunction_county(text, start, end):
                     continue  # 省和县领导: not 和县
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if text.startswith(_PREFECTURE_OFFICES, end) and (prefecture := self._prefecture(name, year)):
+                    ids = (prefecture,)  # 石家庄行政督察专员公署: the 专区, not the city
                 if not ids and name in self._short_only and (
                         unit := self._far_short(name, doc_region, year, within if start == within_end else "")):
                     far.append((start, end, unit))
@@ -481,6 +485,12 @@ class Gazetteer:
                     found.append(rid)
             out.append(found)
         return out
+
+    def _prefecture(self, name: str, year: int | None) -> str:
+        """The one 地区 (专区) ``name`` names, not ended by ``year`` and started by it or soon after, or ""."""
+        units = [c for c in self.names[name] if c.level == "地区"
+                 and (year is None or _starts_soon(c, year))]
+        return units[0].id if len(units) == 1 else ""
 
     @staticmethod
     def _conjunction_county(text: str, start: int, end: int) -> bool:
