@@ -459,3 +459,11 @@ def test_a_name_before_the_offices_of_a_prefecture_is_the_prefecture() -> None:
     assert "1323-1981" in g.mentions("辛集市改为辛集镇,直属石家庄行政督察专员公署领导。", "130181", 1945)
     assert "1301" not in g.mentions("辛集市改为辛集镇,直属石家庄行政督察专员公署领导。", "130181", 1945)
     assert "1301" in g.mentions("赴石家庄参加会议", "130181", 1980)
+
+
+def test_a_town_named_as_its_port() -> None:
+    """平阳 1939 (浙江): ``日军侦察机入侵鳌江上空,对鳌江港进行空中侦察`` names 鳌江镇 (a 镇 of the county before 港,
+    as before 电站); ``鳌江上空`` alone would not."""
+    g = _shipped()
+    assert "330326101" in g.mentions("8月26日,日军侦察机入侵鳌江上空,对鳌江港进行空中侦察", "330326", 1939)
+    assert "330326101" not in g.mentions("日军侦察机入侵鳌江上空", "330326", 1939)

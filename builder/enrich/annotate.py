@@ -229,9 +229,9 @@ _ROUTE_WORDS = ("公路", "铁路", "高速", "国道", "省道", "航线", "线
 ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # trades that say what an organisation does to the thing named before it (港口管理局: the port's
 # administration, not an office of a district 港口)
-# facilities named after the unit they lie in (喜河电站, 周村连接线): a unit's name that is an ordinary word
+# facilities named after the unit they lie in (喜河电站, 周村连接线, a port: 鳌江港): a unit's name that is an ordinary word
 # names the unit also right before one of these
-_FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站")
+_FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站", "港")
 LOCAL_BARE = True
 _TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
 _NOUN_TAGS = ("n", "vn", "b")  # jieba: nouns (n, nz, nt, ns…), verbal nouns, attributives
