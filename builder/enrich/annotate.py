@@ -128,10 +128,23 @@ _NOT_PLACE_AFTER = ("轮", "舰", "号轮", "牌", "杯")  # a ship, a brand, a 
 _CJK = "\u3400-\u9fff\U00020000-\U0003134f"
 _LIST = re.compile(f"([{_CJK}]{{1,8}})((?:、[{_CJK}]{{1,6}}?){{1,40}}?)(?:等)?(?:[0-9〇零一二三四五六七八九十两]{{1,3}}个)?"
                    "(人民公社|公社|乡镇|街道|乡|镇|区|县)")
+# a list that no level word closes (经赤沙、香泉、新街抵陇县; 洪濑、诗山、石井改乡为镇): its names are the 乡/镇 they are
+# only where (nearly) all are, and the list is not of villages, brigades or schools of those names
+_OPEN_LIST = re.compile(f"[{_CJK}]+(?:、[{_CJK}]+){{2,40}}")
+_OPEN_LIST_MIN = 3
+# (a list a count closes, ``董志、彭原、什社、西峰4个新解放区``, is of what the count's noun says; ``西坡、山河、湫头部分大队``
+# names the 公社 of those brigades)
+_NOT_LOCAL_AFTER = re.compile("(?:部分|各|等)?(?:[0-9〇零一二三四五六七八九十两几]+个|村|大队|生产队|小队|小学|中学|学校)")
 _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区", "乡", "镇", "街道"}),
                 "街道": frozenset({"街道"}), **dict.fromkeys(("人民公社", "公社", "乡镇", "乡", "镇"), frozenset({"乡", "镇"}))}
 # before a place, a word of its own: a preposition, a conjunction, a measure word (19家澳门中资企业), 原 "former"
 # (原南京军区: a chronicle's way to name what a place had, far more often than the surname 原)
+# ``省和县领导``, ``乡、镇长和县参议员``: a conjunction before 县 and the word 县 opens (县委, 县长, 县参议员), not
+# 和县 of 安徽: a county's two-character name that is a conjunction and 县, there
+_CONJUNCTIONS = frozenset("和与及或同暨")
+_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
+# the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
+_PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
@@ -216,9 +229,9 @@ _ROUTE_WORDS = ("公路", "铁路", "高速", "国道", "省道", "航线", "线
 ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # trades that say what an organisation does to the thing named before it (港口管理局: the port's
 # administration, not an office of a district 港口)
-# facilities named after the unit they lie in (喜河电站, 周村连接线): a unit's name that is an ordinary word
+# facilities named after the unit they lie in (喜河电站, 周村连接线, a port: 鳌江港): a unit's name that is an ordinary word
 # names the unit also right before one of these
-_FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站")
+_FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站", "港")
 LOCAL_BARE = True
 _TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
 _NOUN_TAGS = ("n", "vn", "b")  # jieba: nouns (n, nz, nt, ns…), verbal nouns, attributives
@@ -425,7 +438,11 @@ class Gazetteer:
                 after_unit = start == within_end and not text.startswith(_STREET_WORDS, end)  # 上海|浦东
                 if name in self._short_only and not after_unit and not self._is_word(text, start, end, short=True):
                     continue  # a short form only as a word of its own, or right after a larger unit
+                if self._conjunction_county(text, start, end):
+                    continue  # 省和县领导: not 和县
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if text.startswith(_PREFECTURE_OFFICES, end) and (prefecture := self._prefecture(name, year)):
+                    ids = (prefecture,)  # 石家庄行政督察专员公署: the 专区, not the city
                 if not ids and name in self._short_only and (
                         unit := self._far_short(name, doc_region, year, within if start == within_end else "")):
                     far.append((start, end, unit))
@@ -460,11 +477,27 @@ class Gazetteer:
             for rid in self._list_members(text, doc_region, year) if "、" in text else ():
                 if rid not in found:
                     found.append(rid)
+            for rid in self._open_list_members(text, doc_region, year) if "、" in text else ():
+                if rid not in found:
+                    found.append(rid)
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
             out.append(found)
         return out
+
+    def _prefecture(self, name: str, year: int | None) -> str:
+        """The one 地区 (专区) ``name`` names, not ended by ``year`` and started by it or soon after, or ""."""
+        units = [c for c in self.names[name] if c.level == "地区"
+                 and (year is None or _starts_soon(c, year))]
+        return units[0].id if len(units) == 1 else ""
+
+    @staticmethod
+    def _conjunction_county(text: str, start: int, end: int) -> bool:
+        """Whether a two-character name ``X县`` is a conjunction after another word and the 县 of the word
+        that follows (``乡、镇长和县参议员``, ``省和县领导``: ``_CONJUNCTIONS``, ``_COUNTY_WORDS``)."""
+        return end - start == 2 and text[end - 1] == "县" and text[start] in _CONJUNCTIONS and start > 0 \
+            and "\u3400" <= text[start - 1] <= "\u9fff" and text.startswith(_COUNTY_WORDS, end)
 
     def _far_short(self, name: str, doc_region: str, year: int | None, within: str = "") -> str:
         """The one county-level unit outside the document's province that ``name`` is the short form
@@ -690,6 +723,40 @@ class Gazetteer:
                 if len(units) == 1:
                     found.append(units[0].id)
             if 2 * len(found) >= 1 + len(names):
+                out.extend(rid for rid in found if rid not in out)
+        return out
+
+    def _open_list_members(self, text: str, doc_region: str, year: int | None) -> list[str]:
+        """乡/镇/街道 of the document's region named bare in a list that no level word closes (陈仓 1946:
+        ``绕道经赤沙、香泉、新街抵陇县``; 南安 1984: ``洪濑、诗山、石井改乡为镇``): a list of at least
+        ``_OPEN_LIST_MIN`` names, each of which (all but one in a list of four or more) is, with its suffix
+        left off, one such unit (the one of ``year`` where several are), not followed by the word of a
+        village, a brigade or a school (``_NOT_LOCAL_AFTER``). The first name is the longest end of the
+        words before the first 、 that is such a unit and starts a word, the last the longest start of
+        the words after the last 、 (石井|改乡为镇)."""
+        stems = self.stems(doc_region)
+        if not stems:
+            return []
+        out: list[str] = []
+        for m in _OPEN_LIST.finditer(text):
+            parts = m.group(0).split("、")
+            head, tail = parts[0], parts[-1]
+            first = next((head[i:] for i in range(max(0, len(head) - 4), len(head) - 1)
+                          if _fold(head[i:]) in stems and self._is_word(text, m.start() + i, m.start() + len(head))),
+                         head[-2:])
+            last = next((tail[:n] for n in (4, 3, 2) if len(tail) >= n and _fold(tail[:n]) in stems), tail[:2])
+            after = m.end() - len(tail) + len(last)
+            if _NOT_LOCAL_AFTER.match(text, after):
+                continue
+            names = [first, *parts[1:-1], last]
+            found = []
+            for name in names:
+                units = [u for u in stems.get(_fold(name), ()) if u.level in ("乡", "镇", "街道")]
+                if len(units) > 1 and year is not None:
+                    units = [u for u in units if _valid_in(u, year)]
+                if len(units) == 1:
+                    found.append(units[0].id)
+            if len(names) >= _OPEN_LIST_MIN and len(found) >= len(names) - (len(names) >= 4):
                 out.extend(rid for rid in found if rid not in out)
         return out
 
@@ -1172,10 +1239,21 @@ def _label_regions(doc: Document, labelled: Labelled, gazetteer: Gazetteer) -> N
     nodes, titles, texts = labelled
     home = doc.source.region
     default_year = doc.source.content_year or (doc.source.years[0] if doc.source.years else None)
-    years = [(n.date.start.year or default_year) if isinstance(n, Event) else default_year for n in nodes]
+    years = [within_years((n.date.start.year or default_year) if isinstance(n, Event) else default_year,
+                          doc.source.years) for n in nodes]
     places = gazetteer.mentions_each([f"{title} {text}" for title, text in zip(titles, texts)], home, years)
     for node, named in zip(nodes, places):
         node.regions = _unique([home, *named])
+
+
+def within_years(year: int | None, years: tuple[int, ...]) -> int | None:
+    """The year places are read at: a record's year, brought within the years the editor gave the
+    document (sources.yml ``years``). A date outside them is not the text's time (a page's posting
+    date, 2011, read as the year of a 民国 chronicle of 1944–1946), and the units of that time would
+    be the wrong ones (宝鸡市 for 宝鸡县, 天水市 for 天水县)."""
+    if year is None or not years:
+        return year
+    return min(max(year, min(years)), max(years))
 
 
 def label_regions(doc: Document, gazetteer: Gazetteer) -> None:
