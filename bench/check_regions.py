@@ -1,0 +1,193 @@
+"""``fangzhi check``'s unknown-region warnings against hand labels: are they place names, and are the
+places no dataset has among them?
+
+The archives: the seed archive (site_config/ and source_texts/ of the repository, as ``fangzhi check``
+reads them) and each chronicle of the place corpus (tests/corpus/places/, tests/corpus/places-unseen/)
+loaded as a one-document archive with the region and years of its list's header and the shipped
+gazetteer (as bench/places.py loads it).
+
+The labels are tests/corpus/check/unknown-region.tsv (rules in its README): one row per archive and name,
+
+* ``place``: a warning that is a real place name the gazetteer did not resolve (a warning wanted);
+* ``not``: a warning that is no place name (a warning to lose);
+* ``expected``: a place that the place corpus lists with code ``-`` (no dataset has it): check should
+  warn of it when the text names it.
+
+Figures per archive and in total:
+
+* precision: warnings labelled ``place`` / warnings labelled (a warning with no label is listed, so
+  that it is labelled, and left out of the ratio);
+* recall: ``expected`` places that are warned (the name, or the name followed by a unit: 苴林 → 苴林区);
+* kept: the places ever labelled ``place`` that are still warned (what a filter has lost).
+
+    python bench/check_regions.py             # the table
+    python bench/check_regions.py --list      # and every warning with its label, every miss
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.places import load_text, read_truth
+from builder.check import _UNIT_END, region_findings, run_check
+from builder.config.divisions import merge_regions
+from builder.enrich.annotate import Gazetteer
+
+CORPORA = (REPO / "tests" / "corpus" / "places", REPO / "tests" / "corpus" / "places-unseen")
+LABELS = REPO / "tests" / "corpus" / "check" / "unknown-region.tsv"
+SEED = "seed"
+
+
+@dataclass(frozen=True)
+class Warned:
+    archive: str
+    file: str
+    line: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Label:
+    archive: str
+    name: str
+    label: str  # place | not | expected
+    line: int
+    note: str
+
+
+@dataclass
+class Score:
+    archive: str
+    warnings: int = 0
+    places: int = 0
+    nots: int = 0
+    unlabelled: int = 0
+    expected: int = 0
+    warned: int = 0
+    labelled_places: int = 0
+    kept: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.places / (self.places + self.nots) if self.places + self.nots else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.warned / self.expected if self.expected else 1.0
+
+
+def _name(message: str) -> str:
+    return message.split(":", 1)[0]
+
+
+def seed_warnings() -> list[Warned]:
+    report = run_check(REPO / "site_config", REPO / "source_texts")
+    return [Warned(SEED, f.file, f.line, _name(f.message)) for f in report.findings if f.kind == "unknown-region"]
+
+
+def corpus_warnings() -> list[Warned]:
+    regions = merge_regions([], [], where="(shipped)")
+    gazetteer = Gazetteer(regions)
+    out = []
+    for corpus in CORPORA:
+        for path in sorted(corpus.glob("*.places.tsv")):
+            truth = read_truth(path)
+            doc = load_text(truth, regions)
+            out.extend(Warned(truth.text_id, truth.path.name, f.line, _name(f.message))
+                       for f in region_findings(doc, gazetteer))
+    return out
+
+
+def archives() -> list[str]:
+    return [SEED, *(p.name.removesuffix(".places.tsv") for c in CORPORA for p in sorted(c.glob("*.places.tsv")))]
+
+
+def read_labels(path: Path = LABELS) -> list[Label]:
+    out = []
+    for row in path.read_text(encoding="utf-8").splitlines():
+        if not row or row.startswith(("#", "archive\t")):
+            continue
+        archive, name, label, line, *note = row.split("\t")
+        if label not in ("place", "not", "expected"):
+            raise SystemExit(f"check_regions: {path}: bad label {label!r} in {row!r}")
+        out.append(Label(archive, name, label, int(line or 0), note[0] if note else ""))
+    return out
+
+
+def _warns(expected: str, names: set[str]) -> bool:
+    return expected in names or any(n.startswith(expected) and n[len(expected):] in _UNIT_END for n in names)
+
+
+def score(warnings: list[Warned], labels: list[Label]) -> list[Score]:
+    by_key = {(lb.archive, lb.name): lb for lb in labels if lb.label != "expected"}
+    scores = []
+    for archive in archives():
+        s = Score(archive)
+        mine = [w for w in warnings if w.archive == archive]
+        names = {w.name for w in mine}
+        for w in mine:
+            s.warnings += 1
+            lb = by_key.get((archive, w.name))
+            if lb is None:
+                s.unlabelled += 1
+                s.lines.append(f"  UNLABELLED {archive}\t{w.name}\t?\t{w.line}\t{w.file}")
+            elif lb.label == "place":
+                s.places += 1
+                s.lines.append(f"  place      {archive}:{w.line} {w.name}")
+            else:
+                s.nots += 1
+                s.lines.append(f"  NOT        {archive}:{w.line} {w.name}  ({lb.note})")
+        for lb in labels:
+            if lb.archive != archive:
+                continue
+            if lb.label == "expected":
+                s.expected += 1
+                if _warns(lb.name, names):
+                    s.warned += 1
+                else:
+                    s.lines.append(f"  MISSED     {archive}:{lb.line} {lb.name}  ({lb.note})")
+            elif lb.label == "place":
+                s.labelled_places += 1
+                if lb.name in names:
+                    s.kept += 1
+                else:
+                    s.lines.append(f"  LOST       {archive}:{lb.line} {lb.name}")
+        scores.append(s)
+    return scores
+
+
+def table(scores: list[Score], show: bool) -> Score:
+    print(f"{'archive':58} {'warn':>4} {'place':>5} {'not':>3} {'unlab':>5} {'prec.':>5} "
+          f"{'expect':>6} {'warned':>6} {'recall':>6} {'kept':>7}")
+    total = Score("all", *(sum(getattr(s, k) for s in scores) for k in
+                           ("warnings", "places", "nots", "unlabelled", "expected", "warned", "labelled_places", "kept")))
+    for s in [*scores, total]:
+        print(f"{s.archive:58} {s.warnings:4} {s.places:5} {s.nots:3} {s.unlabelled:5} {s.precision:5.2f} "
+              f"{s.expected:6} {s.warned:6} {s.recall:6.2f} {s.kept:3}/{s.labelled_places:<3}")
+    if show:
+        print()
+        for s in scores:
+            for line in s.lines:
+                print(line)
+    return total
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--list", action="store_true", help="every warning with its label, every expected place missed")
+    args = ap.parse_args()
+    warnings = seed_warnings() + corpus_warnings()
+    labels = read_labels() if LABELS.exists() else []
+    table(score(warnings, labels), args.list)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
