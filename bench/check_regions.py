@@ -20,6 +20,10 @@ Figures per archive and in total:
 * recall: ``expected`` places that are warned (the name, or the name followed by a unit: 苴林 → 苴林区);
 * kept: the places ever labelled ``place`` that are still warned (what a filter has lost).
 
+Then a guard that needs no labels: every name of the shipped gazetteer's units (3–6 characters, ending in
+a unit word) put in a neutral sentence (会议在…召开) and the share of them the shape finds (``_place_like``):
+a rule that drops real names shows here first.
+
     python bench/check_regions.py             # the table
     python bench/check_regions.py --list      # and every warning with its label, every miss
 """
@@ -35,9 +39,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.places import load_text, read_truth
-from builder.check import _UNIT_END, region_findings, run_check
+from builder.check import _UNIT_END, _place_like, region_findings, run_check
 from builder.config.divisions import merge_regions
-from builder.enrich.annotate import Gazetteer
+from builder.enrich.annotate import Gazetteer, quiet_jieba
 
 CORPORA = (REPO / "tests" / "corpus" / "places", REPO / "tests" / "corpus" / "places-unseen")
 LABELS = REPO / "tests" / "corpus" / "check" / "unknown-region.tsv"
@@ -179,6 +183,17 @@ def table(scores: list[Score], show: bool) -> Score:
     return total
 
 
+def gazetteer_shape() -> tuple[int, list[str]]:
+    """How many of the gazetteer's unit names the shape finds in a neutral sentence; the names it misses."""
+    import jieba.posseg
+
+    freqs, tags = quiet_jieba().dt.FREQ, jieba.posseg.dt.word_tag_tab
+    names = sorted({r.name for r in merge_regions([], [], where="(shipped)")
+                    if r.name.endswith(_UNIT_END) and 3 <= len(r.name) <= 6})
+    missed = [n for n in names if n not in set(_place_like(f"会议在{n}召开", tags, freqs))]
+    return len(names), missed
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--list", action="store_true", help="every warning with its label, every expected place missed")
@@ -186,6 +201,11 @@ def main() -> int:
     warnings = seed_warnings() + corpus_warnings()
     labels = read_labels() if LABELS.exists() else []
     table(score(warnings, labels), args.list)
+    total, missed = gazetteer_shape()
+    print(f"\nGazetteer names found by the shape (会议在…召开): {total - len(missed)}/{total} = "
+          f"{1 - len(missed) / total:.3f}")
+    if args.list:
+        print("  missed, e.g.: " + " ".join(missed[:: max(1, len(missed) // 40)]))
     return 0
 
 
