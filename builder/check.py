@@ -255,10 +255,13 @@ _RARE_CHAR = 1000  # a character used this rarely as a word of its own
 _SETTLEMENT_FREQ = 300  # a common noun of settlements (市镇, 家乡, 农村, 城区)
 
 
-def _slogan(stem: str) -> bool:
+def _slogan(stem: str, unit: str) -> bool:
     """A count or a slogan, not a name: the stem begins with a numeral and a numeral stands again right
     before the unit, with other characters between (百企联百村, 千企帮千村, 一园一区, 六省一市; not 五一村,
-    二道河村)."""
+    二道河村); or a numeral stands right before 县, 市 or 省, which no name ends in (竹塘、三归、临泽三县: three
+    counties; 有九省二市负责人参加; 红旗一村, 城关二区 are numbered units)."""
+    if stem[-1] in _NUMERALS and unit in ("县", "市", "省"):
+        return True
     return stem[0] in _NUMERALS and stem[-1] in _NUMERALS and any(c not in _NUMERALS for c in stem)
 
 
@@ -320,7 +323,7 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
                           and all(_usual(w, tags, freqs) for w in words[k:i]))
             if (len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit)
                     and not _generic_ending(words[k:i], word, tags, freqs) and not _phrase_stem(words[k:i], word, tags)
-                    and not _DIGIT_END.search(before) and not _CATEGORY.match(after) and not _slogan(stem)
+                    and not _DIGIT_END.search(before) and not _CATEGORY.match(after) and not _slogan(stem, word)
                     and not _qualified_noun(stem + word, tags, freqs) and not _office_or_area(stem, word, freqs)
                     and not _garbled(words, k, i, freqs)):
                 yield stem + word
@@ -329,6 +332,17 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
               and not (word.endswith("城市") and freqs.get(word[:-2], 0) > _RARE)  # 周边城市, 沿海城市
               and not _CATEGORY.match(after) and not _qualified_noun(word, tags, freqs)):
             yield word
+
+
+def _verb_first(name: str, tags: dict[str, str], firsts: frozenset[str]) -> str:
+    """``name`` without its first character where that is a verb of its own that begins no unit's name
+    (``firsts``: the first characters of the gazetteer's names) and a stem of two or more is left:
+    撤涪城縣 (abolish 涪城县), 废滃洲县 (abolish 滃洲县), 入北伍縣; else ``name``."""
+    unit = next((u for u in _UNIT_END if name.endswith(u)), "")
+    if (len(name) - len(unit) >= 3 and name[0] not in firsts and tags.get(name[0], "x").startswith("v")
+            and quiet_jieba().lcut(name, HMM=False)[0] == name[0]):
+        return name[1:]
+    return name
 
 
 def _texts_with_years(doc: Document) -> Iterable[tuple[int, str, int | None]]:
@@ -348,6 +362,7 @@ def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
 
     freqs = quiet_jieba().dt.FREQ
     tags = jieba.posseg.dt.word_tag_tab
+    firsts = frozenset(name[0] for name in gazetteer.names)
     found: dict[str, list[int]] = defaultdict(list)
     elsewhere: dict[str, int] = {}
     for line, text, year in _texts_with_years(doc):
@@ -357,6 +372,11 @@ def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
             if gazetteer.mentions(name, doc.source.region, year):
                 continue
             at = folded.find(name)
+            trimmed = _verb_first(name, tags, firsts)  # checked again without the verb
+            if trimmed != name:
+                at, name = at + 1, trimmed
+                if gazetteer.mentions(name, doc.source.region, year):
+                    continue
             name = printed[at : at + len(name)]
             found[name].append(line)
             elsewhere[name] = len(gazetteer.names.get(name, ()))

@@ -130,6 +130,9 @@ def _names(text: str) -> list[str]:
     ("是日毕节市“千企帮千村”“万凤还巢”“荣誉村主任”", []),
     ("统筹“一县一业”“一园一区”“一镇一品”发展格局", []),
     ("华东六省一市落实政策座谈会", []),
+    # a numeral right before 县/市/省: a count (临泽镇大事记, 山东省志 1958)
+    ("开皇三年(583)竹塘、三归、临泽三县并入高邮县。", ["高邮县"]),
+    ("中共中央在广西南宁召开有九省二市负责人参加的会议", []),
     # an adjective or a verb before a common noun of settlements (辽阳 2021)
     ("整合现有开发区和新城新市镇管理机构", []),
     ("深化爱党、爱国、爱家乡教育引领", []),
@@ -163,3 +166,20 @@ def test_unknown_region_reports_the_name_as_printed(tmp_path: Path) -> None:
     found = [line.split("unknown-region: ")[1].split(":")[0] for line in result.output.splitlines()
              if "unknown-region" in line]
     assert found == ["晨曦街道", "大溝公社"], result.output
+
+
+def test_a_verb_before_a_name_is_cut_off() -> None:
+    """撤涪城縣 (三台县 沿革): 撤 is the sentence's verb — a verb of one character that begins no unit's name
+    of the gazetteer; 鲅鱼圈区 keeps its 鲅 (checked only where the whole name is unresolved), 破子寺村 its 破
+    (破 begins a unit's name), 石家统村 is no verb's."""
+    import jieba.posseg
+
+    from builder.check import _verb_first
+
+    tags = jieba.posseg.dt.word_tag_tab
+    firsts = frozenset("破石涪滃")
+    assert _verb_first("撤涪城县", tags, firsts) == "涪城县"
+    assert _verb_first("废滃洲县", tags, firsts) == "滃洲县"
+    assert _verb_first("破子寺村", tags, firsts) == "破子寺村"
+    assert _verb_first("石家统村", tags, firsts) == "石家统村"
+    assert _verb_first("撤郪县", tags, firsts) == "撤郪县"  # 郪县: a stem of one character, not cut
