@@ -25,7 +25,10 @@ Warnings (to review; exit status 0):
   jieba's dictionary, then 市/县/区/乡/镇/村/街道/社区…; or a place word of
   jieba's ending so) that names no unit of the gazetteer where and when the
   document is (not in it, only elsewhere, or ambiguous); once per name with a
-  count;
+  count. Phrases of that shape are left out by general rules (``_place_like``:
+  a count, a slogan, a category, a qualified common noun, an office, OCR
+  garbage), a traditional text is read as simplified, and a verb before a name
+  is cut off (``_verb_first``); ``bench/check_regions.py`` measures them;
 * ``suspected-ocr``: a line still holding ``■``/``□``/``�``, a stray Latin
   letter between CJK characters, or an ``n/H/O`` where a digit belongs;
 * ``toc-missing``: a heading the table of contents promises but the body
