@@ -25,7 +25,10 @@ Warnings (to review; exit status 0):
   jieba's dictionary, then 市/县/区/乡/镇/村/街道/社区…; or a place word of
   jieba's ending so) that names no unit of the gazetteer where and when the
   document is (not in it, only elsewhere, or ambiguous); once per name with a
-  count;
+  count. Phrases of that shape are left out by general rules (``_place_like``:
+  a count, a slogan, a category, a qualified common noun, an office, OCR
+  garbage), a traditional text is read as simplified, and a verb before a name
+  is cut off (``_verb_first``); ``bench/check_regions.py`` measures them;
 * ``suspected-ocr``: a line still holding ``■``/``□``/``�``, a stray Latin
   letter between CJK characters, or an ``n/H/O`` where a digit belongs;
 * ``toc-missing``: a heading the table of contents promises but the body
@@ -49,10 +52,11 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from builder.config.loader import _records
-from builder.enrich.annotate import Gazetteer, Taxonomy, assign_ids, close_calls, quiet_jieba
+from builder.enrich.annotate import Gazetteer, Taxonomy, assign_ids, close_calls, fold_text, quiet_jieba
 from builder.model.document import Block, Document, Entry, Event, Line
 from builder.pipeline import load_archive
 from builder.sources.load import document_lines
@@ -225,11 +229,14 @@ def _phrase_stem(stem_words: list[str], unit: str, tags: dict[str, str]) -> bool
     """A stem that is a phrase, not a name: a word of two or more characters that is a verb or holds one
     (大力发展, 重新安装, 组织协调: jieba's dictionary lists such set phrases as nouns), a 4-character "name"
     (建立健全, 严肃查处 are tagged nr), a word ending in a function character (投身于, 隶属于), single characters
-    most of which are verbs, measure words or adjectives (封控区, 名驻村, 做实织密社区; not 干堡村, 八盘村), or,
+    most of which are verbs, measure words or adjectives (封控区, 名驻村, 做实织密社区; not 干堡村, 八盘村), or four
+    half of which are, a verb right before the unit (林乎加来县: came to the county; not 万兴乡, 一渡镇), or,
     before 市, a person's name (李静 of 李静市雷锋中学: surname and given name, each tagged nr)."""
     singles = [tags.get(w, "x") for w in stem_words if len(w) == 1]
-    if len(singles) >= 2 and 2 * sum(t.startswith(_VERBISH) for t in singles) > len(singles):
-        return True
+    verbish = 2 * sum(t.startswith(_VERBISH) for t in singles)
+    if len(singles) >= 2 and (verbish > len(singles) or (verbish == len(singles) >= 4 and len(stem_words[-1]) == 1
+                                                          and tags.get(stem_words[-1], "x").startswith("v"))):
+        return True  # half of them verbs, the last before the unit (部长林乎加来县视察: 加, 来县)
     if unit == "市" and len(singles) == len(stem_words) >= 2 and all(t.startswith("nr") for t in singles):
         return True  # 李静市雷锋中学 (a comma missing); 曹庄镇 is a place
     for w in stem_words:
@@ -242,12 +249,66 @@ def _phrase_stem(stem_words: list[str], unit: str, tags: dict[str, str]) -> bool
     return False
 
 
+_NUMERALS = frozenset("一二三四五六七八九十百千万两")
+_DIGIT_END = re.compile(r"[0-9０-９]$")
+_CATEGORY = re.compile(r"[（(][市县区乡镇旗]")  # 百佳县(市), 各县（市、区）
+_OFFICE_END = ("厅", "局")  # 司法厅, 公安局: an office, not a place
+_AREA_FREQ = 5000  # a word this common before 区 names a kind of area (平原区), not a district
+_RARE_CHAR = 1000  # a character used this rarely as a word of its own
+_SETTLEMENT_FREQ = 300  # a common noun of settlements (市镇, 家乡, 农村, 城区)
+
+
+def _slogan(stem: str, unit: str) -> bool:
+    """A count or a slogan, not a name: the stem begins with a numeral and a numeral stands again right
+    before the unit, with other characters between (百企联百村, 千企帮千村, 一园一区, 六省一市; not 五一村,
+    二道河村); or a numeral stands right before 县, 市 or 省, which no name ends in (竹塘、三归、临泽三县: three
+    counties; 有九省二市负责人参加; 红旗一村, 城关二区 are numbered units)."""
+    if stem[-1] in _NUMERALS and unit in ("县", "市", "省"):
+        return True
+    return stem[0] in _NUMERALS and stem[-1] in _NUMERALS and any(c not in _NUMERALS for c in stem)
+
+
+def _qualified_noun(name: str, tags: dict[str, str], freqs: dict[str, int]) -> bool:
+    """An adjective or a verb before a common noun of settlements that ends in the unit: 新+市镇 (新城新市镇:
+    new towns), 爱+家乡, 新+农村 — a phrase, not a name (东乡镇, 大西沟村: 东 and 大西 are no adjective or
+    verb before such a noun)."""
+    head, rest = name[0], name[1:]
+    return (tags.get(head, "x")[:1] in ("a", "v") and tags.get(rest, "x").startswith("n")
+            and not tags.get(rest, "x").startswith(("ns", "nr")) and freqs.get(rest, 0) >= _SETTLEMENT_FREQ)
+
+
+def _office_or_area(stem: str, unit: str, freqs: dict[str, int]) -> bool:
+    """The stem ends in an office (辽宁省司法厅社区矫正管理局: 司法厅), or before 区 in a common word, which makes
+    the 区 an area of that kind (下辽河平原区: 平原)."""
+    if len(stem) >= 3 and stem.endswith(_OFFICE_END):
+        return True
+    return unit == "区" and freqs.get(stem[-2:], 0) >= _AREA_FREQ
+
+
+def _garbled(words: list[str], first: int, last: int, freqs: dict[str, int]) -> bool:
+    """The name lies in a run of ten or more single characters (no word of the dictionary in it), a third
+    of them rare (金加勘事施觥阚邮耨旗抬翡糖箭巾: OCR of a seal or a picture), not in running text (子沟和沙浒镇前沙浒村南,
+    塔子岭乡熊洞沟及吉洞峪乡: a list of villages, in common characters but for one or two)."""
+    lo, hi = first, last
+    while lo > 0 and len(words[lo - 1]) == 1 and _CJK_ONLY.match(words[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(words) and len(words[hi + 1]) == 1 and _CJK_ONLY.match(words[hi + 1]):
+        hi += 1
+    run = words[lo : hi + 1]
+    return len(run) >= 10 and 3 * sum(freqs.get(w, 0) < _RARE_CHAR for w in run) >= len(run)
+
+
 def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Iterable[str]:
     """Names shaped like a unit (a stem of 2–4 characters of single characters or rare words,
     then 市/县/区/乡/镇/村/街道/社区…), as words of the text: jieba cuts 房地产市场 as 房地产/市场,
-    so "房地产市" is no name; 入选全国乡村 has no 乡; 文明城市 and 年度市 have common words as stem."""
+    so "房地产市" is no name; 入选全国乡村 has no 乡; 文明城市 and 年度市 have common words as stem.
+    Left out besides: a stem right after a digit (4条出市境: a count), a unit followed by a bracket of
+    units (百佳县(市): a category), a slogan (``_slogan``), an adjective or verb before a common noun
+    (``_qualified_noun``), an office or a kind of area (``_office_or_area``), OCR garbage (``_garbled``)."""
     words = quiet_jieba().lcut(text, HMM=False)
+    ends = list(accumulate(len(w) for w in words))
     for i, word in enumerate(words):
+        after = text[ends[i] : ends[i] + 2]
         if word in _UNIT_TOKENS:
             stem, strict, k = "", True, i
             for prev in reversed(words[max(0, i - 4) : i]):
@@ -258,19 +319,33 @@ def _place_like(text: str, tags: dict[str, str], freqs: dict[str, int]) -> Itera
                 strict = strict and _stem_word(prev, tag, freqs.get(prev, 0))
                 stem, k = prev + stem, k - 1
             # a common word as stem only right after a unit's name (古塔区晨曦街道), and not a very common one
-            # (辽阳市部分村, …镇美丽宜居村)
             # (辽阳市部分村, …镇美丽宜居村), and only after a unit's name, not a bare 社区 or a word (乡村)
             before = words[k - 1] if k > 0 else ""
             after_unit = (before.endswith(_UNIT_END) and before not in _UNIT_TOKENS
                           and (tags.get(before, "x").startswith("ns") or freqs.get(before, 0) <= _RARE)
                           and all(_usual(w, tags, freqs) for w in words[k:i]))
             if (len(stem) >= 2 and stem + word not in _GENERIC and (strict or after_unit)
-                    and not _generic_ending(words[k:i], word, tags, freqs) and not _phrase_stem(words[k:i], word, tags)):
+                    and not _generic_ending(words[k:i], word, tags, freqs) and not _phrase_stem(words[k:i], word, tags)
+                    and not _DIGIT_END.search(before) and not _CATEGORY.match(after) and not _slogan(stem, word)
+                    and not _qualified_noun(stem + word, tags, freqs) and not _office_or_area(stem, word, freqs)
+                    and not _garbled(words, k, i, freqs)):
                 yield stem + word
         elif (len(word) >= 3 and word.endswith(_WORD_END) and tags.get(word, "").startswith("ns")
               and freqs.get(word, 0) <= _RARE and word not in _GENERIC
-              and not (word.endswith("城市") and freqs.get(word[:-2], 0) > _RARE)):  # 周边城市, 沿海城市
+              and not (word.endswith("城市") and freqs.get(word[:-2], 0) > _RARE)  # 周边城市, 沿海城市
+              and not _CATEGORY.match(after) and not _qualified_noun(word, tags, freqs)):
             yield word
+
+
+def _verb_first(name: str, tags: dict[str, str], firsts: frozenset[str]) -> str:
+    """``name`` without its first character where that is a verb of its own that begins no unit's name
+    (``firsts``: the first characters of the gazetteer's names) and a stem of two or more is left:
+    撤涪城縣 (abolish 涪城县), 废滃洲县 (abolish 滃洲县), 入北伍縣; else ``name``."""
+    unit = next((u for u in _UNIT_END if name.endswith(u)), "")
+    if (len(name) - len(unit) >= 3 and name[0] not in firsts and tags.get(name[0], "x").startswith("v")
+            and quiet_jieba().lcut(name, HMM=False)[0] == name[0]):
+        return name[1:]
+    return name
 
 
 def _texts_with_years(doc: Document) -> Iterable[tuple[int, str, int | None]]:
@@ -290,12 +365,22 @@ def region_findings(doc: Document, gazetteer: Gazetteer) -> Iterable[Finding]:
 
     freqs = quiet_jieba().dt.FREQ
     tags = jieba.posseg.dt.word_tag_tab
+    firsts = frozenset(name[0] for name in gazetteer.names)
     found: dict[str, list[int]] = defaultdict(list)
     elsewhere: dict[str, int] = {}
     for line, text, year in _texts_with_years(doc):
-        for name in _place_like(compact(text), tags, freqs):
+        printed = compact(text)
+        folded = fold_text(printed)  # 選出公社 read as 选出公社 (offsets kept); the name reported as printed
+        for name in _place_like(folded, tags, freqs):
             if gazetteer.mentions(name, doc.source.region, year):
                 continue
+            at = folded.find(name)
+            trimmed = _verb_first(name, tags, firsts)  # checked again without the verb
+            if trimmed != name:
+                at, name = at + 1, trimmed
+                if gazetteer.mentions(name, doc.source.region, year):
+                    continue
+            name = printed[at : at + len(name)]
             found[name].append(line)
             elsewhere[name] = len(gazetteer.names.get(name, ()))
     for name, lines in sorted(found.items(), key=lambda kv: kv[1][0]):
