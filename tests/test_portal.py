@@ -226,7 +226,15 @@ def test_the_hubs_search_finds_every_record_of_every_collection(portals, hub_ser
         both += len({u.split("/")[0] for u in urls}) == len(COLLECTIONS)
     assert both >= 5  # most queries find records in both collections
 
-    # as a reader: type into the box, press Enter, read the total, open a result in its collection
+    # as a reader: the header box of the hub's home page answers as one types
+    page.goto(hub_served)
+    page.locator("#fz-header-q").press_sequentially("锦州")
+    page.wait_for_selector(".fz-header-status[data-total]", timeout=30000)
+    f = fold("锦州", cmap)
+    assert int(page.get_attribute(".fz-header-status", "data-total")) == sum(
+        f in title or f in text for title, text in folded)
+    page.goto(f"{hub_served}search/")
+    # type into the search page's box, press Enter, read the total, open a result in its collection
     page.fill("#fz-q", "古塔")
     page.press("#fz-q", "Enter")
     page.wait_for_selector("#fz-results[data-complete]", timeout=30000)
@@ -268,7 +276,7 @@ def test_the_hubs_search_works_from_disk_with_the_network_blocked(portals, brows
     urls = page.eval_on_selector_all(".fz-result", "els => els.map(e => e.getAttribute('data-url'))")
     assert int(page.get_attribute("#fz-search-status", "data-total")) == len(urls) > 0
     assert {u.split("/")[0] for u in urls} == {ident for ident, _, _ in COLLECTIONS}
-    assert page.locator(".fz-snippet mark, .fz-snippet .fz-hit").count() > 0 or "锦州" in page.inner_text("#fz-results")
+    assert page.locator(".fz-snippet mark").count() > 0  # snippets read from the collections' own files
     page.locator(".fz-result a").first.click()
     page.wait_for_load_state("load")
     assert page.url.startswith("file://") and "/index.html" in page.url
