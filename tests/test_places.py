@@ -472,3 +472,15 @@ def test_a_town_named_as_its_port() -> None:
     g = _shipped()
     assert "330326101" in g.mentions("8月26日,日军侦察机入侵鳌江上空,对鳌江港进行空中侦察", "330326", 1939)
     assert "330326101" not in g.mentions("日军侦察机入侵鳌江上空", "330326", 1939)
+
+
+def test_a_province_or_city_short_name_before_a_university_or_hotel() -> None:
+    """陈仓 (宝鸡县) 1945: ``春,河南大学文学院迁来本县底店镇`` names 河南; 环翠 2020 (威海): ``…签约仪式在威海宾馆举行``
+    names 威海市. A street or a square stays a street (中山路), and an ordinary word or a person's name before a
+    university is not the city (中山大学: Sun Yat-sen's, not 中山市; 黄山宾馆)."""
+    g = _shipped()
+    assert "41" in g.mentions("春,河南大学文学院迁来本县底店镇。", "610321-1981", 1945)
+    assert "3710" in g.mentions("里口山医院项目签约仪式在威海宾馆举行。", "371002", 2020)
+    assert "3710" not in g.mentions("在威海路举行", "371002", 2020)
+    assert "4420" not in g.mentions("与中山大学签订合作协议", "440104", 2000)
+    assert "3410" not in g.mentions("会议在黄山宾馆举行", "340102", 2000)

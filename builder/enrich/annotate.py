@@ -212,7 +212,11 @@ def _index_table(chars: list[str]) -> np.ndarray:
     return table
 
 
-_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+# after a short form, a street, a square or a park named after the place (中山路, 人民广场) is not the place; an
+# institution (a university, a hotel) is, where the short form is a province's or a city's (河南大学, 威海宾馆:
+# ``_INSTITUTION_WORDS``) and not an ordinary word or a person's name (中山大学, 黄山宾馆: ``COMMON_SHORT``)
+_INSTITUTION_WORDS = ("大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", *_INSTITUTION_WORDS)
 
 
 # short forms of prefectures that are ordinary words or other things more often than the city
@@ -792,7 +796,8 @@ class Gazetteer:
     def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
         """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
         short form, no road, school or hotel follows (中山路 is a street, not 中山市)."""
-        if short and text.startswith(_STREET_WORDS, end):
+        if short and text.startswith(_STREET_WORDS, end) and not (
+                text.startswith(_INSTITUTION_WORDS, end) and self._names_institution(text[start:end])):
             return False
         lo, hi = max(0, start - 6), min(len(text), end + 6)
         window = text[lo:hi]
@@ -800,6 +805,13 @@ class Gazetteer:
         if bounds is None:
             bounds = self._bounds[window] = _word_bounds(window)
         return start - lo in bounds
+
+    def _names_institution(self, name: str) -> bool:
+        """Whether ``name``, before a university's or a hotel's word, names the place: it is the short
+        form of a province or a prefecture-level unit (河南大学, 威海宾馆) and not an ordinary word or a
+        person's name (``COMMON_SHORT``: 中山大学, 黄山宾馆)."""
+        return not _common_word(name) and any(
+            name in r.short and r.level in PROVINCE_LEVELS | CITY_LEVELS for r in self.names.get(name, ()))
 
     def _resolve(self, name: str, doc_region: str, year: int | None, within: str = "") -> tuple[str, ...]:
         """The units a name means in a document of ``doc_region`` about ``year``, right after the
