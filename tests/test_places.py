@@ -484,3 +484,18 @@ def test_a_province_or_city_short_name_before_a_university_or_hotel() -> None:
     assert "3710" not in g.mentions("在威海路举行", "371002", 2020)
     assert "4420" not in g.mentions("与中山大学签订合作协议", "440104", 2000)
     assert "3410" not in g.mentions("会议在黄山宾馆举行", "340102", 2000)
+
+
+def test_a_mountain_or_a_water_named_as_a_unit_is_not_the_unit() -> None:
+    """泰安 2006 (山东): ``泰山获金奖``, ``泰山东岳庙会`` name the mountain, not 泰山区 (a district named after a famous
+    mountain: bare, its stem names the district only before an organisation or a facility), while ``泰山区`` in full
+    does; 伊春's 乌伊岭 (a name jieba does not know) stays the district. 莲都 2006 (浙江): ``玉溪引水工程开工`` is a
+    local stream's work, not 云南's 玉溪市 (a short form of another province's unit before a water work), unless the
+    record names 云南."""
+    g = _shipped()
+    assert "370902" not in g.mentions("“中国最值得外国人去的50个地方”评选活动揭晓,泰山获金奖。", "3709", 2006)
+    assert "370902" not in g.mentions("2006年中国泰山东岳庙会开幕式在泰山广场举行。", "3709", 2006)
+    assert "370902" in g.mentions("泰山区召开人代会", "3709", 2006)
+    assert "5304" not in g.mentions("12月31日 玉溪引水工程开工,项目投资19000万元。", "331102", 2006)
+    assert "5304" in g.mentions("赴云南考察玉溪引水工程", "331102", 2006)
+    assert "5304" in g.mentions("赴玉溪考察", "331102", 2006)

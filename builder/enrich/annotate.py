@@ -235,6 +235,14 @@ ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # administration, not an office of a district 港口)
 # facilities named after the unit they lie in (喜河电站, 周村连接线, a port: 鳌江港): a unit's name that is an ordinary word
 # names the unit also right before one of these
+# a water work takes the name of its water or its site (玉溪引水工程: the 玉溪 stream); a short form of a unit of another
+# province before one is that water's name, not the far unit, unless the record places it (``_far_named``)
+_WATER_WORKS = ("引水", "水库", "水电站", "电站", "灌区", "渠")
+# a district named after a famous mountain (泰山区, named after 泰山: a place name of jieba's dictionary that ends in
+# 山): bare, its stem is the mountain (泰山获金奖, 泰山东岳庙会), so it names the district only as a ``~`` name does
+# (before an organisation or a facility); a stem jieba does not know (乌伊岭 of 伊春) is the district's own name. Not
+# rivers and lakes: a district named after one (天河, 松江, 罗湖, 椒江) is named bare as the district far more often
+_LANDFORM_ENDS = ("山",)
 _FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站", "港")
 LOCAL_BARE = True
 _TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
@@ -452,6 +460,11 @@ class Gazetteer:
                     far.append((start, end, unit))
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                if ids and start != within_end and name in self._short_only and text.startswith(_WATER_WORKS, end) \
+                        and not self._in_province(ids, doc_region):
+                    if len(ids) == 1:  # 玉溪引水工程 in 丽水: a local stream's work, not 云南's 玉溪 unless
+                        far.append((start, end, ids[0]))  # the record names 云南 (``_far_named``)
+                    continue
                 if len(ids) == 1 and start != within_end and self._far_unit(ids[0], doc_region):
                     far.append((start, end, ids[0]))  # 新解放区, 解放区进行土改: not 焦作's 解放区 unless
                     continue  # the record names 焦作 or 河南 (``_far_named``)
@@ -522,6 +535,11 @@ class Gazetteer:
                 units = [c for c in units if c.level != second] or units
             unit = self._far[key] = units[0].id if len(units) == 1 else ""
         return unit
+
+    def _in_province(self, ids: tuple[str, ...], doc_region: str) -> bool:
+        """Whether any of these units lies in the document's province."""
+        province = self.province(doc_region)
+        return any(province in self._chain(rid) for rid in ids)
 
     def _far_unit(self, region_id: str, doc_region: str) -> bool:
         """Whether the unit is one of ``FAR_LEVELS`` outside the document's province: the text must
@@ -600,7 +618,8 @@ class Gazetteer:
     def districts(self, doc_region: str) -> dict[str, list[Region]]:
         """The 区 of the document's city (as it was and as it is now) by their name without 区,
         memoised. A name that is an ordinary word in jieba's dictionary (友好, 东风, 古塔; not a place
-        name there nor missing: 乌伊岭, 石湾) is kept under a key with a leading ``~``: it names the
+        name there nor missing: 乌伊岭, 石湾) or a famous landform's (泰山: ``_LANDFORM_ENDS``) is kept
+        under a key with a leading ``~``: it names the
         district only before the name of an organisation (``_organisation_after``) or a facility
         (``_FACILITY_WORDS``: 周村连接线). In a document of a county, its 乡 and 镇 are kept too, all
         under ``~``: bare, such a name is as often a 村, a brigade or a school of that place (仁居、八社两个
@@ -613,7 +632,9 @@ class Gazetteer:
                 for unit in self._children.get(home, ()):
                     stem = unit.name.removesuffix("区")
                     if unit.level == "区" and len(stem) >= 2 and stem != unit.name:
-                        key = stem if tags.get(stem, "ns") == "ns" else f"~{stem}"
+                        tag = tags.get(stem)
+                        known_landform = tag == "ns" and stem.endswith(_LANDFORM_ENDS)
+                        key = stem if tag in ("ns", None) and not known_landform else f"~{stem}"
                         table.setdefault(key, []).append(unit)
             if self.by_id[doc_region].level in COUNTY_LEVELS:  # a county's 乡/镇 (喜河电站, 池河农田)
                 for county in dict.fromkeys((doc_region, self.present(doc_region))):
