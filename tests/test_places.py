@@ -499,3 +499,17 @@ def test_a_mountain_or_a_water_named_as_a_unit_is_not_the_unit() -> None:
     assert "5304" not in g.mentions("12月31日 玉溪引水工程开工,项目投资19000万元。", "331102", 2006)
     assert "5304" in g.mentions("赴云南考察玉溪引水工程", "331102", 2006)
     assert "5304" in g.mentions("赴玉溪考察", "331102", 2006)
+
+
+def test_the_towns_of_a_county_whose_land_went_to_several_successors() -> None:
+    """陈仓 (宝鸡县) 1945–1946 (陕西): the data gives 宝鸡县 (撤销 2003) one successor, 渭滨区, and its note says the land
+    went to 金台区 and 陈仓区 too; their 镇 are the county's: ``三五九旅始由凤县绕道经赤沙、香泉、新街抵陇县`` names
+    陈仓区's 赤沙, 香泉, 新街 (a list no level word closes), ``河南商丘中学迁来蟠龙大韩村`` 金台区's 蟠龙 (a 镇 named
+    bare, then one of its villages: an address; 来 "come" before it is a verb, not a surname)."""
+    g = _shipped()
+    assert g.shares("610321-1981") == ["610303", "610304"]
+    assert g.shares("610302") == []
+    found = g.mentions("西府游击队接应,三五九旅始由凤县绕道经赤沙、香泉、新街抵陇县后,取道北上边区。", "610321-1981", 1946)
+    assert {"610304113", "610304112", "610304110"} <= set(found)
+    assert "610303101" in g.mentions("春,河南商丘中学迁来蟠龙大韩村,年底又迁回商丘。", "610321-1981", 1945)
+    assert "610303101" not in g.mentions("春,蟠龙获丰收。", "610321-1981", 1945)

@@ -145,7 +145,7 @@ _CONJUNCTIONS = frozenset("和与及或同暨")
 _COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
 # the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
 _PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
-_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
+_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往来任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
 _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
@@ -235,6 +235,11 @@ ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # administration, not an office of a district 港口)
 # facilities named after the unit they lie in (喜河电站, 周村连接线, a port: 鳌江港): a unit's name that is an ordinary word
 # names the unit also right before one of these
+# an address: a 乡/镇 named bare, then one of its villages (迁来蟠龙大韩村): two or three characters and 村, not a word of
+# the 村's own (村委, 村民)
+_VILLAGE_AFTER = re.compile(f"[{_CJK}]{{2,3}}村(?![委民])")
+# the division data's note on a unit that ended: the units of its day its land went to (scripts/import_divisions.py)
+_SHARED_LAND = re.compile("其地域后属([^。；]+)")
 # a water work takes the name of its water or its site (玉溪引水工程: the 玉溪 stream); a short form of a unit of another
 # province before one is that water's name, not the far unit, unless the record places it (``_far_named``)
 _WATER_WORKS = ("引水", "水库", "水电站", "电站", "灌区", "渠")
@@ -587,7 +592,29 @@ class Gazetteer:
                     stem = _UNIT_SUFFIX.sub("", child.name)
                     if len(stem) >= 2 and stem != child.name:
                         stems.setdefault(_fold(stem), []).append(child)
+            for share in self.shares(doc_region):  # 宝鸡县's land in 金台区 and 陈仓区: their 乡 and 镇 (蟠龙, 赤沙)
+                for child in self._children.get(share, ()):
+                    stem = _UNIT_SUFFIX.sub("", child.name)
+                    if child.level in ("乡", "镇") and child.id not in seen and len(stem) >= 2 and stem != child.name:
+                        seen.add(child.id)
+                        stems.setdefault(_fold(stem), []).append(child)
         return stems
+
+    def shares(self, region_id: str) -> list[str]:
+        """The units of the present that a unit's land went to besides its successor (``present``), as the
+        division data's note on it lists them (宝鸡县, 撤销 2003: ``其地域后属渭滨区（610302）、金台区（610303）、
+        陈仓区（610304）``: 金台区 and 陈仓区), each followed to the present; [] for a unit that went whole."""
+        unit = self.by_id.get(region_id)
+        if unit is None or not unit.valid_to:
+            return []
+        main = self.present(region_id)
+        out: list[str] = []
+        for note in unit.history:
+            m = _SHARED_LAND.search(note)
+            for code in re.findall(r"（(\d{6})）", m.group(1)) if m else ():
+                if code in self.by_id and (rid := self.present(code)) != main and rid not in out:
+                    out.append(rid)
+        return out
 
     def _unbracket(self, text: str) -> str:
         """A name whose last character is printed in brackets, as abbreviations are spelt out
@@ -637,7 +664,7 @@ class Gazetteer:
                         key = stem if tag in ("ns", None) and not known_landform else f"~{stem}"
                         table.setdefault(key, []).append(unit)
             if self.by_id[doc_region].level in COUNTY_LEVELS:  # a county's 乡/镇 (喜河电站, 池河农田)
-                for county in dict.fromkeys((doc_region, self.present(doc_region))):
+                for county in dict.fromkeys((doc_region, self.present(doc_region), *self.shares(doc_region))):
                     for unit in self._children.get(county, ()):
                         stem = _UNIT_SUFFIX.sub("", unit.name)
                         if unit.level in ("乡", "镇") and len(stem) >= 2 and stem != unit.name:
@@ -679,7 +706,7 @@ class Gazetteer:
                 if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
                         and self._is_word(text, end, end) and not (at and self._given_name(text, at)) \
                         and (stem == key or text.startswith(_FACILITY_WORDS, end)
-                             or self._organisation_after(text, end)):
+                             or self._organisation_after(text, end) or _VILLAGE_AFTER.match(text, end)):
                     kept = [u for u in units if year is None or _valid_in(u, year)] or _earliest([
                         u for u in units if year is None or _starts_soon(u, year)])
                     if len(kept) == 1 and kept[0].id not in out:
