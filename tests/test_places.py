@@ -34,7 +34,10 @@ Classes of input covered:
   (tests/corpus/chronicles-fresh/), hand-listed in tests/corpus/places-fresh/ before their first measurement (the
   out-of-sample figure, 0.60 / 0.81 as built, kept in its README); rules from them: a record's year brought within
   the editor's years, a conjunction before 县 (和县参议员), bare 乡/镇 of a list no level word closes (洪濑、诗山、石井改乡为镇),
-  a name before the offices of a 专区 (石家庄行政督察专员公署), a 镇 before 港 (鳌江港).
+  a name before the offices of a 专区 (石家庄行政督察专员公署), a 镇 before 港 (鳌江港). Session 4 (h-places6): a province's
+  or city's short form before a university or a hotel (河南大学, 威海宾馆; not 中山大学), a district named after a famous
+  mountain bare (泰山获金奖: not 泰山区), another province's short form before a water work (玉溪引水工程), the 乡/镇 of
+  a county's successors by the data's note (宝鸡县 → 金台区, 陈仓区: 赤沙, 蟠龙), a 镇 before one of its villages.
 """
 
 from __future__ import annotations
