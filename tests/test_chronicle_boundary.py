@@ -302,3 +302,23 @@ def test_a_span_the_first_clause_tells() -> None:
     assert event.date.original == "1545-L07/1546-L06" and event.date.calendar == "chinese"
     # a 至 in a later clause is a follow-up: the entry keeps its own date
     assert _dates("1950年\n5月,成立县工业科,至1958年8月并入县计委。") == ["1950-05"]
+
+
+def test_a_chronicle_of_one_short_paragraph() -> None:
+    """A text that is one paragraph (a Q&A page on a county's 乡/镇, tests/corpus/chronicles-fresh/
+    fujian-nanan-xiangzhen-1984-1993-web.txt) is read as a document run into one line however short: its first
+    sentence's full date makes it an item, and a later year at a sentence start begins one, also run into its verb.
+    An era-dated run keeps a bare later year as a follow-up (``民国24年(1935年) 秋,…。1937年,被迫停办。``)."""
+    text = ("根据中央、国务院及省政府有关指示,1984年10月1日,实行政社公开,建立乡政府。将公社改为乡、镇。全县共有22个乡镇。"
+            "1984年10月,洪濑、诗山、石井改乡为镇。1988年9月,美林、金淘、康美、罗东改乡为镇。"
+            "到1988年12月止,全县共有15个镇。1993年撤县设省辖县级市南安市,由泉州市代管。\n时间: 2024-10-01 04:53:32\n")
+    events = _events(text)
+    assert [e.date.edtf() for e in events] == ["1984-10-01", "1988-09", "1993"]
+    assert events[0].text.startswith("根据中央") and "洪濑" in events[0].text
+    assert events[2].text.startswith("撤县设")
+    # the rule is for a text of one paragraph: a paragraph among others is not read as run together
+    longer = text.replace("\n时间", "\n1994年5月,全市设21个镇,另有一段很长的说明文字放在这里以便它超过四十个字的长度了。\n时间")
+    assert [e.date.edtf() for e in _events(longer)] == ["1994-05"]
+    era = ("民国23年(1934年) 县委书记等人被捕入狱。民国24年(1935年) 秋,王岗铺创办一所乡村教育社。1937年,被迫停办。"
+           "民国25年(1936年) 县政府征调民工修路。")
+    assert [e.date.edtf() for e in _events(era)] == ["1934", "1935-23", "1936"]

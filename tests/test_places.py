@@ -34,7 +34,10 @@ Classes of input covered:
   (tests/corpus/chronicles-fresh/), hand-listed in tests/corpus/places-fresh/ before their first measurement (the
   out-of-sample figure, 0.60 / 0.81 as built, kept in its README); rules from them: a record's year brought within
   the editor's years, a conjunction before 县 (和县参议员), bare 乡/镇 of a list no level word closes (洪濑、诗山、石井改乡为镇),
-  a name before the offices of a 专区 (石家庄行政督察专员公署), a 镇 before 港 (鳌江港).
+  a name before the offices of a 专区 (石家庄行政督察专员公署), a 镇 before 港 (鳌江港). Session 4 (h-places6): a province's
+  or city's short form before a university or a hotel (河南大学, 威海宾馆; not 中山大学), a district named after a famous
+  mountain bare (泰山获金奖: not 泰山区), another province's short form before a water work (玉溪引水工程), the 乡/镇 of
+  a county's successors by the data's note (宝鸡县 → 金台区, 陈仓区: 赤沙, 蟠龙), a 镇 before one of its villages.
 """
 
 from __future__ import annotations
@@ -472,3 +475,44 @@ def test_a_town_named_as_its_port() -> None:
     g = _shipped()
     assert "330326101" in g.mentions("8月26日,日军侦察机入侵鳌江上空,对鳌江港进行空中侦察", "330326", 1939)
     assert "330326101" not in g.mentions("日军侦察机入侵鳌江上空", "330326", 1939)
+
+
+def test_a_province_or_city_short_name_before_a_university_or_hotel() -> None:
+    """陈仓 (宝鸡县) 1945: ``春,河南大学文学院迁来本县底店镇`` names 河南; 环翠 2020 (威海): ``…签约仪式在威海宾馆举行``
+    names 威海市. A street or a square stays a street (中山路), and an ordinary word or a person's name before a
+    university is not the city (中山大学: Sun Yat-sen's, not 中山市; 黄山宾馆)."""
+    g = _shipped()
+    assert "41" in g.mentions("春,河南大学文学院迁来本县底店镇。", "610321-1981", 1945)
+    assert "3710" in g.mentions("里口山医院项目签约仪式在威海宾馆举行。", "371002", 2020)
+    assert "3710" not in g.mentions("在威海路举行", "371002", 2020)
+    assert "4420" not in g.mentions("与中山大学签订合作协议", "440104", 2000)
+    assert "3410" not in g.mentions("会议在黄山宾馆举行", "340102", 2000)
+
+
+def test_a_mountain_or_a_water_named_as_a_unit_is_not_the_unit() -> None:
+    """泰安 2006 (山东): ``泰山获金奖``, ``泰山东岳庙会`` name the mountain, not 泰山区 (a district named after a famous
+    mountain: bare, its stem names the district only before an organisation or a facility), while ``泰山区`` in full
+    does; 伊春's 乌伊岭 (a name jieba does not know) stays the district. 莲都 2006 (浙江): ``玉溪引水工程开工`` is a
+    local stream's work, not 云南's 玉溪市 (a short form of another province's unit before a water work), unless the
+    record names 云南."""
+    g = _shipped()
+    assert "370902" not in g.mentions("“中国最值得外国人去的50个地方”评选活动揭晓,泰山获金奖。", "3709", 2006)
+    assert "370902" not in g.mentions("2006年中国泰山东岳庙会开幕式在泰山广场举行。", "3709", 2006)
+    assert "370902" in g.mentions("泰山区召开人代会", "3709", 2006)
+    assert "5304" not in g.mentions("12月31日 玉溪引水工程开工,项目投资19000万元。", "331102", 2006)
+    assert "5304" in g.mentions("赴云南考察玉溪引水工程", "331102", 2006)
+    assert "5304" in g.mentions("赴玉溪考察", "331102", 2006)
+
+
+def test_the_towns_of_a_county_whose_land_went_to_several_successors() -> None:
+    """陈仓 (宝鸡县) 1945–1946 (陕西): the data gives 宝鸡县 (撤销 2003) one successor, 渭滨区, and its note says the land
+    went to 金台区 and 陈仓区 too; their 镇 are the county's: ``三五九旅始由凤县绕道经赤沙、香泉、新街抵陇县`` names
+    陈仓区's 赤沙, 香泉, 新街 (a list no level word closes), ``河南商丘中学迁来蟠龙大韩村`` 金台区's 蟠龙 (a 镇 named
+    bare, then one of its villages: an address; 来 "come" before it is a verb, not a surname)."""
+    g = _shipped()
+    assert g.shares("610321-1981") == ["610303", "610304"]
+    assert g.shares("610302") == []
+    found = g.mentions("西府游击队接应,三五九旅始由凤县绕道经赤沙、香泉、新街抵陇县后,取道北上边区。", "610321-1981", 1946)
+    assert {"610304113", "610304112", "610304110"} <= set(found)
+    assert "610303101" in g.mentions("春,河南商丘中学迁来蟠龙大韩村,年底又迁回商丘。", "610321-1981", 1945)
+    assert "610303101" not in g.mentions("春,蟠龙获丰收。", "610321-1981", 1945)

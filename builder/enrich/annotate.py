@@ -145,7 +145,7 @@ _CONJUNCTIONS = frozenset("和与及或同暨")
 _COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
 # the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
 _PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
-_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往任驻回离抵返去进入出留家名位个原")
+_NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往来任驻回离抵返去进入出留家名位个原")
 _BRACKETED_CHAR = re.compile(f"(?<=[{_CJK}])[(（]([{_CJK}])[)）]")
 _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
 _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
@@ -212,7 +212,11 @@ def _index_table(chars: list[str]) -> np.ndarray:
     return table
 
 
-_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", "大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+# after a short form, a street, a square or a park named after the place (中山路, 人民广场) is not the place; an
+# institution (a university, a hotel) is, where the short form is a province's or a city's (河南大学, 威海宾馆:
+# ``_INSTITUTION_WORDS``) and not an ordinary word or a person's name (中山大学, 黄山宾馆: ``COMMON_SHORT``)
+_INSTITUTION_WORDS = ("大学", "学院", "饭店", "宾馆", "酒店", "大厦")
+_STREET_WORDS = ("路", "街", "大街", "大道", "巷", "公园", "广场", *_INSTITUTION_WORDS)
 
 
 # short forms of prefectures that are ordinary words or other things more often than the city
@@ -231,6 +235,19 @@ ORGANISATION_SUFFIXES = ("公司", "厂", "局", "所", "场", "站", "矿")
 # administration, not an office of a district 港口)
 # facilities named after the unit they lie in (喜河电站, 周村连接线, a port: 鳌江港): a unit's name that is an ordinary word
 # names the unit also right before one of these
+# an address: a 乡/镇 named bare, then one of its villages (迁来蟠龙大韩村): two or three characters and 村, not a word of
+# the 村's own (村委, 村民)
+_VILLAGE_AFTER = re.compile(f"[{_CJK}]{{2,3}}村(?![委民])")
+# the division data's note on a unit that ended: the units of its day its land went to (scripts/import_divisions.py)
+_SHARED_LAND = re.compile("其地域后属([^。；]+)")
+# a water work takes the name of its water or its site (玉溪引水工程: the 玉溪 stream); a short form of a unit of another
+# province before one is that water's name, not the far unit, unless the record places it (``_far_named``)
+_WATER_WORKS = ("引水", "水库", "水电站", "电站", "灌区", "渠")
+# a district named after a famous mountain (泰山区, named after 泰山: a place name of jieba's dictionary that ends in
+# 山): bare, its stem is the mountain (泰山获金奖, 泰山东岳庙会), so it names the district only as a ``~`` name does
+# (before an organisation or a facility); a stem jieba does not know (乌伊岭 of 伊春) is the district's own name. Not
+# rivers and lakes: a district named after one (天河, 松江, 罗湖, 椒江) is named bare as the district far more often
+_LANDFORM_ENDS = ("山",)
 _FACILITY_WORDS = ("电站", "水电站", "水库", "大桥", "连接线", "隧道", "机场", "码头", "火车站", "港")
 LOCAL_BARE = True
 _TENDED = ("管理", "服务", "建设", "开发", "保护", "养护", "维修", "监测", "规划", "工程")
@@ -448,6 +465,11 @@ class Gazetteer:
                     far.append((start, end, unit))
                 if ids and len(name) <= 3 and not self._near(ids, doc_region) and not self._is_word(text, start, end):
                     continue  # 召开县…, 百佳县, 振兴山区: not 开县, 佳县, 兴山区 of another city
+                if ids and start != within_end and name in self._short_only and text.startswith(_WATER_WORKS, end) \
+                        and not self._in_province(ids, doc_region):
+                    if len(ids) == 1:  # 玉溪引水工程 in 丽水: a local stream's work, not 云南's 玉溪 unless
+                        far.append((start, end, ids[0]))  # the record names 云南 (``_far_named``)
+                    continue
                 if len(ids) == 1 and start != within_end and self._far_unit(ids[0], doc_region):
                     far.append((start, end, ids[0]))  # 新解放区, 解放区进行土改: not 焦作's 解放区 unless
                     continue  # the record names 焦作 or 河南 (``_far_named``)
@@ -519,6 +541,11 @@ class Gazetteer:
             unit = self._far[key] = units[0].id if len(units) == 1 else ""
         return unit
 
+    def _in_province(self, ids: tuple[str, ...], doc_region: str) -> bool:
+        """Whether any of these units lies in the document's province."""
+        province = self.province(doc_region)
+        return any(province in self._chain(rid) for rid in ids)
+
     def _far_unit(self, region_id: str, doc_region: str) -> bool:
         """Whether the unit is one of ``FAR_LEVELS`` outside the document's province: the text must
         say where it is (``_far_named``)."""
@@ -565,7 +592,29 @@ class Gazetteer:
                     stem = _UNIT_SUFFIX.sub("", child.name)
                     if len(stem) >= 2 and stem != child.name:
                         stems.setdefault(_fold(stem), []).append(child)
+            for share in self.shares(doc_region):  # 宝鸡县's land in 金台区 and 陈仓区: their 乡 and 镇 (蟠龙, 赤沙)
+                for child in self._children.get(share, ()):
+                    stem = _UNIT_SUFFIX.sub("", child.name)
+                    if child.level in ("乡", "镇") and child.id not in seen and len(stem) >= 2 and stem != child.name:
+                        seen.add(child.id)
+                        stems.setdefault(_fold(stem), []).append(child)
         return stems
+
+    def shares(self, region_id: str) -> list[str]:
+        """The units of the present that a unit's land went to besides its successor (``present``), as the
+        division data's note on it lists them (宝鸡县, 撤销 2003: ``其地域后属渭滨区（610302）、金台区（610303）、
+        陈仓区（610304）``: 金台区 and 陈仓区), each followed to the present; [] for a unit that went whole."""
+        unit = self.by_id.get(region_id)
+        if unit is None or not unit.valid_to:
+            return []
+        main = self.present(region_id)
+        out: list[str] = []
+        for note in unit.history:
+            m = _SHARED_LAND.search(note)
+            for code in re.findall(r"（(\d{6})）", m.group(1)) if m else ():
+                if code in self.by_id and (rid := self.present(code)) != main and rid not in out:
+                    out.append(rid)
+        return out
 
     def _unbracket(self, text: str) -> str:
         """A name whose last character is printed in brackets, as abbreviations are spelt out
@@ -596,7 +645,8 @@ class Gazetteer:
     def districts(self, doc_region: str) -> dict[str, list[Region]]:
         """The 区 of the document's city (as it was and as it is now) by their name without 区,
         memoised. A name that is an ordinary word in jieba's dictionary (友好, 东风, 古塔; not a place
-        name there nor missing: 乌伊岭, 石湾) is kept under a key with a leading ``~``: it names the
+        name there nor missing: 乌伊岭, 石湾) or a famous landform's (泰山: ``_LANDFORM_ENDS``) is kept
+        under a key with a leading ``~``: it names the
         district only before the name of an organisation (``_organisation_after``) or a facility
         (``_FACILITY_WORDS``: 周村连接线). In a document of a county, its 乡 and 镇 are kept too, all
         under ``~``: bare, such a name is as often a 村, a brigade or a school of that place (仁居、八社两个
@@ -609,10 +659,12 @@ class Gazetteer:
                 for unit in self._children.get(home, ()):
                     stem = unit.name.removesuffix("区")
                     if unit.level == "区" and len(stem) >= 2 and stem != unit.name:
-                        key = stem if tags.get(stem, "ns") == "ns" else f"~{stem}"
+                        tag = tags.get(stem)
+                        known_landform = tag == "ns" and stem.endswith(_LANDFORM_ENDS)
+                        key = stem if tag in ("ns", None) and not known_landform else f"~{stem}"
                         table.setdefault(key, []).append(unit)
             if self.by_id[doc_region].level in COUNTY_LEVELS:  # a county's 乡/镇 (喜河电站, 池河农田)
-                for county in dict.fromkeys((doc_region, self.present(doc_region))):
+                for county in dict.fromkeys((doc_region, self.present(doc_region), *self.shares(doc_region))):
                     for unit in self._children.get(county, ()):
                         stem = _UNIT_SUFFIX.sub("", unit.name)
                         if unit.level in ("乡", "镇") and len(stem) >= 2 and stem != unit.name:
@@ -654,7 +706,7 @@ class Gazetteer:
                 if taken.isdisjoint(range(at, end)) and self._is_word(text, at, end) \
                         and self._is_word(text, end, end) and not (at and self._given_name(text, at)) \
                         and (stem == key or text.startswith(_FACILITY_WORDS, end)
-                             or self._organisation_after(text, end)):
+                             or self._organisation_after(text, end) or _VILLAGE_AFTER.match(text, end)):
                     kept = [u for u in units if year is None or _valid_in(u, year)] or _earliest([
                         u for u in units if year is None or _starts_soon(u, year)])
                     if len(kept) == 1 and kept[0].id not in out:
@@ -792,7 +844,8 @@ class Gazetteer:
     def _is_word(self, text: str, start: int, end: int, short: bool = False) -> bool:
         """Whether jieba starts a word at ``text[start]`` (孙中山 has no 中山, 召开县 no 开县) and, for a
         short form, no road, school or hotel follows (中山路 is a street, not 中山市)."""
-        if short and text.startswith(_STREET_WORDS, end):
+        if short and text.startswith(_STREET_WORDS, end) and not (
+                text.startswith(_INSTITUTION_WORDS, end) and self._names_institution(text[start:end])):
             return False
         lo, hi = max(0, start - 6), min(len(text), end + 6)
         window = text[lo:hi]
@@ -800,6 +853,13 @@ class Gazetteer:
         if bounds is None:
             bounds = self._bounds[window] = _word_bounds(window)
         return start - lo in bounds
+
+    def _names_institution(self, name: str) -> bool:
+        """Whether ``name``, before a university's or a hotel's word, names the place: it is the short
+        form of a province or a prefecture-level unit (河南大学, 威海宾馆) and not an ordinary word or a
+        person's name (``COMMON_SHORT``: 中山大学, 黄山宾馆)."""
+        return not _common_word(name) and any(
+            name in r.short and r.level in PROVINCE_LEVELS | CITY_LEVELS for r in self.names.get(name, ()))
 
     def _resolve(self, name: str, doc_region: str, year: int | None, within: str = "") -> tuple[str, ...]:
         """The units a name means in a document of ``doc_region`` about ``year``, right after the

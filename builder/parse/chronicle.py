@@ -39,7 +39,9 @@ cells of a table flattened into paragraphs date the paragraphs after them
 (``_table_cell``); a span the entry's first clause tells (``…不雨至於丙午年
 (1546)夏六月,…``) makes the entry a range (``_narrative_end``); in a text of
 one item a line, a line with its full date inside its first sentence is an
-item (``_inner_dated``).  The rules in words: docs/editorial.md.
+item (``_inner_dated``); a text of one paragraph is read as a document run into one line, however short: the full
+date of its first sentence dates its first item, and a later year at a sentence start (also alone or run into its
+verb, where the items before print their years in digits) starts one.  The rules in words: docs/editorial.md.
 
 Month inference for day-only entries (``13日``) when no month heading is in
 force: start at month 1 and step to the next month when the day falls more
@@ -861,7 +863,16 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
         return (hit.spec.precision == "season" or hit.spec.qualifier in _HALVES) and b.last is not None \
             and b.last.start.year == hit.spec.start.year
     after = body[hit.end:]
+    # a later year printed at a sentence start of a document run into one line starts its item, also a year alone
+    # and one run into its verb (``…由泉州市代管。1993年撤县设市…``), where the items before print their dates
+    # the same way (a year in digits); elsewhere, and after items dated by an era (``民国24年(1935年)…。1937年,
+    # 被迫停办``), such a date is a follow-up
+    later_year = b.dense_line and b.last is not None and b.last.precision != "unknown" \
+        and hit.spec.start.year > b.last.start.year and re.match(r"\s*\d{4}\s*年", body) is not None \
+        and re.match(r"\s*\d{4}\s*年", b.last.raw) is not None
     if hit.spec.start.day is None and hit.spec.start.month is None:
+        if later_year:
+            return True
         if hit.style == "era" and semi and b.last is not None and hit.spec.start.year > b.last.start.year:
             return True  # ``…;大業三年(607)改…``: the next reign year of a run of them
         if hit.style == "era" and ")" in hit.spec.raw + "）" and after[:1].isspace() and \
@@ -873,8 +884,8 @@ def _splits_here(b: _Builder, piece: str, gap: bool, semi: bool) -> bool:
             and last.start.month is not None and hit.spec.start.year == last.start.year \
             and hit.spec.start.month is not None and hit.spec.start.month > (last.end or last.start).month:
         return True  # ``6、7月发大水…。8月17日大北风…``: a day in a later month than a month entry is a new item
-    if after[:1] not in "，,：:、 \t" and not gap and not enum:
-        return False
+    if after[:1] not in "，,：:、 \t" and not gap and not enum and not later_year:
+        return False  # a date run into its verb is a follow-up (``1989年该县…``)
     if gap or enum:
         return hit.spec.start.month is not None or bool(enum)
     if after[:1].isspace() and hit.spec.start.day is not None:
@@ -1051,7 +1062,8 @@ def _inner_dated(b: _Builder, text: str, line: int) -> bool:
     full date (year, month, day) in its first sentence, in the chronicle's order, is an item of that date (the
     date written inside the sentence: ``经国务院批准,黔南…自治州于1956年8月8日正式成立。``); never a line that
     continues an open sentence, nor one whose date is earlier than the entry before (a back-reference)."""
-    if not b.line_items or isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
+    if not (b.line_items or b.dense_line and b.last is None) \
+            or isinstance(b.current, Event) and b.parts and not _ends_sentence(b.parts[-1]):
         return False
     first = re.split(r"[。！？；;]", text, maxsplit=1)[0]
     m = _INNER_DAY.search(first[:80])
@@ -1151,6 +1163,8 @@ def parse_events(
     paragraphs = [t for t in texts if len(t.strip()) >= 20]
     b.line_items = b.width == 0 and len(paragraphs) >= 5 and \
         sum(1 for t in paragraphs if _LINE_DATE.match(t)) >= 0.6 * len(paragraphs)
+    long_lines = [ln.no for ln in lines if len(ln.text.strip()) >= 40]
+    sole = long_lines[0] if len(long_lines) == 1 else None  # the line of a text that is one paragraph
     blank_run, after_filler, prev_len = 0, False, 0
     for i, ln in enumerate(lines):
         if is_blank(ln):
@@ -1165,7 +1179,8 @@ def parse_events(
             continue
         cuts = _run_cuts(ln.text)
         # a whole document (or page) run into one line: its sentence-initial dates start items as line starts would
-        run_together = len(ln.text) > 300 and len(_INLINE_DATE.findall(ln.text)) >= 3
+        # (or a chronicle of one paragraph: the text's only paragraph, however short)
+        run_together = (len(ln.text) > 300 or sole == ln.no) and len(_INLINE_DATE.findall(ln.text)) >= 3
         b.dense_line = run_together
         b.line_splits = 0
         bounds = list(zip([0, *cuts], [*cuts, len(ln.text)]))
