@@ -238,8 +238,14 @@ def source_region(source: Source, regions: list[Region], config_dir: Path) -> st
     wanted = source.region.strip()
     years = tuple(source.years) or ((source.content_year,) if source.content_year else ())
     by_id = {g.id: g for g in regions}
+    if wanted in by_id:  # a region id: of regions.yml, or the gazetteer's (``4422-1981``, a unit no longer in use)
+        return wanted
     if wanted.isdigit():
         found = [g for g in regions if g.code == wanted]
+        short = wanted
+        while not found and len(short) > 2 and short.endswith("00"):  # 520500, the official 6 digits: 5205
+            short = short[:-2]
+            found = [g for g in regions if g.code == short]
     else:
         found = [g for g in regions if wanted in (g.name, *g.aliases)] or [g for g in regions if wanted in g.short]
     if len(found) > 1:
