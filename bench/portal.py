@@ -6,7 +6,8 @@
 Each collection is one seed document in turn (tests/portal_archive.py ``cycled``), with its own
 source_texts/ and site_config/: the four small seed documents (``ONE``: 古塔 大事记, 古塔 脱贫 report, 锦州
 and 古塔 government reports, 0.02 to 0.5 MB), at every size, so that 100 collections build in minutes, not
-hours, and the sizes compare. Every build runs in its own process (so peak RSS is that build's). Printed per
+hours, and the sizes compare; and one more portal of 10 collections cycling all six seed documents (row `10m`: the
+two yearbooks, 0.9 and 1.3 MB, among them), so that the projection's fit has collections of very different sizes. Every build runs in its own process (so peak RSS is that build's). Printed per
 build: wall seconds; peak RSS of the process that ran the portal (the client), of each worker process, and of
 the largest MkDocs process; pages (HTML files), files and bytes in all; the search index bytes and files (every
 collection's data/search/); and whether the two builds of a size are byte-identical. Then the hub's search
@@ -142,6 +143,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100])
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mixed", type=int, default=10,
+                        help="also a portal of this many collections cycling all six seed documents, the two "
+                             "yearbooks (0.9 and 1.3 MB) among them (row 'Nm'): the projection's fit needs "
+                             "collections of very different sizes; 0: none")
     parser.add_argument("--no-queries", dest="queries", action="store_false",
                         help="skip the hub's search measurement (Chromium)")
     parser.add_argument("--child", nargs=3, metavar=("PORTAL", "OUT", "WORKERS"), help=argparse.SUPPRESS)
@@ -149,24 +154,25 @@ def main() -> None:
     if args.child:
         _child(args.child[0], args.child[1], int(args.child[2]))
         return
-    from tests.portal_archive import ONE, cycled, make_portal
+    from tests.portal_archive import MIXED, ONE, cycled, make_portal
 
     rows = []
     queries: dict[str, list[str]] = {}  # one query set for every size: drawn from the first
     with tempfile.TemporaryDirectory(prefix="fangzhi-portal-bench-") as tmp:
-        for n in args.sizes:
-            portal = make_portal(Path(tmp) / f"p{n}", cycled(n, ONE))
+        plan = [(n, "") for n in args.sizes] + ([(args.mixed, "mixed")] if args.mixed else [])
+        for n, kind in plan:
+            portal = make_portal(Path(tmp) / f"p{n}{kind}", cycled(n, MIXED if kind else ONE))
             digests = {}
             for workers in (0, args.workers):
-                out = Path(tmp) / f"site-{n}-{workers}"
+                out = Path(tmp) / f"site-{n}{kind}-{workers}"
                 proc = subprocess.run([sys.executable, __file__, "--child", str(portal), str(out), str(workers)],
                                       capture_output=True, text=True, check=False, cwd=REPO)
                 if proc.returncode != 0:
                     sys.exit(f"build of {n} collections ({workers} workers) failed:\n{proc.stderr[-3000:]}")
                 figures = json.loads(proc.stdout.strip().splitlines()[-1])
-                figures.update(_measure(out), n=n, workers=workers)
+                figures.update(_measure(out), n=n, workers=workers, label=f"{n}{'m' if kind else ''}")
                 digests[workers] = _digest(out)
-                if not workers and args.queries:
+                if not workers and args.queries and not kind:
                     queries = queries or hub_queries(out)
                     figures["hub_search"] = measure_hub_search(out, queries)
                 rows.append(figures)
@@ -174,12 +180,13 @@ def main() -> None:
             for r in rows[-2:]:
                 r["identical"] = len(set(digests.values())) == 1
             for workers in digests:
-                shutil.rmtree(Path(tmp) / f"site-{n}-{workers}", ignore_errors=True)
+                shutil.rmtree(Path(tmp) / f"site-{n}{kind}-{workers}", ignore_errors=True)
     _print(rows, args.workers)
 
 
 def _print(rows: list[dict], workers: int) -> None:
-    print(f"\nportal of N collections (each one seed document), one process vs a {workers}-worker local Dask cluster\n")
+    print(f"\nportal of N collections (each one seed document; 'Nm': the yearbooks among them), one process vs a "
+          f"{workers}-worker local Dask cluster\n")
     head = (f"{'N':>4} {'mode':<10} {'wall s':>7} {'client MB':>9} {'worker MB':>11} {'MkDocs MB':>9} {'pages':>7} "
             f"{'files':>7} {'site MB':>8} {'index KB':>9} {'idx files':>9} {'text MB':>7} {'same':>5}")
     print(head)
@@ -187,7 +194,7 @@ def _print(rows: list[dict], workers: int) -> None:
     for r in rows:
         mode = f"{r['workers']} workers" if r["workers"] else "1 process"
         wmb = "/".join(f"{m:.0f}" for m in r["workers_mb"]) or "—"
-        print(f"{r['n']:>4} {mode:<10} {r['wall']:>7.0f} {r['client_mb']:>9.0f} {wmb:>11} {r['mkdocs_mb']:>9.0f} "
+        print(f"{r['label']:>4} {mode:<10} {r['wall']:>7.0f} {r['client_mb']:>9.0f} {wmb:>11} {r['mkdocs_mb']:>9.0f} "
               f"{r['pages']:>7} {r['files']:>7} {r['bytes'] / 1e6:>8.0f} {r['index_kb']:>9.0f} {r['index_files']:>9} "
               f"{r['text_mb']:>7.1f} {'yes' if r['identical'] else 'NO':>5}")
     searched = [r for r in rows if "hub_search" in r]
@@ -227,8 +234,8 @@ def _print(rows: list[dict], workers: int) -> None:
           f"2 workers, {work / 3600 / 16:.1f} h on 16 (tasks are whole collections: no finer split is needed)")
     for r in rows:
         if r["workers"]:
-            one = next(x for x in rows if x["n"] == r["n"] and not x["workers"])
-            print(f"  measured at {r['n']} collections: {r['workers']} workers took {r['wall'] / one['wall']:.2f}× "
+            one = next(x for x in rows if x["label"] == r["label"] and not x["workers"])
+            print(f"  measured at {r['label']} collections: {r['workers']} workers took {r['wall'] / one['wall']:.2f}× "
                   f"the one-process wall time")
     # bytes = a × collections + b × MB of text (least squares over the one-process builds): a small collection's
     # site is mostly fixed weight (the theme's assets), so scaling the whole site by text would overstate it
@@ -244,7 +251,7 @@ def _print(rows: list[dict], workers: int) -> None:
               f"≈ {total / 1e9:.1f} GB for the province")
     peak = max((m for r in rows for m in (r["workers_mb"] or [])), default=0.0)
     top = max(sized, key=lambda row: row[0])
-    held = ", ".join(f"{r['client_mb']:.0f} MB at {r['n']}" for r in rows if r["workers"])
+    held = ", ".join(f"{r['client_mb']:.0f} MB at {r['label']}" for r in rows if r["workers"])
     print(f"  memory: the client held {held} collections with workers (the local cluster's scheduler runs in it); a worker holds one collection at a time: {peak:.0f} MB at most "
           f"here, {top[2]:.0f} MB for the largest collection ({top[0] / 1e6:.2f} MB of text); a {per_county:.0f} MB county "
           f"is the 10×–30× single archive of bench/bench.py (1.4 GB + MkDocs 1.1 GB at 30×, 69 MB)")

@@ -36,7 +36,7 @@ import json
 import shutil
 import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -330,6 +330,7 @@ class _Spill:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         self.folder = folder
+        self.facets: dict[int, dict[tuple[str, str], tuple[int, int]]] = {}
 
     def put(self, part: GramPart) -> None:
         own = self.folder / str(part.number)
@@ -338,6 +339,26 @@ class _Spill:
             np.save(own / f"{f}.npy", column)
         (own / "docs.bin").write_bytes(part.docs)
         (own / "positions.bin").write_bytes(part.positions)
+
+    def put_facets(self, number: int, offset: int, facets: dict[tuple[str, str], np.ndarray]) -> None:
+        """A collection's facet lists, in the hub's numbering, end to end in one file; where each starts is
+        kept here (a few numbers per facet value), the lists stay on disk until they are written."""
+        keys = sorted(facets)
+        lengths = [len(facets[k]) for k in keys]
+        at = np.cumsum([0, *lengths]).tolist()
+        self.facets[number] = {k: (at[i], lengths[i]) for i, k in enumerate(keys)}
+        ids = np.concatenate([facets[k] for k in keys]) if keys else np.zeros(0)
+        np.save(self.folder / str(number) / "facets.npy", (ids + offset).astype(np.int64))
+
+    def facet(self, key: tuple[str, str]) -> np.ndarray:
+        """One facet value's records over every collection (ascending: collections in order)."""
+        parts = []
+        for number, where in sorted(self.facets.items()):
+            if key in where:
+                start, length = where[key]
+                parts.append(np.array(np.load(self.folder / str(number) / "facets.npy", mmap_mode="r")[
+                    start:start + length]))
+        return np.concatenate(parts)
 
     def piece(self, number: int, lo: int, hi: int) -> tuple[dict[str, np.ndarray], bytes, bytes]:
         own = self.folder / str(number)
@@ -371,6 +392,22 @@ def ranges(weights: dict[int, int], target: int = RANGE_BYTES) -> list[tuple[int
     return out
 
 
+class _Lazy(Mapping[tuple[str, str], np.ndarray]):
+    """Facet lists read from the spill one at a time, as ``write_facet_lists`` asks for them."""
+
+    def __init__(self, keys: set[tuple[str, str]], read: Callable[[tuple[str, str]], np.ndarray]) -> None:
+        self.keys_, self.read = keys, read
+
+    def __getitem__(self, key: tuple[str, str]) -> np.ndarray:
+        return self.read(key)
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(sorted(self.keys_))
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+
 @dataclass
 class HubSearchStats:
     collections: int = 0
@@ -396,7 +433,7 @@ def build_hub_search(collections: list[tuple[str, str, Path]], out: Path, cache:
 
     offsets: list[int] = []
     weights: dict[int, int] = defaultdict(int)
-    facets: dict[tuple[str, str], list[np.ndarray]] = defaultdict(list)
+    keys: set[tuple[str, str]] = set()
     names: dict[str, dict[str, str]] = defaultdict(dict)
     fold_pairs: dict[str, str] = {}
     entries: list[list[object]] = []
@@ -408,10 +445,10 @@ def build_hub_search(collections: list[tuple[str, str, Path]], out: Path, cache:
         spill.put(part)
         for cp, w in zip(*(a.tolist() for a in part.weights), strict=True):
             weights[cp] += w
-        for (kind, value), ids in part.facets.items():
-            if kind != "source":
-                facets[(kind, value)].append(ids + offset)
-        facets[("source", str(k))].append(np.arange(offset, offset + part.records))
+        facets = {key: ids for key, ids in part.facets.items() if key[0] != "source"}
+        facets[("source", str(k))] = np.arange(part.records)  # the hub's source facet: the collection
+        spill.put_facets(k, offset, facets)
+        keys.update(facets)
         for kind, mapping in part.names.items():
             names[kind].update(mapping)
         f = list(part.fold)
@@ -441,10 +478,9 @@ def build_hub_search(collections: list[tuple[str, str, Path]], out: Path, cache:
             if positions:
                 writer.put("grams", f"p/{len(heavy)}", positions)
             heavy.append(gram)
-    shutil.rmtree(cache, ignore_errors=True)
-    merged_facets = {key: np.concatenate(parts) for key, parts in facets.items()}
     facet_names: dict[str, object] = {"source": [title for _, title, _ in collections], **names}
-    used = write_facet_lists(writer, merged_facets, facet_names)
+    used = write_facet_lists(writer, _Lazy(keys, spill.facet), facet_names)
+    shutil.rmtree(cache, ignore_errors=True)
     writer.put("manifest", "manifest", _json({
         "version": 4,
         "records": stats.records,

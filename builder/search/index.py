@@ -634,7 +634,8 @@ def write_facet_lists(writer: Writer, facets: Mapping[tuple[str, str], Sequence[
     list after its length); returns what ``facets.js`` holds: per kind [value, n, count], and ``names``."""
     index: dict[str, list[list[object]]] = defaultdict(list)
     by_kind: dict[str, list[bytes]] = defaultdict(list)
-    for n, ((kind, value), ids) in enumerate(sorted(facets.items())):
+    for n, (kind, value) in enumerate(sorted(facets)):  # one list at a time (``facets`` may read them from disk)
+        ids = facets[(kind, value)]
         gaps = np.diff(np.asarray(ids, dtype=np.int64), prepend=-1) - 1
         encoded = encode_varints(gaps)
         writer.put("facets", f"f/{n}", encoded)
