@@ -519,3 +519,18 @@ def test_the_towns_of_a_county_whose_land_went_to_several_successors() -> None:
     assert {"610304113", "610304112", "610304110"} <= set(found)
     assert "610303101" in g.mentions("春,河南商丘中学迁来蟠龙大韩村,年底又迁回商丘。", "610321-1981", 1945)
     assert "610303101" not in g.mentions("春,蟠龙获丰收。", "610321-1981", 1945)
+
+
+def test_the_home_at_another_time_is_the_home() -> None:
+    """The document's own place under an earlier unit of the data is the home, not another place (places-fresh2):
+    林甸 1945 (黑龙江, home 230623): ``9月13日 苏联红军进入林甸县城`` names 林甸县 of 1981 (232228-1981, whose successors
+    lead to 230623); 九台 1945 (吉林, home 九台区 220113): ``九台是东北战场的“拉锯区”`` names 九台县 of 1981, whose land
+    went, by the data's note on 九台市 (撤销 2014), to 二道区 and 九台区; 重庆 1921 (home 50): ``到重庆出席暑假学术讲演会``
+    names 四川's 重庆市 (5102-1981, ended with no successor in 1997, the year the municipality began). A unit of the
+    same name whose land did not become the home stays another place (武宣县 for a text of 武宣镇)."""
+    g = _shipped()
+    assert g.is_home("232228-1981", "230623") and g.mentions("9月13日 苏联红军进入林甸县城。", "230623", 1945) == ["230623"]
+    assert g.mentions("在争夺东北过程中,九台是东北战场的“拉锯区”,经历了四次解放。", "220113", 1945) == ["220113"]
+    assert g.mentions("共产党员邓中夏、黄日葵受邀到重庆出席暑假学术讲演会。", "50", 1921) == ["50"]
+    assert not g.is_home("452225-1981", "451323100")
+    assert not g.is_home("610321-1981", "610303")  # 宝鸡县's land went to 金台区 too: another name, another place

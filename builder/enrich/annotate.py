@@ -302,6 +302,7 @@ class Gazetteer:
     _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
     _districts: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
     _far: dict[tuple[str, str, int | None, str], str] = field(init=False, repr=False, default_factory=dict)
+    _home: dict[tuple[str, str], bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -505,8 +506,39 @@ class Gazetteer:
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
-            out.append(found)
+            out.append(_unique([doc_region if self.is_home(rid, doc_region) else rid for rid in found]))
         return out
+
+    def heirs(self, region_id: str) -> set[str]:
+        """The units of the present a unit's land went to: its successors followed to the present, and at
+        each step the units the division data's note lists (九台市, 撤销 2014: ``其地域后属二道区（220105）、
+        九台区（220113）``), each followed to the present."""
+        out, seen, current = set(), set(), self.by_id.get(region_id)
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            out.add(self.present(current.id))
+            out.update(self.shares(current.id))
+            current = self.by_id.get(current.successor) if current.valid_to and current.successor else None
+        return out
+
+    def is_home(self, region_id: str, doc_region: str) -> bool:
+        """Whether a unit is the document's own place at another time: it bears the home's name (its unit
+        suffix left off: 九台县 of 1945 for 九台区, 宁蒗彝族自治县, 准格尔旗) and its land went to the home
+        (the division data's successors and notes), or the home's to it, or it ended, with no successor in
+        the data, the year the home began (重庆市 of 四川, 1997: 重庆市 the municipality). Every record
+        carries the home already (its earlier unit is not another place the record names)."""
+        if region_id == doc_region:
+            return True
+        known = self._home.get((region_id, doc_region))
+        if known is not None:
+            return known
+        unit, home = self.by_id.get(region_id), self.by_id.get(doc_region)
+        same = False
+        if unit is not None and home is not None and _UNIT_SUFFIX.sub("", unit.name) == _UNIT_SUFFIX.sub("", home.name):
+            same = self.present(doc_region) in self.heirs(region_id) or self.present(region_id) in self.heirs(doc_region) \
+                or (bool(unit.valid_to) and not unit.successor and unit.valid_to[:4] == home.valid_from[:4])
+        self._home[(region_id, doc_region)] = same
+        return same
 
     def _prefecture(self, name: str, year: int | None) -> str:
         """The one 地区 (专区) ``name`` names, not ended by ``year`` and started by it or soon after, or ""."""
