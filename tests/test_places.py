@@ -534,3 +534,14 @@ def test_the_home_at_another_time_is_the_home() -> None:
     assert g.mentions("共产党员邓中夏、黄日葵受邀到重庆出席暑假学术讲演会。", "50", 1921) == ["50"]
     assert not g.is_home("452225-1981", "451323100")
     assert not g.is_home("610321-1981", "610303")  # 宝鸡县's land went to 金台区 too: another name, another place
+
+
+def test_a_short_form_before_the_word_of_another_level_is_another_unit() -> None:
+    """林甸 1945 (黑龙江): ``11月初 嫩江省民主大同盟派人来林甸县`` names 嫩江省 (a province of 1945–1949 the data lacks),
+    not 嫩江县; 武宣镇 1958 (广西): ``武宣乡、马步乡分别改为武宣人民公社`` names a 乡 and a 公社 of that name, not 武宣县.
+    The short form before any other word (派人到嫩江发展组织) stays the county."""
+    g = _shipped()
+    assert "232622-1981" not in g.mentions("11月初 嫩江省民主大同盟派人来林甸县发展民主大同盟组织。", "230623", 1945)
+    assert "452225-1981" not in g.mentions("1958年8月,建立人民公社化,武宣乡、马步乡分别改为武宣人民公社、马步人民公社。",
+                                           "451323100", 1958)
+    assert "232622-1981" in g.mentions("派人到嫩江发展组织", "230623", 1945)

@@ -153,6 +153,18 @@ _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
 _UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
 
 
+# the word of a level right after a short form (嫩江|省 of 1945, 武宣|乡 and 武宣|人民公社 of 1958): the unit of that level
+# and that name (a province the data lacks, a 乡 or a 公社 named after its county), not the unit the short form is of,
+# unless that unit is of this level; 县 and 市 are not among them (县城, 市场, 市民 follow a county or a city)
+_LEVEL_WORDS = (("人民公社", frozenset()), ("公社", frozenset()), ("省", frozenset(PROVINCE_LEVELS)),
+                ("街道", frozenset({"街道"})), ("乡", frozenset({"乡"})), ("镇", frozenset({"镇"})))
+
+
+def _level_after(text: str, end: int) -> frozenset[str] | None:
+    """The levels the word of a level right at ``end`` means (``_LEVEL_WORDS``), or None."""
+    return next((levels for word, levels in _LEVEL_WORDS if text.startswith(word, end)), None)
+
+
 @lru_cache(maxsize=1)
 def _converter():  # type: ignore[no-untyped-def]
     import opencc
@@ -459,6 +471,9 @@ class Gazetteer:
                 if self._conjunction_county(text, start, end):
                     continue  # 省和县领导: not 和县
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if ids and name in self._short_only and not after_unit and (levels := _level_after(text, end)) is not None \
+                        and not any(self.by_id[rid].level in levels for rid in ids):
+                    continue  # 嫩江|省 (a province of 1945–1949), 武宣|乡, 武宣|人民公社: another unit of that name
                 if text.startswith(_PREFECTURE_OFFICES, end) and (prefecture := self._prefecture(name, year)):
                     ids = (prefecture,)  # 石家庄行政督察专员公署: the 专区, not the city
                 if not ids and name in self._short_only and (
