@@ -545,3 +545,14 @@ def test_a_short_form_before_the_word_of_another_level_is_another_unit() -> None
     assert "452225-1981" not in g.mentions("1958年8月,建立人民公社化,武宣乡、马步乡分别改为武宣人民公社、马步人民公社。",
                                            "451323100", 1958)
     assert "232622-1981" in g.mentions("派人到嫩江发展组织", "230623", 1945)
+
+
+def test_a_short_form_of_another_provinces_autonomous_prefecture_needs_the_province() -> None:
+    """宁蒗 1950 (云南): ``同月凉山彝务办事处在羊坪成立`` — a Yunnan office named after the 小凉山 mountains, not 四川's
+    凉山彝族自治州 (the short form of a 自治州, 地区 or 盟 of another province counts only where the record names its
+    province, like a county's); in a text of 四川 凉山 is the 自治州, and after 四川 anywhere."""
+    g = _shipped()
+    line = "1950年1月宁蒗县临时政务委员会在永宁成立,宣布宁蒗和平解放;同月凉山彝务办事处在羊坪成立。"
+    assert "5134" not in g.mentions(line, "530724", 1950)
+    assert "5134" in g.mentions("赴四川凉山慰问", "530724", 1980)
+    assert "5134" in g.mentions("凉山发生地震", "51", 1980)

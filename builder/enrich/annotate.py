@@ -112,6 +112,10 @@ MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 PROVINCE_LEVELS = {"省", "自治区", "直辖市", "特别行政区"}
 COUNTY_LEVELS = {"区", "县", "县级市"}
+# levels whose units, outside the document's province, a short form names only where the record places them (names
+# their province or city, ``_far_named``): counties (同江), and the prefectures that are no city, whose short forms name
+# the land, a mountain or a people as often (凉山 of 云南's 凉山彝务办事处 is not 四川's 凉山彝族自治州)
+FAR_SHORT_LEVELS = frozenset(COUNTY_LEVELS | {"自治州", "地区", "盟"})
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区", "乡级单位"}
 _RANK = {**dict.fromkeys(PROVINCE_LEVELS, 0), **dict.fromkeys(CITY_LEVELS - {"直辖市"}, 1),
          **dict.fromkeys(COUNTY_LEVELS, 2)}  # the rest: 3
@@ -569,19 +573,21 @@ class Gazetteer:
             and "\u3400" <= text[start - 1] <= "\u9fff" and text.startswith(_COUNTY_WORDS, end)
 
     def _far_short(self, name: str, doc_region: str, year: int | None, within: str = "") -> str:
-        """The one county-level unit outside the document's province that ``name`` is the short form
-        of (同江: 同江市 of 黑龙江, 浦东: 浦东新区), in use in ``year`` (or not yet ended), inside
-        ``within`` where it follows that unit's name (天津|滨海), or ""; memoised. ``_candidates``
+        """The one county-level unit (else 自治州, 地区 or 盟: ``FAR_SHORT_LEVELS``) outside the document's province
+        that ``name`` is the short form of (同江: 同江市 of 黑龙江, 浦东: 浦东新区, 凉山: 凉山彝族自治州), in use in
+        ``year`` (or not yet ended), inside ``within`` where it follows that unit's name (天津|滨海), or ""; memoised. ``_candidates``
         leaves such units out: alone, the name is too often something else."""
         key = (name, doc_region, year, within)
         unit = self._far.get(key)
         if unit is None:
             province = self.province(doc_region)
-            units = [c for c in self.names[name] if name in c.short and c.level in COUNTY_LEVELS
+            units = [c for c in self.names[name] if name in c.short and c.level in FAR_SHORT_LEVELS
                      and province not in self._chain(c.id) and not _common_word(name)
                      and (not within or within in self._chain(c.id))]
             if year is not None:
                 units = [c for c in units if _valid_in(c, year)] or [c for c in units if _starts_soon(c, year)]
+            units = [c for c in units if c.level in COUNTY_LEVELS] or [
+                c for c in units if c.level != "地区" or year is None or year >= PRC_FROM]  # a county before a 自治州
             if len(units) > 1:  # a 县 and a 县级市 of that name: as in ``_candidates``
                 second = _county_second(year)
                 units = [c for c in units if c.level != second] or units
@@ -942,7 +948,7 @@ class Gazetteer:
             local = c.level in LOCAL_LEVELS or (c.level == "区" and len(c.name) == 2)  # 城区, 郊区, 矿区
             if local and not within and (not homes & chain if homes else province not in chain):
                 continue
-            if short and province not in chain and (c.level in COUNTY_LEVELS or _common_word(name)):
+            if short and province not in chain and (c.level in FAR_SHORT_LEVELS or _common_word(name)):
                 continue  # 同江, 渡口 (a ferry) outside the province: too often something else
             kept.append(c)
         if len(kept) <= 1:
