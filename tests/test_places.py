@@ -556,3 +556,13 @@ def test_a_short_form_of_another_provinces_autonomous_prefecture_needs_the_provi
     assert "5134" not in g.mentions(line, "530724", 1950)
     assert "5134" in g.mentions("赴四川凉山慰问", "530724", 1980)
     assert "5134" in g.mentions("凉山发生地震", "51", 1980)
+
+
+def test_a_verb_before_the_county_word_is_not_ren_xian() -> None:
+    """九台 1945 (吉林): ``10月中旬,成立九台县民主政府,杨华任县长`` — 任 "take office as" before 县长, not 任县 of 河北;
+    ``2月4日,中共九台县委、县政府和县大队撤出九台`` — 和 before the county's armed 大队, not 和县 of 安徽. 任县 in its
+    own words still is."""
+    g = _shipped()
+    assert "132227-1981" not in g.mentions("10月中旬,成立九台县民主政府,杨华任县长。", "220113", 1945)
+    assert "342626-1981" not in g.mentions("2月4日,中共九台县委、县政府和县大队撤出九台", "220113", 1946)
+    assert "132227-1981" in g.mentions("任县发生洪水", "13", 1963)

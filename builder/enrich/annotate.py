@@ -145,8 +145,10 @@ _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区",
 # (原南京军区: a chronicle's way to name what a place had, far more often than the surname 原)
 # ``省和县领导``, ``乡、镇长和县参议员``: a conjunction before 县 and the word 县 opens (县委, 县长, 县参议员), not
 # 和县 of 安徽: a county's two-character name that is a conjunction and 县, there
-_CONJUNCTIONS = frozenset("和与及或同暨")
-_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
+# (九台 1945: ``杨华任县长`` — 任 "take office as", a verb before the post, not 任县 of 河北; ``县政府和县大队``: the county's
+# armed company, not 和县)
+_CONJUNCTIONS = frozenset("和与及或同暨任")
+_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关", "大队", "中队", "武装", "保安")
 # the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
 _PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往来任驻回离抵返去进入出留家名位个原")
