@@ -566,3 +566,13 @@ def test_a_verb_before_the_county_word_is_not_ren_xian() -> None:
     assert "132227-1981" not in g.mentions("10月中旬,成立九台县民主政府,杨华任县长。", "220113", 1945)
     assert "342626-1981" not in g.mentions("2月4日,中共九台县委、县政府和县大队撤出九台", "220113", 1946)
     assert "132227-1981" in g.mentions("任县发生洪水", "13", 1963)
+
+
+def test_a_local_name_many_units_share_is_the_documents_county_s() -> None:
+    """武宣镇 (广西, 来宾市) 1933: ``今武宣镇分属北河区城厢镇、南河区马步乡`` — 武宣县's 城厢镇 of 民国, not the 城厢镇 of
+    兴宾区 (another county of the same city): a 乡/镇 name that many units bear (``SHARED_LOCAL``) counts, in a text of a
+    county or of a place inside one, only inside that county; in a text of the whole city it still does."""
+    g = _shipped()
+    line = "民国22年,武宣县重新划分为北河区、南河区,今武宣镇分属北河区城厢镇、南河区马步乡。"
+    assert "451302111" not in g.mentions(line, "451323100", 1933)
+    assert "451302111" in g.mentions("城厢镇召开大会", "4513", 2005)

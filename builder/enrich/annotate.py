@@ -122,6 +122,9 @@ _RANK = {**dict.fromkeys(PROVINCE_LEVELS, 0), **dict.fromkeys(CITY_LEVELS - {"�
 # levels whose units, outside the document's province, count only where the record says where they are
 # (names the city or the province they lie in): the names of 区 are often words (解放区, 新城区, 城关区)
 FAR_LEVELS = frozenset({"区"})
+# a name this many units of the data bear (城厢镇, 城关镇: the town around a county's walls) names, in a text of a county
+# or of a place inside one, a unit of that county only: the text's own 城厢镇, not another county's of the same city
+SHARED_LOCAL = 5
 _CODE_POINTS = 0x110000
 # a name inside quotation marks or a book title is a name of something else (“抚顺”轮, 《连云港日报》)
 _QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
@@ -943,6 +946,8 @@ class Gazetteer:
                 c for c in candidates if (name == c.name or name in c.aliases) and _gone_by(c, year)]
         province = self.province(doc_region)
         homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
+        counties = {r for d in (doc_region, self.present(doc_region)) for r in self._chain(d)
+                    if self.by_id[r].level in COUNTY_LEVELS}
         kept = []
         for c in candidates:
             chain = set(self._chain(c.id))
@@ -950,6 +955,8 @@ class Gazetteer:
             local = c.level in LOCAL_LEVELS or (c.level == "区" and len(c.name) == 2)  # 城区, 郊区, 矿区
             if local and not within and (not homes & chain if homes else province not in chain):
                 continue
+            if local and not within and counties and not counties & chain and len(self.names[name]) >= SHARED_LOCAL:
+                continue  # 城厢镇 in a text of 武宣: the 武宣县 one of 民国, not 兴宾区's of the same city
             if short and province not in chain and (c.level in FAR_SHORT_LEVELS or _common_word(name)):
                 continue  # 同江, 渡口 (a ferry) outside the province: too often something else
             kept.append(c)
