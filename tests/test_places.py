@@ -519,3 +519,60 @@ def test_the_towns_of_a_county_whose_land_went_to_several_successors() -> None:
     assert {"610304113", "610304112", "610304110"} <= set(found)
     assert "610303101" in g.mentions("春,河南商丘中学迁来蟠龙大韩村,年底又迁回商丘。", "610321-1981", 1945)
     assert "610303101" not in g.mentions("春,蟠龙获丰收。", "610321-1981", 1945)
+
+
+def test_the_home_at_another_time_is_the_home() -> None:
+    """The document's own place under an earlier unit of the data is the home, not another place (places-fresh2):
+    林甸 1945 (黑龙江, home 230623): ``9月13日 苏联红军进入林甸县城`` names 林甸县 of 1981 (232228-1981, whose successors
+    lead to 230623); 九台 1945 (吉林, home 九台区 220113): ``九台是东北战场的“拉锯区”`` names 九台县 of 1981, whose land
+    went, by the data's note on 九台市 (撤销 2014), to 二道区 and 九台区; 重庆 1921 (home 50): ``到重庆出席暑假学术讲演会``
+    names 四川's 重庆市 (5102-1981, ended with no successor in 1997, the year the municipality began). A unit of the
+    same name whose land did not become the home stays another place (武宣县 for a text of 武宣镇)."""
+    g = _shipped()
+    assert g.is_home("232228-1981", "230623") and g.mentions("9月13日 苏联红军进入林甸县城。", "230623", 1945) == ["230623"]
+    assert g.mentions("在争夺东北过程中,九台是东北战场的“拉锯区”,经历了四次解放。", "220113", 1945) == ["220113"]
+    assert g.mentions("共产党员邓中夏、黄日葵受邀到重庆出席暑假学术讲演会。", "50", 1921) == ["50"]
+    assert not g.is_home("452225-1981", "451323100")
+    assert not g.is_home("610321-1981", "610303")  # 宝鸡县's land went to 金台区 too: another name, another place
+
+
+def test_a_short_form_before_the_word_of_another_level_is_another_unit() -> None:
+    """林甸 1945 (黑龙江): ``11月初 嫩江省民主大同盟派人来林甸县`` names 嫩江省 (a province of 1945–1949 the data lacks),
+    not 嫩江县; 武宣镇 1958 (广西): ``武宣乡、马步乡分别改为武宣人民公社`` names a 乡 and a 公社 of that name, not 武宣县.
+    The short form before any other word (派人到嫩江发展组织) stays the county."""
+    g = _shipped()
+    assert "232622-1981" not in g.mentions("11月初 嫩江省民主大同盟派人来林甸县发展民主大同盟组织。", "230623", 1945)
+    assert "452225-1981" not in g.mentions("1958年8月,建立人民公社化,武宣乡、马步乡分别改为武宣人民公社、马步人民公社。",
+                                           "451323100", 1958)
+    assert "232622-1981" in g.mentions("派人到嫩江发展组织", "230623", 1945)
+
+
+def test_a_short_form_of_another_provinces_autonomous_prefecture_needs_the_province() -> None:
+    """宁蒗 1950 (云南): ``同月凉山彝务办事处在羊坪成立`` — a Yunnan office named after the 小凉山 mountains, not 四川's
+    凉山彝族自治州 (the short form of a 自治州, 地区 or 盟 of another province counts only where the record names its
+    province, like a county's); in a text of 四川 凉山 is the 自治州, and after 四川 anywhere."""
+    g = _shipped()
+    line = "1950年1月宁蒗县临时政务委员会在永宁成立,宣布宁蒗和平解放;同月凉山彝务办事处在羊坪成立。"
+    assert "5134" not in g.mentions(line, "530724", 1950)
+    assert "5134" in g.mentions("赴四川凉山慰问", "530724", 1980)
+    assert "5134" in g.mentions("凉山发生地震", "51", 1980)
+
+
+def test_a_verb_before_the_county_word_is_not_ren_xian() -> None:
+    """九台 1945 (吉林): ``10月中旬,成立九台县民主政府,杨华任县长`` — 任 "take office as" before 县长, not 任县 of 河北;
+    ``2月4日,中共九台县委、县政府和县大队撤出九台`` — 和 before the county's armed 大队, not 和县 of 安徽. 任县 in its
+    own words still is."""
+    g = _shipped()
+    assert "132227-1981" not in g.mentions("10月中旬,成立九台县民主政府,杨华任县长。", "220113", 1945)
+    assert "342626-1981" not in g.mentions("2月4日,中共九台县委、县政府和县大队撤出九台", "220113", 1946)
+    assert "132227-1981" in g.mentions("任县发生洪水", "13", 1963)
+
+
+def test_a_local_name_many_units_share_is_the_documents_county_s() -> None:
+    """武宣镇 (广西, 来宾市) 1933: ``今武宣镇分属北河区城厢镇、南河区马步乡`` — 武宣县's 城厢镇 of 民国, not the 城厢镇 of
+    兴宾区 (another county of the same city): a 乡/镇 name that many units bear (``SHARED_LOCAL``) counts, in a text of a
+    county or of a place inside one, only inside that county; in a text of the whole city it still does."""
+    g = _shipped()
+    line = "民国22年,武宣县重新划分为北河区、南河区,今武宣镇分属北河区城厢镇、南河区马步乡。"
+    assert "451302111" not in g.mentions(line, "451323100", 1933)
+    assert "451302111" in g.mentions("城厢镇召开大会", "4513", 2005)

@@ -112,12 +112,19 @@ MAX_EXAMPLES = 4000  # labelled 条目 used to train the topic classifier
 CITY_LEVELS = {"地级市", "地区", "自治州", "盟", "直辖市"}
 PROVINCE_LEVELS = {"省", "自治区", "直辖市", "特别行政区"}
 COUNTY_LEVELS = {"区", "县", "县级市"}
+# levels whose units, outside the document's province, a short form names only where the record places them (names
+# their province or city, ``_far_named``): counties (同江), and the prefectures that are no city, whose short forms name
+# the land, a mountain or a people as often (凉山 of 云南's 凉山彝务办事处 is not 四川's 凉山彝族自治州)
+FAR_SHORT_LEVELS = frozenset(COUNTY_LEVELS | {"自治州", "地区", "盟"})
 LOCAL_LEVELS = {"街道", "乡", "镇", "村", "社区", "开发区", "乡级单位"}
 _RANK = {**dict.fromkeys(PROVINCE_LEVELS, 0), **dict.fromkeys(CITY_LEVELS - {"直辖市"}, 1),
          **dict.fromkeys(COUNTY_LEVELS, 2)}  # the rest: 3
 # levels whose units, outside the document's province, count only where the record says where they are
 # (names the city or the province they lie in): the names of 区 are often words (解放区, 新城区, 城关区)
 FAR_LEVELS = frozenset({"区"})
+# a name this many units of the data bear (城厢镇, 城关镇: the town around a county's walls) names, in a text of a county
+# or of a place inside one, a unit of that county only: the text's own 城厢镇, not another county's of the same city
+SHARED_LOCAL = 5
 _CODE_POINTS = 0x110000
 # a name inside quotation marks or a book title is a name of something else (“抚顺”轮, 《连云港日报》)
 _QUOTED = re.compile(r"“[^“”]{0,40}”|‘[^‘’]{0,40}’|《[^《》]{0,60}》|「[^「」]{0,40}」|『[^『』]{0,40}』|〈[^〈〉]{0,40}〉"
@@ -141,8 +148,10 @@ _LIST_LEVELS = {"县": frozenset({"县", "县级市"}), "区": frozenset({"区",
 # (原南京军区: a chronicle's way to name what a place had, far more often than the surname 原)
 # ``省和县领导``, ``乡、镇长和县参议员``: a conjunction before 县 and the word 县 opens (县委, 县长, 县参议员), not
 # 和县 of 安徽: a county's two-character name that is a conjunction and 县, there
-_CONJUNCTIONS = frozenset("和与及或同暨")
-_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关")
+# (九台 1945: ``杨华任县长`` — 任 "take office as", a verb before the post, not 任县 of 河北; ``县政府和县大队``: the county's
+# armed company, not 和县)
+_CONJUNCTIONS = frozenset("和与及或同暨任")
+_COUNTY_WORDS = ("委", "长", "政府", "人民", "参议", "级", "直", "属", "领导", "干部", "机关", "大队", "中队", "武装", "保安")
 # the offices of a 专区/地区 after its name (石家庄行政督察专员公署 in 1945): the name is the 地区, in any year
 _PREFECTURE_OFFICES = ("行政督察专员公署", "专员公署", "行政公署", "行署", "专署", "地委")
 _NOT_SURNAME_HERE = frozenset("于在从向和与及对把将被为以到至赴经由自同跟往来任驻回离抵返去进入出留家名位个原")
@@ -151,6 +160,18 @@ _BRACKETED_PART = re.compile(f"[(（]([{_CJK}]{{2,4}})[)）]")
 _LOCAL_SUFFIX = re.compile("人民公社|公社|街道|乡|镇")
 # what a unit's name ends with, left off in such a list (河镇彝族苗族乡: 河镇; 天祝藏族自治县: 天祝)
 _UNIT_SUFFIX = re.compile(f"(?:[{_CJK}]{{1,4}}?族)*(?:自治县|自治旗|街道办事处|街道|人民公社|公社|乡|镇|区|县|市|旗)$")
+
+
+# the word of a level right after a short form (嫩江|省 of 1945, 武宣|乡 and 武宣|人民公社 of 1958): the unit of that level
+# and that name (a province the data lacks, a 乡 or a 公社 named after its county), not the unit the short form is of,
+# unless that unit is of this level; 县 and 市 are not among them (县城, 市场, 市民 follow a county or a city)
+_LEVEL_WORDS = (("人民公社", frozenset()), ("公社", frozenset()), ("省", frozenset(PROVINCE_LEVELS)),
+                ("街道", frozenset({"街道"})), ("乡", frozenset({"乡"})), ("镇", frozenset({"镇"})))
+
+
+def _level_after(text: str, end: int) -> frozenset[str] | None:
+    """The levels the word of a level right at ``end`` means (``_LEVEL_WORDS``), or None."""
+    return next((levels for word, levels in _LEVEL_WORDS if text.startswith(word, end)), None)
 
 
 @lru_cache(maxsize=1)
@@ -302,6 +323,7 @@ class Gazetteer:
     _stems: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
     _districts: dict[str, dict[str, list[Region]]] = field(init=False, repr=False, default_factory=dict)
     _far: dict[tuple[str, str, int | None, str], str] = field(init=False, repr=False, default_factory=dict)
+    _home: dict[tuple[str, str], bool] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_id = {r.id: r for r in self.regions}
@@ -458,6 +480,9 @@ class Gazetteer:
                 if self._conjunction_county(text, start, end):
                     continue  # 省和县领导: not 和县
                 ids = self._resolve(name, doc_region, year, within if start == within_end else "")
+                if ids and name in self._short_only and not after_unit and (levels := _level_after(text, end)) is not None \
+                        and not any(self.by_id[rid].level in levels for rid in ids):
+                    continue  # 嫩江|省 (a province of 1945–1949), 武宣|乡, 武宣|人民公社: another unit of that name
                 if text.startswith(_PREFECTURE_OFFICES, end) and (prefecture := self._prefecture(name, year)):
                     ids = (prefecture,)  # 石家庄行政督察专员公署: the 专区, not the city
                 if not ids and name in self._short_only and (
@@ -505,8 +530,39 @@ class Gazetteer:
             for word, rid in deixis.items():
                 if word in text and rid not in found:
                     found.append(rid)
-            out.append(found)
+            out.append(_unique([doc_region if self.is_home(rid, doc_region) else rid for rid in found]))
         return out
+
+    def heirs(self, region_id: str) -> set[str]:
+        """The units of the present a unit's land went to: its successors followed to the present, and at
+        each step the units the division data's note lists (九台市, 撤销 2014: ``其地域后属二道区（220105）、
+        九台区（220113）``), each followed to the present."""
+        out, seen, current = set(), set(), self.by_id.get(region_id)
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            out.add(self.present(current.id))
+            out.update(self.shares(current.id))
+            current = self.by_id.get(current.successor) if current.valid_to and current.successor else None
+        return out
+
+    def is_home(self, region_id: str, doc_region: str) -> bool:
+        """Whether a unit is the document's own place at another time: it bears the home's name (its unit
+        suffix left off: 九台县 of 1945 for 九台区, 宁蒗彝族自治县, 准格尔旗) and its land went to the home
+        (the division data's successors and notes), or the home's to it, or it ended, with no successor in
+        the data, the year the home began (重庆市 of 四川, 1997: 重庆市 the municipality). Every record
+        carries the home already (its earlier unit is not another place the record names)."""
+        if region_id == doc_region:
+            return True
+        known = self._home.get((region_id, doc_region))
+        if known is not None:
+            return known
+        unit, home = self.by_id.get(region_id), self.by_id.get(doc_region)
+        same = False
+        if unit is not None and home is not None and _UNIT_SUFFIX.sub("", unit.name) == _UNIT_SUFFIX.sub("", home.name):
+            same = self.present(doc_region) in self.heirs(region_id) or self.present(region_id) in self.heirs(doc_region) \
+                or (bool(unit.valid_to) and not unit.successor and unit.valid_to[:4] == home.valid_from[:4])
+        self._home[(region_id, doc_region)] = same
+        return same
 
     def _prefecture(self, name: str, year: int | None) -> str:
         """The one 地区 (专区) ``name`` names, not ended by ``year`` and started by it or soon after, or ""."""
@@ -522,19 +578,21 @@ class Gazetteer:
             and "\u3400" <= text[start - 1] <= "\u9fff" and text.startswith(_COUNTY_WORDS, end)
 
     def _far_short(self, name: str, doc_region: str, year: int | None, within: str = "") -> str:
-        """The one county-level unit outside the document's province that ``name`` is the short form
-        of (同江: 同江市 of 黑龙江, 浦东: 浦东新区), in use in ``year`` (or not yet ended), inside
-        ``within`` where it follows that unit's name (天津|滨海), or ""; memoised. ``_candidates``
+        """The one county-level unit (else 自治州, 地区 or 盟: ``FAR_SHORT_LEVELS``) outside the document's province
+        that ``name`` is the short form of (同江: 同江市 of 黑龙江, 浦东: 浦东新区, 凉山: 凉山彝族自治州), in use in
+        ``year`` (or not yet ended), inside ``within`` where it follows that unit's name (天津|滨海), or ""; memoised. ``_candidates``
         leaves such units out: alone, the name is too often something else."""
         key = (name, doc_region, year, within)
         unit = self._far.get(key)
         if unit is None:
             province = self.province(doc_region)
-            units = [c for c in self.names[name] if name in c.short and c.level in COUNTY_LEVELS
+            units = [c for c in self.names[name] if name in c.short and c.level in FAR_SHORT_LEVELS
                      and province not in self._chain(c.id) and not _common_word(name)
                      and (not within or within in self._chain(c.id))]
             if year is not None:
                 units = [c for c in units if _valid_in(c, year)] or [c for c in units if _starts_soon(c, year)]
+            units = [c for c in units if c.level in COUNTY_LEVELS] or [
+                c for c in units if c.level != "地区" or year is None or year >= PRC_FROM]  # a county before a 自治州
             if len(units) > 1:  # a 县 and a 县级市 of that name: as in ``_candidates``
                 second = _county_second(year)
                 units = [c for c in units if c.level != second] or units
@@ -888,6 +946,8 @@ class Gazetteer:
                 c for c in candidates if (name == c.name or name in c.aliases) and _gone_by(c, year)]
         province = self.province(doc_region)
         homes = {h for h in self._homes(doc_region) if self.by_id.get(h) and self.by_id[h].level not in PROVINCE_LEVELS}
+        counties = {r for d in (doc_region, self.present(doc_region)) for r in self._chain(d)
+                    if self.by_id[r].level in COUNTY_LEVELS}
         kept = []
         for c in candidates:
             chain = set(self._chain(c.id))
@@ -895,7 +955,9 @@ class Gazetteer:
             local = c.level in LOCAL_LEVELS or (c.level == "区" and len(c.name) == 2)  # 城区, 郊区, 矿区
             if local and not within and (not homes & chain if homes else province not in chain):
                 continue
-            if short and province not in chain and (c.level in COUNTY_LEVELS or _common_word(name)):
+            if local and not within and counties and not counties & chain and len(self.names[name]) >= SHARED_LOCAL:
+                continue  # 城厢镇 in a text of 武宣: the 武宣县 one of 民国, not 兴宾区's of the same city
+            if short and province not in chain and (c.level in FAR_SHORT_LEVELS or _common_word(name)):
                 continue  # 同江, 渡口 (a ferry) outside the province: too often something else
             kept.append(c)
         if len(kept) <= 1:
