@@ -244,6 +244,7 @@ def test_the_hubs_search_finds_every_record_of_every_collection(portals, hub_ser
     meta = page.locator(".fz-result-meta").first.inner_text()
     assert any(title in meta for _, title, _ in COLLECTIONS)
     assert page.locator(".fz-facet[data-facet='source'] .fz-facet-value").count() == len(COLLECTIONS)
+    assert "卷宗" in page.locator("#fz-facets-panel summary").inner_text()  # the hub's source facet: the collection
     first = page.locator(".fz-result").first.get_attribute("data-url")
     page.locator(".fz-result a").first.click()
     page.wait_for_load_state("load")

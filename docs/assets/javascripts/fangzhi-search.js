@@ -689,6 +689,7 @@
     });
     var facets = layout(status, list, params);
     manifest().then(function () {
+      if (HUB) document.querySelector("#fz-facets-panel summary").textContent = "筛选：年份、地区、主题、卷宗";
       var terms = parseQuery(q);
       if (!terms.length) {
         status.setAttribute("data-total", "0");
